@@ -1,0 +1,47 @@
+# xkmt: `make run` serves the map, `make test` runs every test (browser tests included).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+
+.PHONY: run test setup setup-dev assets db lint bench clean
+
+run: setup db
+	$(BIN)/xkmt serve
+
+test: setup-dev db
+	$(BIN)/ruff check .
+	$(BIN)/pytest
+
+setup: $(VENV)/.installed assets
+setup-dev: setup $(VENV)/.installed-dev
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: requirements.txt pyproject.toml | $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $@
+
+$(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+# npm writes node_modules/.package-lock.json on every install: it is the stamp.
+assets: node_modules/.package-lock.json
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+
+db: setup
+	$(BIN)/xkmt db upgrade
+	$(BIN)/xkmt demo load --if-empty
+
+lint: setup-dev
+	$(BIN)/ruff check .
+
+bench: setup-dev
+	$(BIN)/python bench/map_page.py
+
+clean:
+	rm -rf $(VENV) node_modules var

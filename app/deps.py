@@ -1,0 +1,36 @@
+"""Dependencies as named types: settings, database session, language."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from app.i18n import LOCALES
+from app.settings import Settings
+
+LANG_COOKIE = "xkmt_lang"
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    with request.app.state.sessions() as session:
+        yield session
+
+
+def get_locale(request: Request) -> str:
+    """``?lang=`` first, then the cookie the switch set, then the default (Vietnamese)."""
+    for candidate in (request.query_params.get("lang"), request.cookies.get(LANG_COOKIE)):
+        if candidate in LOCALES:
+            return candidate
+    return request.app.state.settings.default_locale
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+SessionDep = Annotated[Session, Depends(get_session)]
+LocaleDep = Annotated[str, Depends(get_locale)]
