@@ -67,7 +67,8 @@ def village_map(
 
 
 def _base_map(assets: str) -> folium.Map:
-    fmap = folium.Map(tiles=None, control_scale=True, zoom_snap=0.25, height="100%")
+    fmap = folium.Map(tiles=None, zoom_snap=0.25, height="100%")
+    MetricScale().add_to(fmap)
     # Instance lists replace folium's CDN links: nothing is loaded from another host.
     fmap.default_js = [("leaflet", f"{assets}/leaflet/leaflet.js")]
     fmap.default_css = [("leaflet_css", f"{assets}/leaflet/leaflet.css")]
@@ -113,6 +114,16 @@ def _add_labels(fmap: folium.Map, villages: gpd.GeoDataFrame, name: str) -> None
             interactive=False,
         ).add_to(group)
     group.add_to(fmap)
+
+
+class MetricScale(MacroElement):
+    """A scale bar in metres only (folium's own also shows feet)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        L.control.scale({imperial: false, maxWidth: 160}).addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
 
 
 class Notice(MacroElement):

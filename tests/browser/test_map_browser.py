@@ -1,0 +1,73 @@
+"""The map in a real browser, with every request to another host blocked."""
+
+from __future__ import annotations
+
+import os
+from urllib.parse import urlparse
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+LOCAL = {"127.0.0.1", "localhost", "::1"}
+
+
+def _offline(page) -> list[str]:
+    """Block every request that leaves this machine; return the list of blocked URLs."""
+    blocked: list[str] = []
+
+    def handle(route):
+        if urlparse(route.request.url).hostname in LOCAL:
+            route.continue_()
+        else:
+            blocked.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", handle)
+    return blocked
+
+
+def test_map_draws_villages_and_labels_with_the_internet_blocked(live_server, page, tmp_path):
+    blocked = _offline(page)
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+
+    page.goto(f"{live_server}/communes/15178/map", wait_until="networkidle")
+
+    polygons = page.locator(".leaflet-overlay-pane path.leaflet-interactive")
+    polygons.first.wait_for()
+    assert polygons.count() == 10  # the outline is drawn too, but not interactive
+    assert page.locator(".leaflet-overlay-pane path").count() == 11
+    labels = page.locator(".xkmt-label")
+    assert sorted(labels.all_inner_texts()) == sorted(f"Thôn {i}" for i in range(1, 11))
+    viewport = page.viewport_size
+    for box in (labels.nth(i).bounding_box() for i in range(labels.count())):
+        assert 0 <= box["x"] and box["x"] + box["width"] <= viewport["width"]
+        assert 48 <= box["y"] and box["y"] + box["height"] <= viewport["height"]
+    assert page.locator(".leaflet-control-layers").is_visible()
+    assert "giả lập" in page.locator(".xkmt-notice").inner_text()
+    assert errors == []
+    # Only base tiles were asked of another host; Leaflet and styles came from the app.
+    assert blocked and all(urlparse(u).hostname == "tile.openstreetmap.org" for u in blocked)
+    page.screenshot(path=os.environ.get("XKMT_SCREENSHOT", str(tmp_path / "map.png")))
+
+
+def test_hovering_a_village_shows_its_figures(live_server, page):
+    _offline(page)
+    page.goto(f"{live_server}/communes/15178/map", wait_until="networkidle")
+    label = page.locator(".xkmt-label", has_text="Thôn 6")
+    box = label.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] + 12)
+    tooltip = page.locator(".leaflet-tooltip")
+    tooltip.wait_for()
+    text = tooltip.inner_text()
+    assert "Thôn 6" in text and "Số hộ" in text and "Số nhân khẩu" in text
+
+
+def test_english_switch(live_server, page):
+    _offline(page)
+    page.goto(f"{live_server}/communes/15178/map", wait_until="networkidle")
+    page.get_by_role("link", name="English").click()
+    page.wait_for_load_state("networkidle")
+    assert "Synthetic data" in page.locator(".badge-synthetic").inner_text()
+    assert page.locator(".leaflet-control-layers").inner_text().count("Villages") == 1
