@@ -59,6 +59,8 @@ def problem_text(problem: Problem, locale: str, file: str | None = None) -> str:
     params = dict(problem.params)
     if "role" in params:
         params["role"] = _(ROLES[params["role"]])
+    if problem.code == "duplicate":
+        params["field"] = _(ROLES[params["field"]])
     if problem.code == "crs_used":
         params["why"] = _(CRS_REASONS[params["reason"]]).format(**params)
     text = _(PROBLEMS[problem.code]).format(**params)
