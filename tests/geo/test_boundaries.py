@@ -228,3 +228,28 @@ def test_unsupported_and_broken_files(tmp_path):
     with pytest.raises(InvalidBoundary) as caught:
         read_villages(tmp_path / "broken.geojson")
     assert _codes(caught.value.problems) == ["unreadable"]
+
+
+def test_vn2000_is_shifted_to_wgs84_with_the_datum_transformation(tmp_path):
+    # A vertex at VN-2000 / TM-3 105° (555000, 2226000). With the VN-2000 → WGS 84 Helmert
+    # shift (EPSG:6960) it lies at 105.527910 E, 20.123394 N; read on the bare ellipsoid
+    # it would be about 230 m away (105.526037 E, 20.124380 N).
+    square = Polygon([(555000, 2226000), (555500, 2226000), (555500, 2226500),
+                      (555000, 2226500)])
+    frame = gpd.GeoDataFrame({"name": ["Thôn 1"]}, geometry=[square])
+    path = write_shapefile(frame, tmp_path / "one.shp", prj=False)
+    result = read_villages(path, crs="EPSG:5897")
+    lon, lat = result.villages.geometry.iloc[0].exterior.coords[0]
+    assert abs(lon - 105.527910) < 1e-6 and abs(lat - 20.123394) < 1e-6
+
+
+@pytest.mark.parametrize(("suffix", "driver"), [(".gpkg", "GPKG"), (".kml", "KML")])
+def test_geopackage_and_kml_are_read(tmp_path, suffix, driver):
+    frame = make_villages(["Thôn Liên Hưng", "Thôn Đồng Tâm"])
+    path = tmp_path / f"thon{suffix}"
+    if driver == "KML":
+        frame = frame.rename(columns={"name": "Name"})[["Name", "geometry"]]
+    frame.to_file(path, driver=driver)
+    result = read_villages(path)
+    assert list(result.villages["name"]) == ["Thôn Liên Hưng", "Thôn Đồng Tâm"]
+    assert result.crs.crs == "EPSG:4326"
