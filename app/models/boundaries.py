@@ -1,4 +1,4 @@
-"""Database models. Geometry is stored as WKB in EPSG:4326 so SQLite needs no extension."""
+"""Communes, their villages (with history) and the boundary files imported."""
 
 from __future__ import annotations
 
@@ -15,11 +15,9 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column
 
-
-class Base(DeclarativeBase):
-    pass
+from app.models.base import Base
 
 
 class Commune(Base):
