@@ -1,7 +1,7 @@
 """Translation catalog (gettext via Babel) and Jinja2 environments per language.
 
-Message ids are English; ``app/locale/vi/LC_MESSAGES/messages.po`` holds the Vietnamese.
-The ``.po`` file is compiled in memory at start-up, so there is no build step.
+Message ids are English; ``app/locale/vi/LC_MESSAGES/*.po`` hold the Vietnamese (one file
+per area of the app, merged). They are compiled in memory at start-up: no build step.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
+from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
@@ -29,15 +30,27 @@ def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "mark on
     return message
 
 
+def catalog(locale: str) -> Catalog | None:
+    """Every ``.po`` file of ``locale`` merged: ``messages.po`` plus one per area."""
+    files = sorted((LOCALE_DIR / locale / "LC_MESSAGES").glob("*.po"))
+    if not files:
+        return None
+    merged = Catalog(locale=locale)
+    for po in files:
+        with po.open("rb") as handle:
+            for message in read_po(handle, locale=locale):
+                if message.id and message.string:
+                    merged[message.id] = message
+    return merged
+
+
 @lru_cache
 def translations(locale: str) -> _gettext.NullTranslations:
-    po = LOCALE_DIR / locale / "LC_MESSAGES" / "messages.po"
-    if not po.exists():
+    merged = catalog(locale)
+    if merged is None:
         return _gettext.NullTranslations()
-    with po.open("rb") as handle:
-        catalog = read_po(handle, locale=locale)
     buffer = io.BytesIO()
-    write_mo(buffer, catalog)
+    write_mo(buffer, merged)
     buffer.seek(0)
     return Translations(buffer)
 

@@ -1,0 +1,1 @@
+"""Monitoring records: one schema drives forms, lists, Excel templates, import and export."""

@@ -1,0 +1,61 @@
+"""Sentences for problems with record input, naming sheet, row, column and value."""
+
+from __future__ import annotations
+
+from app.i18n import N_, gettext_for
+from app.records.schema import CHOICES, RecordType
+from app.records.service import CellProblem
+
+CELL_PROBLEMS = {
+    "required": N_("this column must be filled in"),
+    "bad_date": N_("not a date: write dd/mm/yyyy, e.g. 05/11/2024"),
+    "bad_int": N_("not a whole number"),
+    "bad_number": N_("not a number"),
+    "bad_bool": N_("write “có” or “không”"),
+    "bad_choice": N_("not one of: {choices}"),
+    "bad_year": N_("not a year of birth"),
+    "bad_lat": N_("not a latitude (−90 to 90)"),
+    "bad_lon": N_("not a longitude (−180 to 180)"),
+    "bad_url": N_("not a web link (http:// or https://)"),
+    "unknown_reference": N_("no such code in this commune or in this file"),
+    "unknown_village": N_("no such village in this commune; the villages are: {known}"),
+    "end_before_start": N_("the end is before the start"),
+    "half_point": N_("give both latitude and longitude (or both X and Y)"),
+    "point_required": N_("give the place: latitude and longitude, or X and Y (VN-2000)"),
+    "outside_commune": N_("the point lies outside the commune, {metres} m from its boundary"),
+    "point_in_other_village": N_("the point lies in {village}, not in this village"),
+    "duplicate_row": N_("the same record as row {first}"),
+    "forbidden_column": N_(
+        "this column would hold personal data (names, ID numbers, addresses, phone numbers "
+        "are never recorded): remove it"),
+    "missing_column": N_("the column is missing"),
+    "unknown_column": N_("unknown column: it is ignored"),
+    "unknown_sheet": N_("no record type has this sheet name or these columns"),
+}
+
+
+def choice_labels(choices: str, locale: str) -> str:
+    _ = gettext_for(locale)
+    return ", ".join(_(label) for label in CHOICES[choices].values())
+
+
+def cell_problem_text(problem: CellProblem, rt: RecordType | None, locale: str, *,
+                      sheet: str | None = None, column: str | None = None) -> str:
+    """“Sheet X, row 5, column Y, value “Z”: what is wrong” in ``locale``."""
+    _ = gettext_for(locale)
+    params = dict(problem.params)
+    if "choices" in params:
+        params["choices"] = choice_labels(params["choices"], locale)
+    where = []
+    if sheet:
+        where.append(_("sheet “{sheet}”").format(sheet=sheet))
+    if problem.row is not None:
+        where.append(_("row {row}").format(row=problem.row))
+    if column is None and rt is not None and problem.field:
+        column = _(rt.field(problem.field).label)
+    if column:
+        where.append(_("column “{column}”").format(column=column))
+    if problem.value not in (None, ""):
+        where.append(_("value “{value}”").format(value=problem.value))
+    text = _(CELL_PROBLEMS[problem.code]).format(**params)
+    return (", ".join(where) + ": " if where else "") + text

@@ -1,0 +1,250 @@
+"""Checking and saving records, the one path for imports and forms.
+
+``check_rows`` turns raw rows (dicts of field key → cell value) into clean values and a
+list of every problem (row, field, value, what is wrong). ``save_rows`` writes clean rows
+idempotently (the natural key of each record type identifies a row) and logs each
+change. Callers run both inside one transaction: nothing is written if anything is wrong.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+from shapely.geometry.base import BaseGeometry
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app import store
+from app.models import ChangeLog, Commune, Person, School, Venue
+from app.records.schema import Field, RecordType
+from app.records.values import ALL, READERS, BadValue, fold, is_blank, read_choice, text
+from geo.join import assign_villages, lonlat_from_xy
+
+REFERENCES = {"person": Person, "venue": Venue, "school": School}
+
+
+@dataclass
+class CellProblem:
+    """One thing wrong with an input: ``row`` is the sheet row (or None for the form)."""
+
+    row: int | None
+    field: str | None
+    value: Any
+    code: str
+    params: dict = field(default_factory=dict)
+
+
+@dataclass
+class Context:
+    """What checking needs to know of a commune: villages, outline, existing codes."""
+
+    commune: Commune
+    villages: gpd.GeoDataFrame
+    outline: BaseGeometry
+    village_keys: dict[str, str]
+    known: dict[str, dict[str, int]]  # "person" → {code: id}, "venue", "school"
+    codes: dict[str, dict[int, str]] = field(default_factory=dict)  # the reverse
+
+    def __post_init__(self):
+        self.codes = {kind: {i: c for c, i in known.items()}
+                      for kind, known in self.known.items()}
+
+    def remember(self, kind: str, code: str, ident: int) -> None:
+        self.known[kind][code] = ident
+        self.codes[kind][ident] = code
+
+    @classmethod
+    def load(cls, session: Session, commune_code: str) -> Context:
+        commune = store.get_commune(session, commune_code)
+        villages = store.load_villages(session, commune_code)
+        keys = {}
+        for code, name in zip(villages["code"], villages["name"], strict=True):
+            keys[fold(name)] = code
+            keys[fold(code)] = code
+        known = {ref: dict(session.execute(
+            select(model.code, model.id).where(model.commune_code == commune_code)).all())
+            for ref, model in REFERENCES.items()}
+        return cls(commune, villages, store.commune_outline(commune), keys, known)
+
+    def village_name(self, code: str) -> str:
+        names = dict(zip(self.villages["code"], self.villages["name"], strict=True))
+        return names.get(code, code)
+
+
+def check_rows(rt: RecordType, raw_rows: list[tuple[int | None, dict]], ctx: Context,
+               *, pending: dict[str, set[str]] | None = None
+               ) -> tuple[list[dict], list[CellProblem]]:
+    """Read and check rows of ``rt``. ``pending`` holds codes defined by the same file.
+
+    Returns the clean rows (each with ``_row``) and every problem found.
+    """
+    problems: list[CellProblem] = []
+    rows = []
+    for number, raw in raw_rows:
+        values = {"_row": number}
+        for f in rt.fields:
+            values[f.key] = _cell(f, raw.get(f.key), number, ctx, pending, problems)
+        _check_row(rt, values, number, problems)
+        rows.append(values)
+    if rt.point != "none":
+        _place(rt, rows, ctx, problems)
+    problems += _duplicates(rt, rows)
+    return rows, problems
+
+
+def _cell(f: Field, value, number, ctx: Context, pending, problems) -> Any:
+    if is_blank(value):
+        if f.required:
+            problems.append(CellProblem(number, f.key, None, "required"))
+        return f.default
+    try:
+        if f.kind == "choice":
+            return read_choice(value, f)
+        if f.kind == "village":
+            return _village(value, ctx)
+        if f.kind == "villages":
+            return _villages(value, ctx)
+        result = READERS[f.kind](value)
+        if f.kind in REFERENCES and result not in ctx.known[f.kind] and result not in (
+                (pending or {}).get(f.kind, set())):
+            raise BadValue("unknown_reference", kind=f.kind)
+        return result
+    except BadValue as exc:
+        problems.append(CellProblem(number, f.key, value, exc.code, exc.params))
+        return None
+
+
+def _village(value, ctx: Context) -> str:
+    code = ctx.village_keys.get(fold(text(value)))
+    if code is None:
+        raise BadValue("unknown_village", known=", ".join(ctx.villages["name"]))
+    return code
+
+
+def _villages(value, ctx: Context) -> tuple[str, ...]:
+    if fold(text(value)) in ALL:
+        return ()
+    parts = [p for p in text(value).replace(",", ";").split(";") if p.strip()]
+    return tuple(sorted({_village(p, ctx) for p in parts}))
+
+
+def _check_row(rt: RecordType, values: dict, number, problems: list[CellProblem]) -> None:
+    if rt.name == "outreach" and values["kind"] == "school_session" and not values["school"]:
+        problems.append(CellProblem(number, "school", None, "required"))
+    if rt.name == "outreach" and values["kind"] == "individual_visit" and not values["person"]:
+        problems.append(CellProblem(number, "person", None, "required"))
+    if rt.name == "persons" and values.get("management_start") and values.get(
+            "management_end") and values["management_end"] < values["management_start"]:
+        problems.append(CellProblem(number, "management_end", values["management_end"],
+                                    "end_before_start"))
+
+
+def _place(rt: RecordType, rows: list[dict], ctx: Context, problems) -> None:
+    """Turn x/y into lat/lon and give every located row its village (geo.join)."""
+    located = {}
+    for i, row in enumerate(rows):
+        row.setdefault("village", None)
+        if row.get("x") is not None and row.get("y") is not None:
+            lon, lat = lonlat_from_xy([row["x"]], [row["y"]], ctx.commune.metric_epsg)
+            row["lon"], row["lat"] = round(float(lon[0]), 7), round(float(lat[0]), 7)
+        has_lat, has_lon = row.get("lat") is not None, row.get("lon") is not None
+        if has_lat and has_lon:
+            located[i] = (row["lat"], row["lon"])
+        elif has_lat != has_lon:
+            problems.append(CellProblem(row["_row"], "lon" if has_lat else "lat", None,
+                                        "half_point"))
+        elif rt.point == "required" or (rt.point == "optional" and not row.get("village")):
+            problems.append(CellProblem(row["_row"], "lat", None, "point_required"))
+    if not located:
+        return
+    points = pd.DataFrame.from_dict(located, orient="index", columns=["lat", "lon"])
+    placed = assign_villages(points, ctx.villages, ctx.outline)
+    for i, found in placed.iterrows():
+        row = rows[i]
+        if found["rule"] == "outside":
+            problems.append(CellProblem(row["_row"], "lat", f"{row['lat']}, {row['lon']}",
+                                        "outside_commune", {"metres": int(found["outside_m"])}))
+        elif row.get("village") and row["village"] != found["village_code"]:
+            problems.append(CellProblem(row["_row"], "village", ctx.village_name(
+                row["village"]), "point_in_other_village",
+                {"village": ctx.village_name(found["village_code"])}))
+        else:
+            row["village"] = found["village_code"]
+
+
+def natural_key(rt: RecordType, values: dict) -> str:
+    parts = []
+    for key in rt.key:
+        value = values.get(key)
+        if isinstance(value, tuple):
+            value = ";".join(value)
+        elif isinstance(value, dt.date):
+            value = value.isoformat()
+        parts.append("" if value is None else str(value))
+    return "|".join(parts)
+
+
+def _duplicates(rt: RecordType, rows: list[dict]) -> list[CellProblem]:
+    seen: dict[str, int | None] = {}
+    problems = []
+    for row in rows:
+        key = natural_key(rt, row)
+        if key in seen:
+            problems.append(CellProblem(row["_row"], rt.key[0], key.replace("|", " "),
+                                        "duplicate_row", {"first": seen[key]}))
+        else:
+            seen[key] = row["_row"]
+    return problems
+
+
+@dataclass
+class SaveSummary:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+def save_rows(session: Session, rt: RecordType, rows: list[dict], ctx: Context, *,
+              actor: str, source: str) -> SaveSummary:
+    """Create or update each clean row, by natural key; log what changed."""
+    from app.records import writers  # imports this module: import here, not at the top
+
+    summary = SaveSummary()
+    existing = writers.existing(session, rt, ctx)
+    for row in rows:
+        record, before = existing.get(natural_key(rt, row)), None
+        if record is not None:
+            before = writers.snapshot(rt, record, ctx)
+        record, after = writers.write(session, rt, record, row, ctx)
+        if before is None:
+            summary.created += 1
+            _log(session, rt, record, ctx, actor, source, "create", {}, after)
+            existing[natural_key(rt, row)] = record
+        elif before != after:
+            summary.updated += 1
+            _log(session, rt, record, ctx, actor, source, "update", before, after)
+        else:
+            summary.unchanged += 1
+    session.flush()
+    return summary
+
+
+def _log(session: Session, rt: RecordType, record, ctx: Context, actor: str, source: str,
+         action: str, before: dict, after: dict) -> None:
+    changes = {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
+    session.flush()
+    session.add(ChangeLog(
+        at=dt.datetime.now(store.TZ), actor=actor, commune_code=ctx.commune.code,
+        record_type=rt.name, record_id=record.id, record_code=writers_key(rt, after),
+        action=action, source=source, changes=json.dumps(changes, ensure_ascii=False,
+                                                         default=str)))
+
+
+def writers_key(rt: RecordType, after: dict) -> str:
+    return natural_key(rt, after).replace("|", " ").strip()
+

@@ -1,0 +1,160 @@
+"""Reading one cell as what its field holds: dates, numbers, choices, villages...
+
+Each reader takes the raw value (from Excel, CSV or a form) and returns the value or
+raises ``BadValue`` with a message code. Vietnamese labels, English labels and internal
+keys are all accepted for choices; dates as dd/mm/yyyy, ISO 8601, Excel dates or Excel
+serial numbers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+
+from app.i18n import gettext_for
+from app.records.schema import CHOICES, Field
+
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+TRUE = {"1", "x", "co", "yes", "true", "dung", "y", "on"}
+FALSE = {"0", "khong", "no", "false", "sai", "n", "off"}
+ALL = {"tat ca", "all", "toan xa", "*"}
+
+
+class BadValue(Exception):
+    """A cell that cannot be read as its field; ``code`` names the message."""
+
+    def __init__(self, code: str, **params):
+        self.code = code
+        self.params = params
+        super().__init__(code)
+
+
+def fold(text: str) -> str:
+    """Lower case, no diacritics, single spaces: for matching what people type."""
+    text = unicodedata.normalize("NFD", str(text).replace("đ", "d").replace("Đ", "D"))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+    return re.sub(r"[^a-z0-9/%.]+", " ", text).strip()
+
+
+def is_blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip()) or (
+        isinstance(value, float) and value != value)
+
+
+def text(value) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return unicodedata.normalize("NFC", str(value)).strip()
+
+
+def read_date(value) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if 1 <= value <= 2958465 and float(value).is_integer():
+            return EXCEL_EPOCH + dt.timedelta(days=int(value))
+        raise BadValue("bad_date")
+    raw = text(value)
+    for pattern, order in ((r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", "dmy"),
+                           (r"(\d{4})-(\d{1,2})-(\d{1,2})", "ymd")):
+        match = re.fullmatch(pattern, raw)
+        if match:
+            a, b, c = map(int, match.groups())
+            day, month, year = (a, b, c) if order == "dmy" else (c, b, a)
+            try:
+                return dt.date(year, month, day)
+            except ValueError:
+                raise BadValue("bad_date") from None
+    if raw.isdigit():
+        return read_date(int(raw))
+    raise BadValue("bad_date")
+
+
+def read_int(value) -> int:
+    if isinstance(value, bool):
+        raise BadValue("bad_int")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    raw = text(value).replace(" ", "")
+    if re.fullmatch(r"\d+", raw):
+        return int(raw)
+    raise BadValue("bad_int")
+
+
+def read_float(value) -> float:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    raw = text(value).replace(" ", "").replace(",", ".")
+    try:
+        return float(raw)
+    except ValueError:
+        raise BadValue("bad_number") from None
+
+
+def read_bool(value) -> bool:
+    if isinstance(value, bool):
+        return value
+    key = fold(text(value))
+    if key in TRUE:
+        return True
+    if key in FALSE:
+        return False
+    raise BadValue("bad_bool")
+
+
+def choice_lookup(choices: str) -> dict[str, str]:
+    """Folded Vietnamese label, English label and key → key."""
+    lookup = {}
+    vi = gettext_for("vi")
+    for key, label in CHOICES[choices].items():
+        for name in (key, label, vi(label)):
+            lookup[fold(name)] = key
+    return lookup
+
+
+def read_choice(value, field: Field) -> str:
+    key = choice_lookup(field.choices).get(fold(text(value)))
+    if key is None:
+        raise BadValue("bad_choice", choices=field.choices)
+    return key
+
+
+def read_year(value) -> int:
+    year = read_int(value)
+    if not 1900 <= year <= dt.date.today().year:
+        raise BadValue("bad_year")
+    return year
+
+
+def read_lat(value) -> float:
+    lat = read_float(value)
+    if not -90 <= lat <= 90:
+        raise BadValue("bad_lat")
+    return lat
+
+
+def read_lon(value) -> float:
+    lon = read_float(value)
+    if not -180 <= lon <= 180:
+        raise BadValue("bad_lon")
+    return lon
+
+
+def read_url(value) -> str:
+    raw = text(value)
+    if not re.fullmatch(r"https?://\S+", raw):
+        raise BadValue("bad_url")
+    return raw
+
+
+READERS = {
+    "date": read_date, "int": read_int, "float": read_float, "bool": read_bool,
+    "year": read_year, "lat": read_lat, "lon": read_lon, "x": read_float, "y": read_float,
+    "url": read_url, "text": text, "code": text, "person": text, "venue": text,
+    "school": text,
+}

@@ -1,0 +1,119 @@
+"""Writing one clean row into its model, and reading a record back as a row.
+
+A row and a snapshot have the same shape (field key → value, references by code), so
+"unchanged" is a plain comparison and re-importing the same file changes nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from app.models import OutreachEvent, OutreachVillage, Person, PersonState
+from app.records.schema import RecordType
+from app.records.service import REFERENCES, Context, natural_key
+
+VIRTUAL = {"x", "y"}  # read from files, stored as lat/lon
+ATTRIBUTE = {"village": "village_code", "person": "person_id", "venue": "venue_id",
+             "school": "school_id"}
+PERSON_STATE = ("village_code", "category", "status", "psychosis")
+
+
+def existing(session: Session, rt: RecordType, ctx: Context) -> dict[str, Any]:
+    """Every record of this type in the commune, by natural key."""
+    model = rt.model
+    if hasattr(model, "commune_code"):
+        query = select(model).where(model.commune_code == ctx.commune.code)
+    else:  # drug tests and inspections belong to a person or venue of the commune
+        parent = "person" if rt.name == "drug_tests" else "venue"
+        ids = list(ctx.known[parent].values())
+        query = select(model).where(getattr(model, ATTRIBUTE[parent]).in_(ids))
+    if rt.name == "persons":
+        query = query.options(selectinload(Person.states))
+    if rt.name == "outreach":
+        query = query.options(selectinload(OutreachEvent.villages))
+    return {natural_key(rt, snapshot(rt, r, ctx)): r for r in session.scalars(query)}
+
+
+def snapshot(rt: RecordType, record, ctx: Context) -> dict[str, Any]:
+    """The record as a row: field key → value, references as codes."""
+    row = {}
+    for f in rt.fields:
+        if f.key in VIRTUAL:
+            continue
+        if f.kind in REFERENCES:
+            ident = getattr(record, ATTRIBUTE[f.kind])
+            row[f.key] = _code_of(ctx, f.kind, ident)
+        elif f.kind == "villages":
+            row[f.key] = tuple(sorted(v.village_code for v in record.villages))
+        else:
+            row[f.key] = getattr(record, ATTRIBUTE.get(f.key, f.key))
+    if _derived_village(rt):
+        row["village"] = record.village_code
+    if rt.name == "persons":
+        row["history"] = tuple((s.valid_from, *(getattr(s, a) for a in PERSON_STATE))
+                               for s in record.states)
+    return row
+
+
+def _derived_village(rt: RecordType) -> bool:
+    """Located records without a village column get the village their point lies in."""
+    return rt.point != "none" and all(f.key != "village" for f in rt.fields)
+
+
+def _code_of(ctx: Context, kind: str, ident: int | None) -> str | None:
+    return None if ident is None else ctx.codes[kind].get(ident)
+
+
+def write(session: Session, rt: RecordType, record, row: dict, ctx: Context):
+    """Set the record's fields from ``row`` (creating it if None); return it and its
+    snapshot after the write."""
+    if record is None:
+        record = rt.model()
+        if hasattr(record, "commune_code"):
+            record.commune_code = ctx.commune.code
+        session.add(record)
+    for f in rt.fields:
+        if f.key in VIRTUAL or f.kind == "villages":
+            continue
+        value = row.get(f.key)
+        if f.kind in REFERENCES:
+            value = ctx.known[f.kind].get(value) if value else None
+        setattr(record, ATTRIBUTE.get(f.key, f.key), value)
+    if _derived_village(rt):
+        record.village_code = row.get("village")
+    if rt.name == "outreach":
+        _write_outreach(record, row, natural_key(rt, row))
+    session.flush()
+    if rt.name == "persons":
+        _write_person_state(session, record, row)
+    if rt.name in ("persons", "venues", "schools"):
+        ctx.remember(rt.name.removesuffix("s"), record.code, record.id)
+    return record, snapshot(rt, record, ctx)
+
+
+def _write_outreach(record, row: dict, key: str) -> None:
+    record.key = key
+    villages = row.get("villages") or ()
+    record.all_villages = row["kind"] == "broadcast" and not villages
+    current = {v.village_code for v in record.villages}
+    if current != set(villages):
+        record.villages = [OutreachVillage(village_code=code) for code in villages]
+
+
+def _write_person_state(session: Session, person: Person, row: dict) -> None:
+    """Keep the state from ``status_date`` on; the person's current fields follow the
+    latest state."""
+    state = next((s for s in person.states if s.valid_from == row["status_date"]), None)
+    if state is None:
+        state = PersonState(valid_from=row["status_date"])
+        person.states.append(state)
+    for attribute in PERSON_STATE:
+        setattr(state, attribute, getattr(person, attribute))
+    latest = max(person.states, key=lambda s: s.valid_from)
+    for attribute in PERSON_STATE:
+        setattr(person, attribute, getattr(latest, attribute))
+    person.status_date = latest.valid_from
+    session.flush()
