@@ -45,6 +45,8 @@ def save_communes(session: Session, communes: gpd.GeoDataFrame) -> int:
         commune.unit_type = getattr(row, "unit_type", None) or "Xã"
         commune.district = getattr(row, "district", None)
         commune.province = getattr(row, "province", None)
+        province_code = getattr(row, "province_code", None)
+        commune.province_code = None if pd.isna(province_code) else str(province_code)
         population = getattr(row, "population", None)
         commune.population = None if pd.isna(population) else int(population)
         commune.metric_epsg = int(getattr(row, "metric_epsg", None) or 5897)

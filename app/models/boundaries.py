@@ -30,6 +30,7 @@ class Commune(Base):
     unit_type: Mapped[str] = mapped_column(String(40), default="Xã")
     district: Mapped[str | None] = mapped_column(String(200))
     province: Mapped[str | None] = mapped_column(String(200))
+    province_code: Mapped[str | None] = mapped_column(String(10), index=True)
     population: Mapped[int | None] = mapped_column(Integer)
     # Metric CRS of the province (VN-2000 / TM-3 at its meridian), used to read
     # VN-2000 x/y coordinates and as the first guess for files without a CRS.
