@@ -41,6 +41,22 @@ class Settings(BaseSettings):
     )
     host: str = Field(default="127.0.0.1", description="Address `xkmt serve` listens on.")
     port: int = Field(default=8000, description="Port `xkmt serve` listens on.")
+    secret_key: str = Field(
+        default="", description="Key signing session cookies and CSRF tokens; empty: a "
+        "random key is created once in var/secret_key (never commit one).")
+    session_hours: int = Field(default=8, description="Hours a sign-in stays valid.")
+    secure_cookies: bool = Field(
+        default=False, description="Mark cookies Secure: set to true when served over HTTPS.")
+    login_max_failures: int = Field(
+        default=5, description="Failed sign-ins of one account before it is locked for a while.")
+    login_max_failures_per_address: int = Field(
+        default=20, description="Failed sign-ins from one address before it is locked for a while.")
+    login_lockout_minutes: int = Field(
+        default=15, description="Minutes an account or address stays locked after failures.")
+    small_count_threshold: int = Field(
+        default=2, description="Counts from 1 to this are shown as “≤N” outside the police.")
+    retention_months: int = Field(
+        default=60, description="Months after management ended before a person is anonymised.")
     max_zip_entries: int = Field(
         default=200, description="Most files a zipped boundary file may hold."
     )

@@ -20,6 +20,8 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(20))  # admin, police, leader, viewer
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # A password made by the system (first admin, demo, reset) must be changed at sign-in.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 
     scopes: Mapped[list[UserScope]] = relationship(cascade="all, delete-orphan",

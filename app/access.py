@@ -1,0 +1,91 @@
+"""Who may use which route. Every route carries exactly one ``Rule`` (a guard test
+checks), and a rule checks both the role and the commune scope (``{code}`` in the path).
+
+Another commune's data is answered with 404, as if it did not exist.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request
+
+from app.deps import SessionDep
+from app.models import User
+from app.security import Scope
+from geo.errors import UnknownCommune
+
+
+class NotSignedIn(Exception):
+    """The route needs a signed-in user and there is none."""
+
+
+class MustChangePassword(Exception):
+    """The user signed in with a password made by the system and must change it first."""
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """The signed-in user and the communes they may see."""
+
+    user: User
+    scope: Scope
+
+    @property
+    def role(self) -> str:
+        return self.user.role
+
+    @property
+    def is_police(self) -> bool:
+        return self.user.role == "police"
+
+
+def signed_in(request: Request, session: SessionDep) -> Viewer | None:
+    data = request.session
+    uid, version = data.get("uid"), data.get("ver")
+    if uid is None:
+        return None
+    user = session.get(User, uid)
+    if user is None or not user.active or version != user.password_hash[-16:]:
+        request.session.clear()
+        return None
+    return Viewer(user, Scope.of(session, user))
+
+
+class Rule:
+    """A route's access rule: the roles allowed (none for a public route)."""
+
+    def __init__(self, *roles: str, public: bool = False, own_account: bool = False):
+        self.roles = frozenset(roles)
+        self.public = public
+        self.own_account = own_account  # the password page: open before the change
+
+    def __repr__(self) -> str:
+        return "Rule(public)" if self.public else f"Rule({', '.join(sorted(self.roles))})"
+
+    def __call__(self, request: Request, session: SessionDep) -> Viewer | None:
+        viewer = signed_in(request, session)
+        request.state.user = viewer
+        if self.public:
+            return viewer
+        if viewer is None:
+            raise NotSignedIn()
+        if viewer.user.must_change_password and not self.own_account:
+            raise MustChangePassword()
+        if viewer.role not in self.roles:
+            raise HTTPException(status_code=403)
+        code = request.path_params.get("code")
+        if code is not None and not viewer.scope.allows(code):
+            raise UnknownCommune(code)
+        return viewer
+
+
+PUBLIC = Rule(public=True)
+ANYONE = Rule("admin", "police", "leader", "viewer")  # any signed-in user
+POLICE = Rule("police")  # person-level records
+STAFF = Rule("admin", "police")  # audit log
+ADMIN = Rule("admin")
+OWN_ACCOUNT = Rule("admin", "police", "leader", "viewer", own_account=True)
+
+ViewerDep = Annotated[Viewer, Depends(ANYONE)]

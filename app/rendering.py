@@ -1,0 +1,19 @@
+"""Rendering pages: every template gets the request's path, user, CSRF token and CSP nonce."""
+
+from __future__ import annotations
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+
+from app.i18n import jinja_env
+from app.web_security import csrf_token
+
+
+def render(request: Request, name: str, locale: str, *, status: int = 200,
+           **context) -> HTMLResponse:
+    template = jinja_env(locale).get_template(name)
+    html = template.render(
+        request_path=request.url.path, viewer=getattr(request.state, "user", None),
+        csrftoken=csrf_token(request.scope), csp_nonce=request.scope.get("csp_nonce", ""),
+        **context)
+    return HTMLResponse(html, status_code=status)
