@@ -1,0 +1,85 @@
+"""Account administration for the command line: add, list, disable, set a password;
+the first administrator and the demo accounts."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.models import Commune, User
+from app.security import create_user, new_password, set_password
+
+DEMO_ACCOUNTS = (("demo_admin", "admin"), ("demo_police", "police"),
+                 ("demo_leader", "leader"), ("demo_viewer", "viewer"))
+
+
+class AccountError(Exception):
+    """A request about accounts that cannot be done; ``code`` names the message."""
+
+    def __init__(self, code: str, **params):
+        self.code, self.params = code, params
+        super().__init__(code)
+
+
+def add(session: Session, username: str, role: str, communes: list[str],
+        provinces: list[str]) -> str:
+    """Create an account; returns its one-time password."""
+    if session.scalar(select(User).where(User.username == username)):
+        raise AccountError("user_exists", username=username)
+    for code in communes:
+        if session.get(Commune, code) is None:
+            raise AccountError("unknown_commune", code=code)
+    if not communes and not provinces:
+        raise AccountError("no_scope")
+    _user, password = create_user(session, username, role, communes=communes,
+                                  provinces=provinces)
+    return password
+
+
+def _get(session: Session, username: str) -> User:
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise AccountError("unknown_user", username=username)
+    return user
+
+
+def disable(session: Session, username: str) -> None:
+    _get(session, username).active = False
+
+
+def reset_password(session: Session, username: str) -> str:
+    """A new one-time password; the user must change it at the next sign-in."""
+    user = _get(session, username)
+    password = new_password()
+    set_password(user, password)
+    user.must_change_password = True
+    return password
+
+
+def listing(session: Session) -> list[tuple[str, str, bool, str]]:
+    rows = []
+    for user in session.scalars(select(User).order_by(User.username)):
+        scope = ", ".join(s.commune_code or f"province {s.province_code}" for s in user.scopes)
+        rows.append((user.username, user.role, user.active, scope))
+    return rows
+
+
+def first_admin(session: Session) -> tuple[str, str] | None:
+    """With no account at all, make ``admin`` for every commune there is."""
+    if session.scalar(select(func.count()).select_from(User)):
+        return None
+    communes = list(session.scalars(select(Commune.code)))
+    if not communes:
+        return None
+    return "admin", add(session, "admin", "admin", communes, [])
+
+
+def demo_accounts(session: Session, commune: str) -> list[tuple[str, str, str]]:
+    """One account per role for the demo commune, made once; (name, role, password)."""
+    made = []
+    for username, role in DEMO_ACCOUNTS:
+        if session.scalar(select(User).where(User.username == username)) is None:
+            made.append((username, role, add(session, username, role, [commune], [])))
+            # demo passwords are shown once on the console; no forced change for a demo
+            _get(session, username).must_change_password = False
+    return made

@@ -1,0 +1,66 @@
+"""The audit log, read-only, for police and administrators of the commune."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from fastapi import APIRouter, Depends, Request
+from sqlalchemy import and_, or_, select
+
+from app import store
+from app.access import STAFF
+from app.audit import ACTIONS
+from app.deps import LocaleDep, SessionDep
+from app.i18n import N_
+from app.models import AuditEvent, User, UserScope
+from app.rendering import render
+
+router = APIRouter(dependencies=[Depends(STAFF)])
+PAGE = 200
+
+ACTION_LABELS = {
+    "login": N_("signed in"), "login_failed": N_("failed sign-in"), "logout": N_("signed out"),
+    "view_person": N_("viewed a person"), "view_person_list": N_("viewed a person list"),
+    "change": N_("changed a record"), "import": N_("imported a file"),
+    "export": N_("exported a file"), "account": N_("account change"),
+}
+assert set(ACTION_LABELS) == set(ACTIONS)
+
+
+def _date(value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+@router.get("/communes/{code}/audit")
+def audit_log(code: str, request: Request, session: SessionDep, locale: LocaleDep,
+              user: str | None = None, action: str | None = None,
+              start: str | None = None, end: str | None = None):
+    """Audit events of this commune, and the sign-ins of its accounts."""
+    commune = store.get_commune(session, code)
+    accounts = select(User.username).join(UserScope).where(UserScope.commune_code == code)
+    query = select(AuditEvent).where(or_(
+        AuditEvent.commune_code == code,
+        and_(AuditEvent.commune_code.is_(None), AuditEvent.username.in_(accounts))))
+    if user:
+        query = query.where(AuditEvent.username == user)
+    if action in ACTIONS:
+        query = query.where(AuditEvent.action == action)
+    first, last = _date(start), _date(end)
+    if first:
+        query = query.where(AuditEvent.at >= dt.datetime.combine(first, dt.time(), store.TZ))
+    if last:
+        query = query.where(AuditEvent.at < dt.datetime.combine(
+            last + dt.timedelta(days=1), dt.time(), store.TZ))
+    events = list(session.scalars(query.order_by(AuditEvent.id.desc()).limit(PAGE)))
+    rows = [{"at": e.at.astimezone(store.TZ) if e.at.tzinfo else e.at.replace(tzinfo=store.TZ),
+             "username": e.username, "address": e.address, "action": e.action,
+             "object": " ".join(filter(None, [e.object_type, e.object_id])),
+             "detail": json.loads(e.detail) if e.detail else None} for e in events]
+    return render(request, "audit.html", locale, commune=commune, rows=rows,
+                  actions=ACTION_LABELS, filters={"user": user or "", "action": action or "",
+                                                  "start": start or "", "end": end or ""},
+                  page=PAGE)
