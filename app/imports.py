@@ -10,8 +10,15 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app import store
 from app.db import transaction
+from app.records.messages import cell_problem_text
+from app.records.schema import BY_NAME, RecordType
+from app.records.service import CellProblem, Context, SaveSummary, check_rows, save_rows
 from app.settings import Settings
 from geo.boundaries import BoundaryResult, Limits, read_villages
+from geo.demo_records import demo_records
+
+DEMO_COMMUNE = "15178"
+DEMO_SEED = 15178
 
 
 @dataclass
@@ -48,9 +55,67 @@ def import_communes(sessions: sessionmaker[Session], path: Path) -> int:
         return store.save_communes(session, communes)
 
 
-def load_demo(sessions: sessionmaker[Session], settings: Settings) -> BoundaryImportOutcome:
-    """The demo commune (Cẩm Tân, 15178) and its synthetic villages, from ``boundaries/``."""
+def load_demo(sessions: sessionmaker[Session], settings: Settings, *,
+              records: bool = True) -> BoundaryImportOutcome:
+    """The demo commune (Cẩm Tân, 15178), its synthetic villages from ``boundaries/`` and,
+    unless ``records`` is false, its synthetic monitoring records (``geo.demo_records``)."""
     folder = settings.boundaries_dir
     import_communes(sessions, folder / "cam_tan_15178_commune.geojson")
-    return import_boundaries(sessions, settings, folder / "cam_tan_15178_villages.geojson",
-                             "15178")
+    outcome = import_boundaries(sessions, settings,
+                                folder / "cam_tan_15178_villages.geojson", DEMO_COMMUNE)
+    if records:
+        load_demo_records(sessions, DEMO_COMMUNE, DEMO_SEED)
+    return outcome
+
+
+class DemoRecordsRefused(ValueError):
+    """The synthetic records failed the checks real input goes through (a bug)."""
+
+    def __init__(self, record_type: str, problems: list[CellProblem]):
+        self.record_type, self.problems = record_type, problems
+        rt = BY_NAME[record_type]
+        super().__init__("; ".join(cell_problem_text(p, rt, "en", sheet=record_type)
+                                   for p in problems[:5]))
+
+
+def load_demo_records(sessions: sessionmaker[Session], commune_code: str,
+                      seed: int) -> dict[str, SaveSummary]:
+    """Generate the synthetic records for a commune's current villages and save them
+    through the same checks and change log as an import, all in one transaction.
+
+    Loading again with the same seed changes nothing. A person's states are saved in
+    date order, one batch per state, because a file may hold a person only once.
+    """
+    summaries: dict[str, SaveSummary] = {}
+    with transaction(sessions) as session:
+        ctx = Context.load(session, commune_code)
+        frames = demo_records(ctx.villages, ctx.outline, seed=seed)
+        for name, frame in frames.items():
+            rt = BY_NAME[name]
+            summary = summaries.setdefault(name, SaveSummary())
+            for batch in _demo_batches(rt, frame):
+                rows, problems = check_rows(rt, batch, ctx)
+                if problems:
+                    raise DemoRecordsRefused(name, problems)
+                saved = save_rows(session, rt, rows, ctx, actor="demo", source="synthetic demo")
+                summary.created += saved.created
+                summary.updated += saved.updated
+                summary.unchanged += saved.unchanged
+    return summaries
+
+
+def _demo_batches(rt: RecordType, frame) -> list[list[tuple[int, dict]]]:
+    """Raw rows (numbered as sheet rows, from 2), split so that no person appears twice in
+    a batch: the k-th state of every person goes in batch k (the frame is in date order)."""
+    keys = [f.key for f in rt.fields if f.key in frame.columns]
+    cells = frame[keys].astype(object).where(frame[keys].notna(), None)
+    batches: list[list[tuple[int, dict]]] = []
+    states: dict[str, int] = {}
+    for number, raw in enumerate(cells.to_dict("records"), start=2):
+        k = 0
+        if rt.name == "persons":
+            k = states[raw["code"]] = states.get(raw["code"], -1) + 1
+        if k == len(batches):
+            batches.append([])
+        batches[k].append((number, raw))
+    return batches

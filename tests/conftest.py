@@ -27,8 +27,9 @@ def sessions(settings):
 
 @pytest.fixture
 def demo(sessions, settings):
-    """The demo commune with its synthetic villages loaded."""
-    imports.load_demo(sessions, settings)
+    """The demo commune with its synthetic villages loaded (no records: see
+    tests/app/test_demo_records.py for the full demo)."""
+    imports.load_demo(sessions, settings, records=False)
     return sessions
 
 
