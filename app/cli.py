@@ -10,6 +10,7 @@ from app import imports, store
 from app.db import make_engine, session_factory, upgrade
 from app.i18n import LOCALES, gettext_for
 from app.messages import problem_text
+from app.records import commands as records
 from app.settings import Settings
 from geo.errors import InvalidBoundary, UnknownCommune
 
@@ -34,6 +35,7 @@ def _parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="demo data").add_subparsers(dest="action", required=True)
     demo.add_parser("load", help="load the demo commune").add_argument(
         "--if-empty", action="store_true", help="only when the database has no commune")
+    records.add_parsers(sub)  # import, export, template
     serve = sub.add_parser("serve", help="serve the web app")
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
@@ -45,7 +47,8 @@ def main(argv: list[str] | None = None) -> int:
     settings = Settings()
     locale = args.lang or settings.default_locale
     handler = {"db": _db, "communes": _communes, "boundaries": _boundaries,
-               "demo": _demo, "serve": _serve}[args.area]
+               "demo": _demo, "serve": _serve, "import": records.import_records,
+               "export": records.export_records, "template": records.template}[args.area]
     try:
         return handler(args, settings, locale)
     except InvalidBoundary as exc:

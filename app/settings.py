@@ -61,5 +61,9 @@ class Settings(BaseSettings):
         default=200, description="Most files a zipped boundary file may hold."
     )
     max_unzipped_mb: int = Field(
-        default=500, description="Most megabytes a zipped boundary file may unpack to."
+        default=500,
+        description="Most megabytes a zipped boundary file or an .xlsx workbook may unpack to.",
+    )
+    max_upload_mb: int = Field(
+        default=20, description="Most megabytes of a record file (.xlsx, .csv) uploaded on the web."
     )

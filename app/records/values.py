@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from functools import lru_cache
 
 from app.i18n import gettext_for
 from app.records.schema import CHOICES, Field
@@ -107,6 +108,7 @@ def read_bool(value) -> bool:
     raise BadValue("bad_bool")
 
 
+@lru_cache  # the catalog does not change while the app runs; built once per choice list
 def choice_lookup(choices: str) -> dict[str, str]:
     """Folded Vietnamese label, English label and key → key."""
     lookup = {}

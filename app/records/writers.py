@@ -71,7 +71,8 @@ def write(session: Session, rt: RecordType, record, row: dict, ctx: Context):
     """Set the record's fields from ``row`` (creating it if None); return it and its
     snapshot after the write."""
     if record is None:
-        record = rt.model()
+        # a new person has no states yet: say so, or reading them costs a query per row
+        record = rt.model(states=[]) if rt.name == "persons" else rt.model()
         if hasattr(record, "commune_code"):
             record.commune_code = ctx.commune.code
         session.add(record)
