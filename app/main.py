@@ -13,7 +13,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from app.db import make_engine, session_factory
 from app.deps import get_locale
 from app.i18n import gettext_for, jinja_env
-from app.routes import api, pages
+from app.routes import api, pages, records, transfer
 from app.settings import Settings
 from geo.errors import UnknownCommune
 
@@ -34,6 +34,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     _mount_assets(app, settings)
     app.include_router(pages.router)
     app.include_router(api.router)
+    app.include_router(transfer.router)  # before records: /records/import, /records/{type}/…xlsx
+    app.include_router(records.router)
     app.add_exception_handler(UnknownCommune, _unknown_commune)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     return app

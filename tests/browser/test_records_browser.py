@@ -1,0 +1,70 @@
+"""A police officer records a venue in a real browser, with every other host blocked."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.browser.test_map_browser import _offline
+
+pytestmark = pytest.mark.browser
+
+
+def _shots(tmp_path: Path) -> Path:
+    """Where screenshots go: ``XKMT_SCREENSHOT_DIR`` to keep them, else the test's folder."""
+    folder = Path(os.environ.get("XKMT_SCREENSHOT_DIR", tmp_path))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def test_an_officer_adds_a_karaoke_and_finds_it_in_thon_6(live_server, page, tmp_path):
+    blocked = _offline(page)
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    shots = _shots(tmp_path)
+
+    page.goto(f"{live_server}/communes/15178/records/venues/new")
+    assert page.locator("h1").inner_text() == "Cơ sở kinh doanh có nguy cơ: thêm mới"
+    page.locator("#f-code").fill("KARA-01")
+    page.get_by_label("Tên cơ sở").fill("Karaoke Hoa Sen")
+    page.get_by_label("Loại cơ sở").select_option(label="karaoke")
+    page.get_by_label("Vĩ độ").fill("20.125")
+    page.get_by_label("Kinh độ").fill("105.535")
+    assert page.get_by_label("Đang hoạt động").is_checked()  # the schema's default
+    page.screenshot(path=str(shots / "venue_form.png"), full_page=True)
+    page.get_by_role("button", name="Lưu").click()
+    page.wait_for_url("**/records/venues?village=T06*")
+
+    assert page.locator(".notice.ok").inner_text() == "Đã lưu: KARA-01."
+    assert page.locator('select[name="village"]').input_value() == "T06"
+    headers = page.locator("table.records-table thead th").all_inner_texts()
+    row = page.locator("tbody tr", has_text="KARA-01")
+    cells = row.locator("td").all_inner_texts()
+    assert cells[headers.index("Tên cơ sở")] == "Karaoke Hoa Sen"
+    assert cells[headers.index("Loại cơ sở")] == "karaoke"
+    assert cells[headers.index("Thôn")] == "Thôn 6"
+    assert "saved" in (row.get_attribute("class") or "")
+    page.screenshot(path=str(shots / "venue_list.png"), full_page=True)
+    assert errors == [] and blocked == []
+
+
+def test_a_point_outside_the_commune_is_shown_beside_the_field(live_server, page, tmp_path):
+    _offline(page)
+    page.goto(f"{live_server}/communes/15178/records/venues/new")
+    page.locator("#f-code").fill("KARA-02")
+    page.get_by_label("Tên cơ sở").fill("Karaoke Ngoài Xã")
+    page.get_by_label("Loại cơ sở").select_option(label="karaoke")
+    page.get_by_label("Vĩ độ").fill("20.2")
+    page.get_by_label("Kinh độ").fill("105.535")
+    page.get_by_role("button", name="Lưu").click()
+    page.wait_for_load_state()
+
+    message = page.locator("#field-lat .error")
+    assert "vị trí nằm ngoài địa giới xã" in message.inner_text()
+    assert page.locator(".notice.error").is_visible()
+    assert page.get_by_label("Tên cơ sở").input_value() == "Karaoke Ngoài Xã"  # kept
+    page.screenshot(path=str(_shots(tmp_path) / "venue_form_error.png"), full_page=True)
+    page.goto(f"{page.url.split('/records')[0]}/records/venues")
+    assert page.locator("tbody tr", has_text="KARA-02").count() == 0
