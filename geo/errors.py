@@ -62,3 +62,27 @@ class UnknownCommune(XkmtError):
     def __init__(self, code: str):
         self.code = code
         super().__init__(code)
+
+
+@dataclass(frozen=True)
+class PlanProblem:
+    """One problem in a plan file: a stable ``code``, the 1-based ``line`` it is on (None
+    when the file has no such line, e.g. a missing key of an empty file) and the values
+    the message needs (indicator id, key, value...)."""
+
+    code: str
+    line: int | None
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "line": self.line, "params": self.params}
+
+
+class InvalidPlan(XkmtError):
+    """A plan file was rejected. ``problems`` lists every problem found, by line."""
+
+    def __init__(self, file: str, problems: list[PlanProblem]):
+        self.file = file
+        self.problems = sorted(problems, key=lambda p: (p.line or 0, p.code))
+        where = ", ".join(f"line {p.line}: {p.code}" for p in self.problems)
+        super().__init__(f"{file}: {where}")

@@ -1,0 +1,182 @@
+"""The metric table: every metric a plan file may name, and how a result is judged.
+
+A metric computes, for one level (villages, the commune, or schools) and one period, a
+``value`` per unit, a ``state`` ("ok", or "no_data" / "not_applicable" when the metric
+itself knows) and the ``evidence`` behind it (counts, and for person-level figures the
+person codes). :func:`evaluate` adds the plan's target and turns it into a status:
+
+- **not_applicable**: nothing to judge (no addicts for P14, no venues for P12, a school
+  indicator in the summer holidays), or the plan sets no target (shown as a count);
+- **no_data**: nothing recorded where something should be: no broadcast at all in the
+  month's weeks, no test of any of the village's addicts, no pledge list... Never "met";
+- **met** / **not_met**: the value compared with the target.
+
+"No data" versus zero: a target of zero (no cultivation site, no relapse, N1–N3) is met
+when nothing is recorded; a count of work done (broadcasts, visits, tests, sessions) with
+nothing recorded is "no data"; an inventory (tip boxes, pledges, models) that is empty for
+the whole commune is "no data", while a village with none when others have some is 0.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+import numpy as np
+import pandas as pd
+
+from geo import criteria_outreach as outreach
+from geo import criteria_people as people
+from geo import criteria_places as places
+from geo.context import Context
+from geo.periods import Window, window
+from geo.plans import Indicator
+
+OPERATORS: dict[str, Callable[[Any, Any], Any]] = {
+    ">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt,
+    "==": operator.eq}
+STATUSES = ("met", "not_met", "no_data", "not_applicable")
+
+
+class Scope(NamedTuple):
+    """What a metric function is asked for."""
+
+    level: str
+    period: str
+    window: Window
+    params: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class ParamSpec:
+    """A metric parameter a plan may set: one choice, or a list of choices (``many``)."""
+
+    default: Any = None
+    choices: tuple[str, ...] | None = None
+    many: bool = False
+    required: bool = False
+
+    def accepts(self, value: Any) -> bool:
+        values = value if self.many and isinstance(value, list) else [value]
+        if self.many and not isinstance(value, list):
+            return False
+        return all(isinstance(v, str) and (self.choices is None or v in self.choices)
+                   for v in values)
+
+
+@dataclass(frozen=True)
+class Metric:
+    name: str
+    fn: Callable[[Context, Scope], pd.DataFrame]
+    levels: tuple[str, ...]
+    periods: tuple[str, ...]
+    unit: str  # "percent", "count" or "change"
+    params: dict[str, ParamSpec] = field(default_factory=dict)
+
+
+VC = ("village", "commune")
+EVENTS = ("iso_weeks", "month", "semester", "rolling_3_months", "evaluation_year",
+          "cumulative")
+OUTREACH_KINDS = ("broadcast", "post", "school_session", "individual_visit",
+                  "respected_person", "meeting")
+INCIDENT_KINDS = ("violation", "arrest", "cultivation", "production", "use_site", "fugitive")
+SCHOOL_LEVELS = ("primary", "lower_secondary", "upper_secondary", "other")
+
+
+def _table(*metrics: Metric) -> dict[str, Metric]:
+    return {m.name: m for m in metrics}
+
+
+METRICS: dict[str, Metric] = _table(
+    Metric("outreach_events", outreach.outreach_events, VC, EVENTS, "count",
+           {"kind": ParamSpec(choices=OUTREACH_KINDS, required=True)}),
+    Metric("school_sessions", outreach.school_sessions, ("school",), ("semester", "month"),
+           "count", {"levels": ParamSpec(("primary", "lower_secondary"), SCHOOL_LEVELS,
+                                         many=True)}),
+    Metric("managed_visited_pct", outreach.managed_visited_pct, VC, ("month",), "percent"),
+    Metric("pledged_households_pct", places.pledged_households_pct, VC, ("cumulative",),
+           "percent"),
+    Metric("models_established", places.models_established, ("commune",), ("cumulative",),
+           "count", {"kind": ParamSpec(choices=("prevention", "reintegration_3_1", "other"),
+                                       required=True)}),
+    Metric("working_tip_boxes", places.working_tip_boxes, VC, ("at_date",), "count"),
+    Metric("incidents", places.incidents, VC, ("month", "evaluation_year", "cumulative"),
+           "count", {"kinds": ParamSpec(choices=INCIDENT_KINDS, many=True, required=True)}),
+    Metric("tips_settled_on_time_pct", places.tips_settled_on_time_pct, VC, ("month",),
+           "percent"),
+    Metric("venues_inspected_clean_pct", places.venues_inspected_clean_pct, VC, ("month",),
+           "percent"),
+    Metric("drug_use_places", places.drug_use_places, VC, ("month", "evaluation_year"),
+           "count"),
+    Metric("addicts_file_treatment_pct", people.addicts_file_treatment_pct, VC,
+           ("at_date",), "percent"),
+    Metric("addicts_tested_pct", people.addicts_tested_pct, VC, ("month",), "percent"),
+    Metric("relapses", people.relapses, VC, ("month",), "count"),
+    Metric("users_file_negative_pct", people.users_file_negative_pct, VC, ("at_date",),
+           "percent"),
+    Metric("psychosis_in_community", people.psychosis_in_community, VC, ("at_date",),
+           "count"),
+    Metric("users_addicts_vs_baseline", people.users_addicts_vs_baseline, VC, ("at_date",),
+           "change"),
+    Metric("addicts_in_community", people.addicts_in_community, VC, ("at_date",), "count"),
+    Metric("post_rehab_tested_pct", people.post_rehab_tested_pct, VC, ("rolling_3_months",),
+           "percent"),
+    Metric("supported_pct", people.supported_pct, VC, ("cumulative",), "percent"),
+    Metric("users_addicts_residing", people.users_addicts_residing, VC, ("at_date",),
+           "count"),
+)
+
+
+def evaluate(ctx: Context, indicator: Indicator, level: str) -> pd.DataFrame:
+    """One indicator at one level: ``value``, ``target``, ``status``, ``evidence`` per unit.
+
+    Examples
+    --------
+    >>> from geo.plans import PLANS_DIR, load_plan
+    >>> from geo.tables import Tables
+    >>> plan = load_plan(PLANS_DIR / "qd_28_2025.toml")
+    >>> villages = pd.DataFrame({"code": ["T01"], "name": ["Thôn 1"], "households": [100],
+    ...                          "population": [400]})
+    >>> ctx = Context(Tables({}), villages, "2025-09", plan.settings)
+    >>> evaluate(ctx, plan.indicator("N1"), "village")["status"].tolist()
+    ['met']
+    """
+    metric = METRICS[indicator.metric]
+    span = window(indicator.period, ctx.month)
+    if span is None:  # a school semester in the summer holidays
+        units = ctx.units(level)
+        raw = pd.DataFrame({"value": np.nan, "state": "not_applicable",
+                            "evidence": [{"period": "summer_holidays"} for _ in units]},
+                           index=units)
+    else:
+        raw = metric.fn(ctx, Scope(level, indicator.period, span, indicator.param))
+    return judge(raw, indicator, ctx)
+
+
+def judge(raw: pd.DataFrame, indicator: Indicator, ctx: Context) -> pd.DataFrame:
+    """The status of each unit from a metric's answer and the indicator's target."""
+    value, state = raw["value"], raw["state"]
+    if indicator.comparison is None:  # a figure shown with no pass/fail
+        status = pd.Series("not_applicable", index=raw.index)
+    else:
+        passes = OPERATORS[indicator.comparison](value, indicator.target)
+        status = pd.Series(np.where(passes, "met", "not_met"), index=raw.index)
+        status = status.where(state == "ok", state)
+        status = status.where(~(value.isna() & (state == "ok")), "no_data")
+    evidence = raw["evidence"]
+    if indicator.deadline is not None:
+        evidence = evidence.map(lambda e: _with_deadline(e, indicator, ctx))
+    return pd.DataFrame({"value": value, "target": indicator.target, "status": status,
+                         "evidence": evidence}, index=raw.index)
+
+
+def _with_deadline(evidence: dict, indicator: Indicator, ctx: Context) -> dict:
+    deadline = indicator.deadline
+    out = dict(evidence, deadline=deadline.isoformat(),
+               deadline_passed=ctx.bounds.end > deadline)
+    if "reached_on" in evidence:
+        reached = evidence["reached_on"]
+        out["on_time"] = None if reached is None else reached <= deadline.isoformat()
+    return out

@@ -1,0 +1,251 @@
+"""The village frame: for one commune and one month, a row per village with its geometry,
+population, households, every count, every indicator of every plan in force and the
+hotspot risk level; beside it the commune's figures and the per-school figures.
+
+Map, print, report and API all render from it; none recomputes figures on its own. The
+figures are taken at the month's last day (see :mod:`geo.periods`, :mod:`geo.context`,
+:mod:`geo.criteria` for the rules).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+import geopandas as gpd
+import pandas as pd
+
+from geo.context import COMMUNE, Context
+from geo.counts import village_counts
+from geo.criteria import evaluate
+from geo.hotspot import classify, route_units
+from geo.periods import month_bounds
+from geo.plans import Plan, PlanSettings
+from geo.tables import Tables
+from geo.tracker import next_reports, plan_tasks
+
+SCORED = ("met", "not_met", "no_data")
+
+
+@dataclass
+class FrameResult:
+    """What :func:`village_frame` returns.
+
+    ``villages``: GeoDataFrame, one row per village (index = village code): ``code``,
+    ``name``, ``households``, ``population``, ``geometry``; the counts of
+    :func:`geo.counts.village_counts` (``people``, ``addicts``, ``users``, ``post_rehab``,
+    ``released``, ``psychosis``, ``tests``, ``positive_tests``, ``broadcasts``,
+    ``individual_visits``, ``respected_person_sessions``, ``meetings``,
+    ``school_sessions``, ``tips``, ``tip_boxes``, ``venues``, ``inspections``,
+    ``incidents``, ``pledged_households``); for every village-level indicator ``{ID}_value``,
+    ``{ID}_target``, ``{ID}_status`` and ``{ID}_evidence`` (a dict); ``risk_level`` and
+    ``risk_evidence``; ``score`` (met / (met + not met + no data), NaN when nothing
+    applies) and ``score_evidence``.
+
+    ``commune``: dict with ``month``, ``as_of``, ``plans``, the summed counts, the same four
+    keys for every commune-level indicator, ``national_status`` ("met", "not_met",
+    "no_data" or "not_applicable" when no recognition rule is in force),
+    ``blocking_villages``, ``risk_level``, ``risk_evidence``, ``score``, ``tasks``
+    (:mod:`geo.tracker`) and ``next_reports``.
+
+    ``schools``: DataFrame, one row per school (``code``, ``name``, ``level``, ``village``)
+    with the school-level indicators. ``indicators``: the indicators computed, in order,
+    with their plan, labels, levels, period, comparison, target and deadline.
+
+    Evidence may hold person codes: the application strips them for roles that must not
+    see person-level data.
+    """
+
+    villages: gpd.GeoDataFrame
+    commune: dict
+    schools: pd.DataFrame
+    month: str
+    as_of: dt.date
+    plans: tuple[str, ...]
+    indicators: list[dict] = field(default_factory=list)
+
+
+def village_frame(tables: Mapping[str, pd.DataFrame | None] | Tables,
+                  villages: gpd.GeoDataFrame, month: str, plans: Iterable[Plan], *,
+                  commune: str | None = None,
+                  done_marks: Mapping[str, dt.date] | None = None) -> FrameResult:
+    """Compute every figure of every plan in force for ``month``, per village.
+
+    Parameters
+    ----------
+    tables : dict of DataFrames (see :mod:`geo.tables`), or prepared :class:`Tables`.
+    villages : GeoDataFrame with ``code``, ``name``, ``households``, ``population``.
+    month : ``"YYYY-MM"``; figures are taken at its last day.
+    plans : the plans to consider; those not in force at the month's end (or not
+        applying to ``commune`` when given) are left out.
+    done_marks : task id -> day a manual task was marked done.
+
+    Examples
+    --------
+    >>> from shapely.geometry import box
+    >>> from geo.plans import shipped_plans
+    >>> v = gpd.GeoDataFrame({"code": ["T01"], "name": ["Thôn 1"], "households": [100],
+    ...                       "population": [400]}, geometry=[box(0, 0, 1, 1)],
+    ...                      crs="EPSG:4326")
+    >>> result = village_frame({}, v, "2025-09", shipped_plans(), commune="15178")
+    >>> result.villages.loc["T01", ["N1_status", "P01_status", "risk_level"]].tolist()
+    ['met', 'no_data', 'none']
+    """
+    end = month_bounds(month).end
+    in_force = [p for p in plans if p.in_force(end)
+                and (commune is None or p.applies_to(commune))]
+    _refuse_clashes(in_force)
+    prepared = tables if isinstance(tables, Tables) else Tables(tables)
+    frame = _base(villages)
+    contexts: dict[PlanSettings, Context] = {}
+
+    def context(settings: PlanSettings) -> Context:
+        if settings not in contexts:
+            contexts[settings] = Context(prepared, frame, month, settings)
+        return contexts[settings]
+
+    first = context(in_force[0].settings if in_force else PlanSettings())
+    frame = frame.join(village_counts(first))
+    out = {"month": month, "as_of": end.isoformat(), "plans": [p.id for p in in_force]}
+    totals = frame.drop(columns=["geometry", "code", "name"]).sum(numeric_only=True)
+    out |= {k: v.item() if hasattr(v, "item") else v for k, v in totals.items()}
+    results, listing = _indicators(in_force, context)
+    schools = _place(results, frame, out, prepared)
+    _hotspot(in_force, context, frame, out)
+    _recognition(in_force, results, frame, out)
+    _scores(results, frame, out)
+    out["tasks"] = _tasks(in_force, results, end, done_marks)
+    out["next_reports"] = next_reports(in_force, end)
+    return FrameResult(villages=frame, commune=out, schools=schools, month=month, as_of=end,
+                       plans=tuple(p.id for p in in_force), indicators=listing)
+
+
+def _tasks(plans: list[Plan], results: dict, end: dt.date,
+           marks: Mapping[str, dt.date] | None) -> list[dict]:
+    tasks = []
+    for plan in plans:
+        by_indicator: dict[str, list[pd.DataFrame]] = {}
+        for (pid, ident, _level), judged in results.items():
+            if pid == plan.id:
+                by_indicator.setdefault(ident, []).append(judged)
+        tasks.extend(plan_tasks(plan, end, by_indicator, marks))
+    return tasks
+
+
+def _refuse_clashes(plans: list[Plan]) -> None:
+    seen: dict[str, str] = {}
+    for plan in plans:
+        for ind in plan.indicators:
+            if ind.id in seen:
+                raise ValueError(f"indicator {ind.id} is in plans {seen[ind.id]} and "
+                                 f"{plan.id}, both in force")
+            seen[ind.id] = plan.id
+
+
+def _base(villages: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    frame = villages[["code", "name", "households", "population", "geometry"]].copy()
+    frame["code"] = frame["code"].astype(str)
+    for column in ("households", "population"):
+        frame[column] = pd.to_numeric(frame[column], errors="coerce")
+    return frame.set_index(pd.Index(frame["code"], name="village"))
+
+
+def _indicators(plans: list[Plan], context) -> tuple[dict, list[dict]]:
+    results: dict[tuple[str, str, str], pd.DataFrame] = {}
+    listing = []
+    for plan in plans:
+        ctx = context(plan.settings)
+        for ind in plan.indicators:
+            listing.append({
+                "plan": plan.id, "id": ind.id, "label_vi": ind.label_vi,
+                "label_en": ind.label_en, "levels": list(ind.levels), "metric": ind.metric,
+                "period": ind.period, "comparison": ind.comparison, "target": ind.target,
+                "deadline": ind.deadline.isoformat() if ind.deadline else None,
+                "recognition": ind.id in plan.recognition})
+            for level in ind.levels:
+                results[(plan.id, ind.id, level)] = evaluate(ctx, ind, level)
+    return results, listing
+
+
+def _place(results: dict, frame: gpd.GeoDataFrame, out: dict,
+           tables: Tables) -> pd.DataFrame:
+    """Put each result where its level lives: village columns, commune keys, schools."""
+    schools = tables.schools.drop_duplicates("code").set_index("code", drop=False)
+    schools = schools[["code", "name", "level", "village"]]
+    for (_plan, ident, level), judged in results.items():
+        if level == "village":
+            for column in ("value", "target", "status", "evidence"):
+                frame[f"{ident}_{column}"] = judged[column].reindex(frame.index)
+        elif level == "commune":
+            row = judged.loc[COMMUNE]
+            for column in ("value", "target"):
+                out[f"{ident}_{column}"] = None if pd.isna(row[column]) else float(row[column])
+            out[f"{ident}_status"] = row["status"]
+            out[f"{ident}_evidence"] = row["evidence"]
+        else:
+            for column in ("value", "target", "status", "evidence"):
+                schools[f"{ident}_{column}"] = judged[column].reindex(schools.index)
+    return schools
+
+
+def _hotspot(plans: list[Plan], context, frame: gpd.GeoDataFrame, out: dict) -> None:
+    rule = next((p for p in plans if p.hotspot is not None), None)
+    if rule is None:
+        frame["risk_level"], frame["risk_evidence"] = None, None
+        out["risk_level"], out["risk_evidence"] = None, None
+        return
+    ctx = context(rule.settings)
+    flags = [(p.settings.on_drug_route, p.settings.drug_route_villages) for p in plans]
+    villages = classify(ctx, rule.hotspot, "village", route_units(ctx, "village", flags))
+    frame["risk_level"] = villages["risk_level"].reindex(frame.index)
+    frame["risk_evidence"] = villages["risk_evidence"].reindex(frame.index)
+    commune = classify(ctx, rule.hotspot, "commune", route_units(ctx, "commune", flags))
+    out["risk_level"] = commune["risk_level"].iloc[0]
+    out["risk_evidence"] = commune["risk_evidence"].iloc[0]
+    out["risk_plan"] = rule.id
+
+
+def _recognition(plans: list[Plan], results: dict, frame: gpd.GeoDataFrame,
+                 out: dict) -> None:
+    """The commune's national status and the villages that keep it from recognition."""
+    wanted = {(p.id, i) for p in plans for i in p.recognition}
+    if not wanted:
+        out["national_status"], out["blocking_villages"] = "not_applicable", []
+        return
+    failing = pd.Series([[] for _ in frame.index], index=frame.index, dtype=object)
+    statuses = []
+    for (plan, ident, level), judged in results.items():
+        if (plan, ident) not in wanted:
+            continue
+        statuses.extend(judged["status"])
+        if level == "village":
+            bad = judged.index[judged["status"] != "met"]
+            for code in bad.intersection(frame.index):
+                failing[code] = [*failing[code], ident]
+    blocking = failing[failing.str.len() > 0]
+    out["blocking_villages"] = [{"code": c, "name": frame.at[c, "name"], "indicators": ids}
+                                for c, ids in blocking.items()]
+    if all(s == "met" for s in statuses):
+        out["national_status"] = "met"
+    elif any(s == "not_met" for s in statuses):
+        out["national_status"] = "not_met"
+    else:
+        out["national_status"] = "no_data"
+
+
+def _scores(results: dict, frame: gpd.GeoDataFrame, out: dict) -> None:
+    """Compliance score = met / (met + not met + no data), over applicable indicators."""
+    village = [j["status"].reindex(frame.index) for (_p, _i, lvl), j in results.items()
+               if lvl == "village"]
+    table = pd.concat(village, axis=1) if village else pd.DataFrame(index=frame.index)
+    tally = {s: (table == s).sum(axis=1) for s in (*SCORED, "not_applicable")}
+    scored = tally["met"] + tally["not_met"] + tally["no_data"]
+    frame["score"] = (tally["met"] / scored).where(scored > 0)
+    frame["score_evidence"] = [{s: int(tally[s][c]) for s in tally} for c in frame.index]
+    every = pd.concat([j["status"] for (_p, _i, lvl), j in results.items()
+                       if lvl in ("village", "commune")]) if results else pd.Series()
+    total = {s: int((every == s).sum()) for s in (*SCORED, "not_applicable")}
+    denominator = sum(total[s] for s in SCORED)
+    out["score"] = total["met"] / denominator if denominator else None
+    out["score_evidence"] = total

@@ -1,0 +1,146 @@
+"""The record tables the compliance engine reads, made regular.
+
+Inputs are plain DataFrames named after the record types of the application (their
+columns are the field keys). Any table may be missing or empty; any optional column may
+be missing. :func:`prepare` returns every table with every column, dates as
+``datetime64`` (NaT when empty), flags as ``bool`` and numbers as floats, so the metrics
+can compare whole columns at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import cached_property
+
+import pandas as pd
+
+# table -> column -> kind ("str", "date", "bool", "num", "obj")
+COLUMNS: dict[str, dict[str, str]] = {
+    "persons": {"code": "str", "file_opened": "bool", "file_opened_date": "date",
+                "management_start": "date", "management_end": "date", "loan_date": "date",
+                "job_date": "date", "birth_year": "num"},
+    "person_states": {"person": "str", "valid_from": "date", "village": "str",
+                      "category": "str", "status": "str", "psychosis": "bool"},
+    "drug_tests": {"person": "str", "date": "date", "result": "str"},
+    "outreach": {"kind": "str", "date": "date", "count": "num", "all_villages": "bool",
+                 "villages": "obj", "school": "str", "person": "str"},
+    "schools": {"code": "str", "name": "str", "level": "str", "village": "str"},
+    "pledges": {"village": "str", "as_of": "date", "households_signed": "num"},
+    "models": {"code": "str", "name": "str", "kind": "str", "established": "date"},
+    "tip_boxes": {"code": "str", "village": "str", "installed": "date", "status": "str",
+                  "last_checked": "date"},
+    "tips": {"code": "str", "received": "date", "channel": "str", "village": "str",
+             "status": "str", "verified_date": "date", "settled_date": "date",
+             "unfounded_date": "date"},
+    "venues": {"code": "str", "name": "str", "kind": "str", "village": "str",
+               "active": "bool"},
+    "inspections": {"venue": "str", "date": "date", "result": "str", "drug_finding": "bool"},
+    "incidents": {"code": "str", "kind": "str", "date": "date", "village": "str",
+                  "persons": "num", "plants": "num", "area_m2": "num"},
+    "baselines": {"village": "str", "category": "str", "as_of": "date", "count": "num"},
+}
+
+DEFAULT_TRUE = {("venues", "active")}  # a venue is active unless recorded otherwise
+
+
+def _column(frame: pd.DataFrame, table: str, name: str, kind: str) -> pd.Series:
+    if name not in frame.columns:
+        if kind == "bool":
+            return pd.Series((table, name) in DEFAULT_TRUE, index=frame.index, dtype=bool)
+        if kind == "date":
+            return pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
+        if kind == "num":
+            return pd.Series(float("nan"), index=frame.index, dtype=float)
+        return pd.Series(None, index=frame.index, dtype=object)
+    values = frame[name]
+    if kind == "date":
+        return pd.to_datetime(values, errors="coerce").astype("datetime64[ns]")
+    if kind == "bool":
+        default = (table, name) in DEFAULT_TRUE
+        return values.astype(object).where(values.notna(), default).astype(bool)
+    if kind == "num":
+        return pd.to_numeric(values, errors="coerce").astype(float)
+    if kind == "str":
+        out = values.astype(object)
+        present = out.notna().to_numpy()
+        text = out.to_numpy(copy=True)
+        text[present] = text[present].astype(str)
+        text[~present] = None
+        return pd.Series(text, index=values.index, dtype=object)
+    return values.astype(object)
+
+
+def prepare_table(frame: pd.DataFrame | None, table: str) -> pd.DataFrame:
+    """One table with exactly the columns of :data:`COLUMNS`, typed."""
+    spec = COLUMNS[table]
+    if frame is None:
+        frame = pd.DataFrame()
+    frame = frame.reset_index(drop=True)
+    return pd.DataFrame({name: _column(frame, table, name, kind)
+                         for name, kind in spec.items()}, index=frame.index)
+
+
+class Tables:
+    """Every record table, regular, with the derived tables that do not depend on the
+    month or the plan (person-state runs, tests placed in their village)."""
+
+    def __init__(self, tables: Mapping[str, pd.DataFrame | None]):
+        unknown = set(tables) - set(COLUMNS)
+        if unknown:
+            raise ValueError(f"unknown tables: {sorted(unknown)}")
+        for name in COLUMNS:
+            setattr(self, name, prepare_table(tables.get(name), name))
+        self.derived: dict = {}  # tables derived for a month and counting rules
+
+    @cached_property
+    def states(self) -> pd.DataFrame:
+        """Person states sorted by person and date, with the run they belong to.
+
+        A run is a stretch of consecutive states with the same category; ``since`` is its
+        first day and ``prev_status`` the status just before it (to tell whether
+        post-rehab management follows compulsory rehab); ``prev_category`` is the
+        category of the state before (to find relapses).
+        """
+        s = self.person_states.dropna(subset=["person", "valid_from"])
+        s = s.sort_values(["person", "valid_from"], kind="stable").reset_index(drop=True)
+        new_person = s["person"].ne(s["person"].shift())
+        new_run = new_person | s["category"].ne(s["category"].shift())
+        s["run"] = new_run.cumsum()
+        s["since"] = s.groupby("run")["valid_from"].transform("min")
+        s["prev_category"] = s["category"].shift().where(~new_person)
+        before = s["status"].shift().where(~new_person)
+        s["prev_status"] = before.where(new_run).groupby(s["run"]).transform("first")
+        return s
+
+    @cached_property
+    def outreach_reach(self) -> pd.DataFrame:
+        """One row per outreach event and village listed on it (``village`` None when the
+        event lists none), with ``everywhere`` for events that reach every village: marked
+        ``all_villages``, or a broadcast with no village listed."""
+        events = self.outreach[self.outreach["date"].notna()]
+        events = events.assign(event=events.index, count=events["count"].fillna(1.0))
+        rows = events.drop(columns=["all_villages"]).explode("villages")
+        rows = rows.rename(columns={"villages": "village"})
+        rows["village"] = rows["village"].astype(object).where(rows["village"].notna(), None)
+        listed = rows["village"].notna().groupby(level=0).any()
+        everywhere = events["all_villages"] | (~listed & (events["kind"] == "broadcast"))
+        rows["everywhere"] = everywhere.reindex(rows.index).to_numpy()
+        rows.loc[rows["everywhere"], "village"] = None
+        return rows.drop_duplicates(["event", "village"]).reset_index(drop=True)
+
+    @cached_property
+    def tests(self) -> pd.DataFrame:
+        """Drug tests with the village and category of the person on the test day."""
+        tests = self.drug_tests.dropna(subset=["person", "date"])
+        if tests.empty:
+            return tests.assign(village=pd.Series(dtype=object),
+                                category=pd.Series(dtype=object))
+        states = self.states[["person", "valid_from", "village", "category"]]
+        ordered = tests.reset_index(names="_row").sort_values("date", kind="stable")
+        located = pd.merge_asof(ordered, states.sort_values("valid_from"), left_on="date",
+                                right_on="valid_from", by="person", direction="backward")
+        # A test recorded before the person's first state: their first village.
+        first = states.drop_duplicates("person").set_index("person")
+        for col in ("village", "category"):
+            located[col] = located[col].fillna(located["person"].map(first[col]))
+        return located.drop(columns="valid_from").set_index("_row").sort_index()
