@@ -110,7 +110,7 @@ def _demo(args, settings: Settings, locale: str) -> int:
             return 0
     outcome = imports.load_demo(sessions, settings)
     _print_outcome(outcome, "cam_tan_15178_villages.geojson", locale)
-    print(_("Demo commune loaded (synthetic villages)."))
+    print(_("Demo commune loaded: its villages and all its records are synthetic."))
     return 0
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.i18n import N_, gettext_for
+from app.i18n import N_, gettext_for, number
 from app.records.schema import CHOICES, RecordType
 from app.records.service import CellProblem
 
@@ -36,7 +36,8 @@ CELL_PROBLEMS = {
 
 def choice_labels(choices: str, locale: str) -> str:
     _ = gettext_for(locale)
-    return ", ".join(_(label) for label in CHOICES[choices].values())
+    # "; " because some labels hold a comma ("... tại gia đình, cộng đồng")
+    return "; ".join(_(label) for label in CHOICES[choices].values())
 
 
 def cell_problem_text(problem: CellProblem, rt: RecordType | None, locale: str, *,
@@ -46,6 +47,8 @@ def cell_problem_text(problem: CellProblem, rt: RecordType | None, locale: str, 
     params = dict(problem.params)
     if "choices" in params:
         params["choices"] = choice_labels(params["choices"], locale)
+    if "metres" in params:
+        params["metres"] = number(params["metres"], locale)
     where = []
     if sheet:
         where.append(_("sheet “{sheet}”").format(sheet=sheet))

@@ -53,6 +53,7 @@ class Context:
     def __post_init__(self):
         self.codes = {kind: {i: c for c, i in known.items()}
                       for kind, known in self.known.items()}
+        self.names = dict(zip(self.villages["code"], self.villages["name"], strict=True))
 
     def remember(self, kind: str, code: str, ident: int) -> None:
         self.known[kind][code] = ident
@@ -72,8 +73,7 @@ class Context:
         return cls(commune, villages, store.commune_outline(commune), keys, known)
 
     def village_name(self, code: str) -> str:
-        names = dict(zip(self.villages["code"], self.villages["name"], strict=True))
-        return names.get(code, code)
+        return self.names.get(code, code)
 
 
 def check_rows(rt: RecordType, raw_rows: list[tuple[int | None, dict]], ctx: Context,
@@ -150,7 +150,10 @@ def _place(rt: RecordType, rows: list[dict], ctx: Context, problems) -> None:
     for i, row in enumerate(rows):
         row.setdefault("village", None)
         if row.get("x") is not None and row.get("y") is not None:
-            lon, lat = lonlat_from_xy([row["x"]], [row["y"]], ctx.commune.metric_epsg)
+            # Vietnamese surveys write X for the northing and Y for the easting; in
+            # VN-2000 the northing is always the larger, so either order is understood.
+            northing, easting = max(row["x"], row["y"]), min(row["x"], row["y"])
+            lon, lat = lonlat_from_xy([easting], [northing], ctx.commune.metric_epsg)
             row["lon"], row["lat"] = round(float(lon[0]), 7), round(float(lat[0]), 7)
         has_lat, has_lon = row.get("lat") is not None, row.get("lon") is not None
         if has_lat and has_lon:
@@ -190,13 +193,18 @@ def natural_key(rt: RecordType, values: dict) -> str:
 
 
 def _duplicates(rt: RecordType, rows: list[dict]) -> list[CellProblem]:
+    # A person may have several rows: one per state, told apart by their "since" date.
+    fields = rt.key + (("status_date",) if rt.name == "persons" else ())
     seen: dict[str, int | None] = {}
     problems = []
     for row in rows:
-        key = natural_key(rt, row)
+        if any(row.get(k) is None for k in rt.key if rt.field(k).required):
+            continue  # an unreadable key is already reported; it is no duplicate
+        key = "|".join(str(row.get(k)) for k in fields)
         if key in seen:
-            problems.append(CellProblem(row["_row"], rt.key[0], key.replace("|", " "),
-                                        "duplicate_row", {"first": seen[key]}))
+            shown = natural_key(rt, row).replace("|", " ").strip()
+            problems.append(CellProblem(row["_row"], rt.key[0], shown, "duplicate_row",
+                                        {"first": seen[key]}))
         else:
             seen[key] = row["_row"]
     return problems
@@ -223,19 +231,20 @@ def save_rows(session: Session, rt: RecordType, rows: list[dict], ctx: Context, 
         record, after = writers.write(session, rt, record, row, ctx)
         if before is None:
             summary.created += 1
-            _log(session, rt, record, ctx, actor, source, "create", {}, after)
+            log_change(session, rt, record, ctx, actor, source, "create", {}, after)
             existing[natural_key(rt, row)] = record
         elif before != after:
             summary.updated += 1
-            _log(session, rt, record, ctx, actor, source, "update", before, after)
+            log_change(session, rt, record, ctx, actor, source, "update", before, after)
         else:
             summary.unchanged += 1
     session.flush()
     return summary
 
 
-def _log(session: Session, rt: RecordType, record, ctx: Context, actor: str, source: str,
-         action: str, before: dict, after: dict) -> None:
+def log_change(session: Session, rt: RecordType, record, ctx: Context, actor: str,
+               source: str, action: str, before: dict, after: dict) -> None:
+    """One ChangeLog row: the fields whose value differs between ``before`` and ``after``."""
     changes = {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
     session.flush()
     session.add(ChangeLog(

@@ -29,7 +29,14 @@ from app.i18n import N_, gettext_for
 from app.models import OutreachEvent, Person
 from app.records import forms, writers
 from app.records.schema import BY_NAME, RECORD_TYPES, RecordType
-from app.records.service import CellProblem, Context, _log, check_rows, natural_key, save_rows
+from app.records.service import (
+    CellProblem,
+    Context,
+    check_rows,
+    log_change,
+    natural_key,
+    save_rows,
+)
 from app.rendering import render
 from app.web_security import CSRF_FIELD, csrf_token
 
@@ -224,7 +231,7 @@ def _save(session: Session, code: str, rt: RecordType, values: dict,
     if record is not None and other is None:  # a key field was edited: a correction
         before = writers.snapshot(rt, record, ctx)
         record, after = writers.write(session, rt, record, row, ctx)
-        _log(session, rt, record, ctx, "web", "form", "update", before, after)
+        log_change(session, rt, record, ctx, "web", "form", "update", before, after)
     else:
         summary = save_rows(session, rt, rows, ctx, actor="web", source="form")
         if record is None and other is not None and summary.updated:
