@@ -12,6 +12,7 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Request
 
 from app.deps import SessionDep
+from app.i18n import N_
 from app.models import User
 from app.security import Scope
 from geo.errors import UnknownCommune
@@ -27,18 +28,18 @@ class MustChangePassword(Exception):
 
 @dataclass(frozen=True)
 class Viewer:
-    """The signed-in user and the communes they may see."""
+    """The signed-in user and the communes they may see: plain values, read once per
+    request, so that using them never touches the database again."""
 
-    user: User
+    id: int
+    username: str
+    role: str
+    must_change_password: bool
     scope: Scope
 
     @property
-    def role(self) -> str:
-        return self.user.role
-
-    @property
     def is_police(self) -> bool:
-        return self.user.role == "police"
+        return self.role == "police"
 
 
 def signed_in(request: Request, session: SessionDep) -> Viewer | None:
@@ -50,7 +51,8 @@ def signed_in(request: Request, session: SessionDep) -> Viewer | None:
     if user is None or not user.active or version != user.password_hash[-16:]:
         request.session.clear()
         return None
-    return Viewer(user, Scope.of(session, user))
+    return Viewer(user.id, user.username, user.role, user.must_change_password,
+                  Scope.of(session, user))
 
 
 class Rule:
@@ -71,7 +73,7 @@ class Rule:
             return viewer
         if viewer is None:
             raise NotSignedIn()
-        if viewer.user.must_change_password and not self.own_account:
+        if viewer.must_change_password and not self.own_account:
             raise MustChangePassword()
         if viewer.role not in self.roles:
             raise HTTPException(status_code=403)
@@ -80,6 +82,15 @@ class Rule:
             raise UnknownCommune(code)
         return viewer
 
+
+def actor(request: Request) -> str:
+    """The name written in change logs and exports: the signed-in account."""
+    viewer = getattr(request.state, "user", None)
+    return viewer.username if viewer else "web"
+
+
+ROLE_LABELS = {"admin": N_("admin"), "police": N_("police"), "leader": N_("leader"),
+               "viewer": N_("viewer")}
 
 PUBLIC = Rule(public=True)
 ANYONE = Rule("admin", "police", "leader", "viewer")  # any signed-in user

@@ -45,5 +45,5 @@ def record_request(request: Request, action: str, **kwargs) -> None:
     """An audit event for the signed-in user of ``request``."""
     user = getattr(request.state, "user", None)
     record(request.app.state.sessions, action,
-           username=user.user.username if user else None,
+           username=user.username if user else None,
            address=client_address(request), **kwargs)

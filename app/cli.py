@@ -6,8 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from app import imports, store
-from app.db import make_engine, session_factory, upgrade
+from app import accounts, cli_accounts, imports, store
+from app.db import make_engine, session_factory, transaction, upgrade
 from app.i18n import LOCALES, gettext_for
 from app.messages import problem_text
 from app.records import commands as records
@@ -36,6 +36,7 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_parser("load", help="load the demo commune").add_argument(
         "--if-empty", action="store_true", help="only when the database has no commune")
     records.add_parsers(sub)  # import, export, template
+    cli_accounts.add_parsers(sub)  # users, retention
     serve = sub.add_parser("serve", help="serve the web app")
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
@@ -48,7 +49,9 @@ def main(argv: list[str] | None = None) -> int:
     locale = args.lang or settings.default_locale
     handler = {"db": _db, "communes": _communes, "boundaries": _boundaries,
                "demo": _demo, "serve": _serve, "import": records.import_records,
-               "export": records.export_records, "template": records.template}[args.area]
+               "export": records.export_records, "template": records.template,
+               "users": cli_accounts.users, "retention": cli_accounts.retention_command,
+               }[args.area]
     try:
         return handler(args, settings, locale)
     except InvalidBoundary as exc:
@@ -111,6 +114,9 @@ def _demo(args, settings: Settings, locale: str) -> int:
     outcome = imports.load_demo(sessions, settings)
     _print_outcome(outcome, "cam_tan_15178_villages.geojson", locale)
     print(_("Demo commune loaded: its villages and all its records are synthetic."))
+    with transaction(sessions) as session:
+        made = accounts.demo_accounts(session, "15178")
+    cli_accounts.print_new_accounts(made, locale)
     return 0
 
 
@@ -121,6 +127,10 @@ def _serve(args, settings: Settings, locale: str) -> int:
 
     host, port = args.host or settings.host, args.port or settings.port
     app = create_app(settings)
+    with transaction(app.state.sessions) as session:
+        first = accounts.first_admin(session)
+    if first:  # a database with communes and no account: the first administrator
+        cli_accounts.print_new_accounts([(first[0], "admin", first[1])], locale)
     _ = gettext_for(locale)
     print(_("Open the map at http://{host}:{port}/").format(
         host=host, port=port), flush=True)

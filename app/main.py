@@ -4,18 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
-from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
-from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.sessions import SessionMiddleware
 
+from app import errors
 from app.db import make_engine, session_factory
-from app.deps import get_locale
-from app.i18n import gettext_for, jinja_env
-from app.routes import api, pages, records, transfer
+from app.routes import api, audit, auth, pages, records, transfer
+from app.security import secret_key
 from app.settings import Settings
-from geo.errors import UnknownCommune
+from app.web_security import BodyLimit, CsrfMiddleware, SecurityHeaders, csrf_failed
 
 STATIC = Path(__file__).resolve().parent / "static"
 
@@ -26,19 +25,33 @@ class MissingAssets(RuntimeError):
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
-    app = FastAPI(title="xkmt", docs_url=None, redoc_url=None)
-    app.add_middleware(GZipMiddleware, minimum_size=1000)
+    app = FastAPI(title="xkmt", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.settings = settings
     app.state.engine = make_engine(settings.database_url)
     app.state.sessions = session_factory(app.state.engine)
+    _add_middleware(app, settings)
     _mount_assets(app, settings)
-    app.include_router(pages.router)
-    app.include_router(api.router)
-    app.include_router(transfer.router)  # before records: /records/import, /records/{type}/…xlsx
-    app.include_router(records.router)
-    app.add_exception_handler(UnknownCommune, _unknown_commune)
-    app.add_exception_handler(StarletteHTTPException, _http_error)
+    for router in (auth.router, pages.router, api.router, audit.router,
+                   transfer.router,  # before records: /records/import, /records/{type}/…xlsx
+                   records.router):
+        app.include_router(router)
+    errors.install(app)
     return app
+
+
+def _add_middleware(app: FastAPI, settings: Settings) -> None:
+    # The last added runs first: headers and limits outside, then session, then CSRF.
+    key = secret_key(settings)
+    app.add_middleware(CsrfMiddleware, secret=key, secure=settings.secure_cookies,
+                       on_failure=csrf_failed)
+    app.add_middleware(SessionMiddleware, secret_key=key, session_cookie="xkmt_session",
+                       max_age=settings.session_hours * 3600, same_site="lax",
+                       https_only=settings.secure_cookies)
+    app.add_middleware(GZipMiddleware, minimum_size=1000)
+    # Uploads over the limit get a helpful page from their route; the middleware stops
+    # anything far larger (1 MB of margin for the multipart wrapping) before it is read.
+    app.add_middleware(BodyLimit, max_bytes=(settings.max_upload_mb + 1) * 1_000_000)
+    app.add_middleware(SecurityHeaders, tiles=settings.tiles)
 
 
 def _mount_assets(app: FastAPI, settings: Settings) -> None:
@@ -48,29 +61,3 @@ def _mount_assets(app: FastAPI, settings: Settings) -> None:
             f"Leaflet not found in {leaflet}: run `npm ci` (or `make run`) first.")
     app.mount("/vendor/leaflet", StaticFiles(directory=leaflet), name="leaflet")
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-
-
-def _wants_json(request: Request) -> bool:
-    return request.url.path.startswith("/api/")
-
-
-async def _unknown_commune(request: Request, exc: UnknownCommune):
-    locale = get_locale(request)
-    _ = gettext_for(locale)
-    message = _("No commune has the code {code}.").format(code=exc.code)
-    return _error(request, 404, message, locale)
-
-
-async def _http_error(request: Request, exc: StarletteHTTPException):
-    locale = get_locale(request)
-    _ = gettext_for(locale)
-    message = _("Page not found.") if exc.status_code == 404 else _("Request refused.")
-    return _error(request, exc.status_code, message, locale)
-
-
-def _error(request: Request, status: int, message: str, locale: str):
-    if _wants_json(request):
-        return JSONResponse({"detail": message}, status_code=status)
-    html = jinja_env(locale).get_template("error.html").render(
-        message=message, status=status, request_path=request.url.path)
-    return HTMLResponse(html, status_code=status)

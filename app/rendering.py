@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 
+from app.deps import LANG_COOKIE
 from app.i18n import jinja_env
 from app.web_security import csrf_token
 
@@ -16,4 +17,8 @@ def render(request: Request, name: str, locale: str, *, status: int = 200,
         request_path=request.url.path, viewer=getattr(request.state, "user", None),
         csrftoken=csrf_token(request.scope), csp_nonce=request.scope.get("csp_nonce", ""),
         **context)
-    return HTMLResponse(html, status_code=status)
+    response = HTMLResponse(html, status_code=status)
+    if request.query_params.get("lang") == locale:  # the language switch: remember it
+        response.set_cookie(LANG_COOKIE, locale, max_age=365 * 86400, httponly=True,
+                            samesite="lax", secure=request.app.state.settings.secure_cookies)
+    return response

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import secrets
+from http.cookies import SimpleCookie
 from urllib.parse import urlparse
 
 import folium
 from asgi_csrf import asgi_csrf_decorator
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.i18n import LOCALES, gettext_for
 
 CSRF_FIELD = "csrftoken"
 
@@ -19,8 +22,8 @@ class CsrfMiddleware:
 
     def __init__(self, app: ASGIApp, *, secret: str, secure: bool, on_failure):
         self.app = asgi_csrf_decorator(
-            app, signing_secret=secret, cookie_secure=secure, cookie_samesite="Lax",
-            always_protect={"/login"}, send_csrf_failed=on_failure)
+            signing_secret=secret, cookie_secure=secure, cookie_samesite="Lax",
+            always_protect={"/login"}, send_csrf_failed=on_failure)(app)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         await self.app(scope, receive, send)
@@ -84,3 +87,70 @@ def add_nonce(html: str, nonce: str) -> str:
     """Give every inline ``<script>`` and ``<style>`` of a fragment the CSP nonce."""
     return html.replace("<script", f'<script nonce="{nonce}"').replace(
         "<style", f'<style nonce="{nonce}"')
+
+
+class BodyLimit:
+    """Refuses request bodies over ``max_bytes`` with 413, whether or not the client said
+    their size (Content-Length), before the app stores them."""
+
+    def __init__(self, app: ASGIApp, *, max_bytes: int):
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope["headers"]).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+            await _too_large(scope, send)
+            return
+        seen = 0
+        started = False
+
+        async def counted() -> Message:
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > self.max_bytes:
+                raise _TooLarge()
+            return message
+
+        async def watched(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, counted, watched)
+        except _TooLarge:
+            if not started:
+                await _too_large(scope, send)
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def _scope_locale(scope: Scope) -> str:
+    cookies = SimpleCookie(dict(scope.get("headers", [])).get(b"cookie", b"").decode("latin-1"))
+    lang = cookies.get("xkmt_lang")
+    return lang.value if lang is not None and lang.value in LOCALES else "vi"
+
+
+async def _plain(send: Send, status: int, text: str) -> None:
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"text/plain; charset=utf-8")]})
+    await send({"type": "http.response.body", "body": text.encode()})
+
+
+async def _too_large(scope: Scope, send: Send) -> None:
+    _ = gettext_for(_scope_locale(scope))
+    await _plain(send, 413, _("The file is too large."))
+
+
+async def csrf_failed(scope: Scope, send: Send, message_id=None) -> None:
+    """The answer to a form sent without a valid CSRF token (e.g. an old, expired page)."""
+    _ = gettext_for(_scope_locale(scope))
+    await _plain(send, 403, _("The form has expired or is not valid: reload the page and "
+                              "send it again."))

@@ -1,4 +1,5 @@
-"""Shared fixtures: a fresh database per test, the app, the demo commune."""
+"""Shared fixtures: a fresh database per test, the app, the demo commune, signed-in
+clients of each role."""
 
 from __future__ import annotations
 
@@ -7,14 +8,19 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from app import imports
-from app.db import make_engine, session_factory, upgrade
+from app.db import make_engine, session_factory, transaction, upgrade
 from app.main import create_app
+from app.security import create_user
 from app.settings import Settings
+
+PASSWORD = "mật-khẩu-thử-12"
+NOT_DATA = {"audit_event", "alembic_version"}  # logs of use, not stored records
 
 
 @pytest.fixture
 def settings(tmp_path) -> Settings:
-    return Settings(database_url=f"sqlite:///{tmp_path / 'xkmt.db'}", tiles="none")
+    return Settings(database_url=f"sqlite:///{tmp_path / 'xkmt.db'}", tiles="none",
+                    secret_key="test-secret-key-not-for-use")
 
 
 @pytest.fixture
@@ -33,14 +39,46 @@ def demo(sessions, settings):
     return sessions
 
 
+def make_user(sessions, username: str, role: str, communes=("15178",), provinces=()):
+    """An account with the test password, ready to sign in."""
+    with transaction(sessions) as session:
+        user, _ = create_user(session, username, role, communes=list(communes),
+                              provinces=list(provinces), password=PASSWORD)
+        user.must_change_password = False
+
+
+def sign_in(client: TestClient, username: str, password: str = PASSWORD) -> TestClient:
+    """Sign in through the form; later requests carry the CSRF token as a header."""
+    client.get("/login")
+    token = client.cookies.get("csrftoken")
+    response = client.post("/login", data={"username": username, "password": password,
+                                           "csrftoken": token, "next": "/"},
+                           follow_redirects=False)
+    assert response.status_code == 303, response.text
+    client.headers["x-csrftoken"] = token
+    return client
+
+
+def client_as(settings, sessions, role: str, username: str | None = None,
+              communes=("15178",), **overrides) -> TestClient:
+    """A TestClient of a fresh app signed in with a new account of ``role``."""
+    username = username or f"{role}_{len(communes)}"
+    make_user(sessions, username, role, communes)
+    app = create_app(settings.model_copy(update=overrides) if overrides else settings)
+    return sign_in(TestClient(app), username)
+
+
 @pytest.fixture
 def client(demo, settings) -> TestClient:
-    return TestClient(create_app(settings))
+    """Signed in as the commune police (who may see every record)."""
+    return client_as(settings, demo, "police")
 
 
 def snapshot(sessions) -> dict[str, list]:
-    """Every row of every table, to show an import changed nothing."""
+    """Every row of every data table, to show an import changed nothing (the audit log
+    is left out: it records the attempt, by design)."""
     with sessions() as session:
         tables = [r[0] for r in session.execute(text(
-            "SELECT name FROM sqlite_master WHERE type='table' ORDER BY name"))]
+            "SELECT name FROM sqlite_master WHERE type='table' ORDER BY name"))
+            if r[0] not in NOT_DATA]
         return {t: session.execute(text(f'SELECT * FROM "{t}"')).all() for t in tables}

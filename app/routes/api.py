@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Depends, Response
 
 from app import store
+from app.access import ANYONE
 from app.deps import SessionDep
 
-router = APIRouter(prefix="/api")
+router = APIRouter(prefix="/api", dependencies=[Depends(ANYONE)])
 
 GEOJSON_PROPERTIES = ["code", "name", "households", "population", "synthetic"]
 

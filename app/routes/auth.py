@@ -80,7 +80,7 @@ def change_password(request: Request, session: SessionDep, locale: LocaleDep,
                     confirm: Annotated[str, Form()]):
     _ = gettext_for(locale)
     viewer: Viewer = request.state.user
-    user = session.get(User, viewer.user.id)
+    user = session.get(User, viewer.id)
     error = None
     if not check_password(user, current):
         error = _("The current password is wrong.")

@@ -1,22 +1,32 @@
-"""HTML pages."""
+"""HTML pages: the commune's village map."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from app import store
-from app.deps import LANG_COOKIE, LocaleDep, SessionDep, SettingsDep
-from app.i18n import gettext_for, jinja_env, number
+from app import errors, store
+from app.access import ANYONE, Viewer
+from app.deps import LocaleDep, SessionDep, SettingsDep
+from app.i18n import gettext_for, number
+from app.rendering import render
+from app.web_security import add_nonce
 from geo.webmap import MapTexts, village_map
 
-router = APIRouter()
+router = APIRouter(dependencies=[Depends(ANYONE)])
 
 
 @router.get("/", include_in_schema=False)
 @router.get("/map", include_in_schema=False)
-def home(request: Request, settings: SettingsDep) -> RedirectResponse:
-    target = f"/communes/{settings.default_commune}/map"
+def home(request: Request, settings: SettingsDep):
+    """The map of the default commune, or of the first commune the account may see."""
+    viewer: Viewer = request.state.user
+    communes = sorted(viewer.scope.communes)
+    if not communes:
+        return errors.answer(request, 404)
+    code = settings.default_commune if viewer.scope.allows(settings.default_commune) \
+        else communes[0]
+    target = f"/communes/{code}/map"
     if request.url.query:
         target += f"?{request.url.query}"
     return RedirectResponse(target, status_code=307)
@@ -44,12 +54,9 @@ def commune_map(code: str, request: Request, session: SessionDep, settings: Sett
                        tiles_attribution=settings.tiles_attribution or None)
     figure = fmap.get_root()
     figure.render()
-    html = jinja_env(locale).get_template("map.html").render(
-        commune=commune, villages=villages, synthetic=synthetic,
-        map_head=figure.header.render(), map_body=figure.html.render(),
-        map_script=figure.script.render(), request_path=request.url.path)
-    response = HTMLResponse(html)
-    if request.query_params.get("lang") == locale:
-        response.set_cookie(LANG_COOKIE, locale, max_age=365 * 86400, httponly=True,
-                            samesite="lax")
+    nonce = request.scope.get("csp_nonce", "")
+    response = render(
+        request, "map.html", locale, commune=commune, villages=villages,
+        synthetic=synthetic, map_head=add_nonce(figure.header.render(), nonce),
+        map_body=figure.html.render(), map_script=figure.script.render())
     return response

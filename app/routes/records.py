@@ -16,13 +16,14 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from app import audit
+from app.access import POLICE, actor
 from app.db import transaction
 from app.deps import LocaleDep, SessionDep, SettingsDep
 from app.i18n import N_, gettext_for
@@ -40,7 +41,7 @@ from app.records.service import (
 from app.rendering import render
 from app.web_security import CSRF_FIELD, csrf_token
 
-router = APIRouter()
+router = APIRouter(dependencies=[Depends(POLICE)])  # person-level records
 
 PERSON_STATE = ("village", "category", "status", "psychosis")
 PRIVACY_NOTICE = N_("No name, ID number, address or phone number is recorded here: a person "
@@ -207,18 +208,21 @@ def _submit(request: Request, code: str, rt: RecordType, values: dict, locale: s
     sessions = request.app.state.sessions
     try:
         with transaction(sessions) as session:
-            target = _save(session, code, rt, values, record_id)
+            target, saved = _save(session, code, rt, values, record_id, actor(request))
     except Refused as refused:
         with sessions() as session:
             ctx = Context.load(session, code)
             return _render_form(request, session, ctx, rt, values, locale,
                                 record_id=record_id, refused=refused)
+    audit.record_request(request, "change", commune_code=code, object_type=rt.name,
+                         object_id=saved)
     return RedirectResponse(target, status_code=303)
 
 
 def _save(session: Session, code: str, rt: RecordType, values: dict,
-          record_id: int | None) -> str:
-    """Save the form's row; return the list to go back to. Raises ``Refused``."""
+          record_id: int | None, who: str) -> tuple[str, int]:
+    """Save the form's row; return the list to go back to and the record's id.
+    Raises ``Refused``."""
     ctx = Context.load(session, code)
     record = _record(session, rt, ctx, record_id) if record_id is not None else None
     rows, problems = check_rows(rt, [(None, forms.raw_row(rt, values))], ctx)
@@ -231,13 +235,14 @@ def _save(session: Session, code: str, rt: RecordType, values: dict,
     if record is not None and other is None:  # a key field was edited: a correction
         before = writers.snapshot(rt, record, ctx)
         record, after = writers.write(session, rt, record, row, ctx)
-        log_change(session, rt, record, ctx, "web", "form", "update", before, after)
+        log_change(session, rt, record, ctx, who, "form", "update", before, after)
     else:
-        summary = save_rows(session, rt, rows, ctx, actor="web", source="form")
+        summary = save_rows(session, rt, rows, ctx, actor=who, source="form")
         if record is None and other is not None and summary.updated:
             raise Refused([], (other.id, _key_text(rt, row)))
         record = writers.existing(session, rt, ctx)[natural_key(rt, row)]
-    return _url(code, rt, village=forms.record_village(session, rt, record), saved=record.id)
+    village = forms.record_village(session, rt, record)
+    return _url(code, rt, village=village, saved=record.id), record.id
 
 
 def _key_text(rt: RecordType, row: dict) -> str:

@@ -9,25 +9,26 @@ from __future__ import annotations
 
 import datetime as dt
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from app import audit, store
+from app.access import POLICE, actor
 from app.deps import LocaleDep, SessionDep, SettingsDep
-from app.i18n import gettext_for, jinja_env
+from app.i18n import gettext_for
 from app.records import excel
 from app.records.importer import ImportRejected, ImportResult, file_problem, import_file
 from app.records.schema import BY_NAME, RECORD_TYPES, RecordType
 from app.records.service import Context
+from app.rendering import render
 from app.settings import Settings
 
-router = APIRouter()
+router = APIRouter(dependencies=[Depends(POLICE)])  # person-level records
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-ACTOR = "web"  # accounts come later
 
 
 def _types(type_name: str | None) -> list[RecordType]:
@@ -56,12 +57,12 @@ def _export(request: Request, session: Session, code: str, type_name: str | None
     types = _types(type_name)
     ctx = Context.load(session, code)
     now = dt.datetime.now(store.TZ)
-    wb = excel.export_workbook(session, ctx, types, locale, actor=ACTOR, now=now)
+    wb = excel.export_workbook(session, ctx, types, locale, actor=actor(request), now=now)
     name = f"xkmt_{code}_{type_name or 'all'}_{now.strftime('%Y%m%d-%H%M')}.xlsx"
     rows = excel.row_counts(wb, types, locale)
     audit.record_request(request, "export", commune_code=code, object_type="records",
                          object_id=type_name or "all",
-                         detail={"actor": ACTOR, "file": name, "rows": rows})
+                         detail={"file": name, "rows": rows})
     return _xlsx(excel.workbook_bytes(wb), name)
 
 
@@ -100,14 +101,14 @@ def _page(request: Request, session: Session, code: str, locale: str, *, status:
               "template": f"{base}/{rt.name}/template.xlsx?lang={locale}",
               "export": f"{base}/{rt.name}/export.xlsx?lang={locale}"}
              for rt in excel.ordered(RECORD_TYPES)]
-    html = jinja_env(locale).get_template("records_import.html").render(
-        request_path=request.url.path, commune=ctx.commune, types=types, base=base,
+    return render(
+        request, "records_import.html", locale, status=status, commune=ctx.commune,
+        types=types, base=base,
         max_upload_mb=request.app.state.settings.max_upload_mb, result=result,
         rejected=rejected,
         problems=[p.text(locale) for p in rejected.problems] if rejected else [],
         notes=[n.text(locale) for n in (rejected or result).notes]
         if (rejected or result) else [])
-    return HTMLResponse(html, status_code=status)
 
 
 @router.get("/communes/{code}/records/import", response_class=HTMLResponse)
@@ -152,10 +153,16 @@ def _import(request: Request, session: Session, settings: Settings, code: str, l
                 "file_too_large", limit_mb=settings.max_upload_mb)])
         if not name:
             raise ImportRejected("", [file_problem("no_file")])
-        result = import_file(session, code, name, data, actor=ACTOR,
+        result = import_file(session, code, name, data, actor=actor(request),
                              type_name=record_type or None,
                              max_unzipped_mb=settings.max_unzipped_mb)
     except ImportRejected as exc:
+        audit.record_request(request, "import", commune_code=code, object_type="file",
+                             object_id=name, detail={"accepted": False,
+                                                     "problems": len(exc.problems)})
         status = 413 if exc.problems[0].problem.code == "file_too_large" else 422
         return _page(request, session, code, locale, status=status, rejected=exc)
+    audit.record_request(request, "import", commune_code=code, object_type="file",
+                         object_id=name, detail={"accepted": True, **{
+                             s.rt.name: vars(s.summary) for s in result.sheets}})
     return _page(request, session, code, locale, result=result)

@@ -8,9 +8,8 @@ import unicodedata
 from urllib.parse import urlparse
 
 from bs4 import BeautifulSoup
-from fastapi.testclient import TestClient
 
-from app.main import create_app
+from tests.conftest import client_as
 
 
 def test_villages_geojson(client):
@@ -89,7 +88,7 @@ def test_language_switch_sets_a_cookie(client):
 
 
 def test_tiles_are_a_setting(demo, settings):
-    plain = TestClient(create_app(settings.model_copy(update={"tiles": "none"})))
+    plain = client_as(settings, demo, "viewer", "v1", tiles="none")
     assert "tile.openstreetmap.org" not in plain.get("/communes/15178/map").text
-    osm = TestClient(create_app(settings.model_copy(update={"tiles": "OpenStreetMap"})))
+    osm = client_as(settings, demo, "viewer", "v2", tiles="OpenStreetMap")
     assert "tile.openstreetmap.org" in osm.get("/communes/15178/map").text

@@ -357,7 +357,7 @@ def test_a_valid_post_saves_and_the_same_post_again_changes_nothing(client, demo
         assert {k: getattr(record, k) for k in expected} == expected
         log = session.scalars(select(ChangeLog).where(ChangeLog.record_type == name,
                                                       ChangeLog.record_id == record.id)).one()
-        assert (log.action, log.actor, log.source) == ("create", "web", "form")
+        assert (log.action, log.actor, log.source) == ("create", "police_1", "form")
     assert location == url(name, "?" + "&".join(p for p in (back, f"saved={record.id}") if p))
     page = soup(client.get(location))
     assert page.select_one(".notice.ok").get_text(strip=True).startswith("Đã lưu: ")

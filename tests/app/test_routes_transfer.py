@@ -11,12 +11,11 @@ from bs4 import BeautifulSoup
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from app.main import create_app
 from app.models import AuditEvent, ChangeLog, Person
 from app.records.schema import RECORD_TYPES
 from tests.app.test_excel import FILLED, load_commune
 from tests.app.test_import_records import PERSONS, PLANTED_PERSONS, workbook
-from tests.conftest import snapshot
+from tests.conftest import client_as, snapshot
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BASE = "/communes/15178/records"
@@ -29,7 +28,7 @@ def commune(sessions, settings):
 
 @pytest.fixture
 def web(commune, settings) -> TestClient:
-    return TestClient(create_app(settings))
+    return client_as(settings, commune, "police")
 
 
 def upload(web: TestClient, name: str, data: bytes, query: str = "", **form):
@@ -79,13 +78,16 @@ def test_export_downloads_name_the_web_actor(web, commune):
     ws = openpyxl.load_workbook(io.BytesIO(response.content))[PERSONS]
     assert [ws.cell(r, 1).value for r in range(1, 5)] == ["Mã đối tượng *", "P001", "P002",
                                                           "P010"]
-    assert ws.oddFooter.left.text.endswith("người xuất: web")
+    assert ws.oddFooter.left.text.endswith("người xuất: police_1")
     everything = openpyxl.load_workbook(io.BytesIO(web.get(f"{BASE}/export.xlsx").content))
     assert everything[PERSONS].max_row == 4
-    with commune() as session:  # every export is in the audit log
-        events = session.scalars(select(AuditEvent).order_by(AuditEvent.id)).all()
-    assert [(e.action, e.commune_code, e.object_id) for e in events] == [
-        ("export", "15178", "persons"), ("export", "15178", "all")]
+    with commune() as session:  # every import and export is in the audit log
+        events = session.scalars(select(AuditEvent).where(AuditEvent.action != "login")
+                                 .order_by(AuditEvent.id)).all()
+    assert [(e.action, e.username, e.commune_code, e.object_id) for e in events] == [
+        ("import", "police_1", "15178", "nguoi.xlsx"),
+        ("export", "police_1", "15178", "persons"), ("export", "police_1", "15178", "all")]
+    events = events[1:]
     assert json.loads(events[0].detail)["rows"] == {"persons": 3}
     assert json.loads(events[1].detail)["rows"]["persons"] == 3
 
@@ -141,7 +143,7 @@ def test_good_file_is_stored_with_counts_and_the_web_actor(web, commune):
         assert session.scalar(select(func.count()).select_from(Person)) == 3
         actors = set(session.scalars(select(ChangeLog.actor)))
         sources = set(session.scalars(select(ChangeLog.source)))
-    assert (actors, sources) == ({"web"}, {"thang11.xlsx"})
+    assert (actors, sources) == ({"police_1"}, {"thang11.xlsx"})
 
     again = page(upload(web, "thang11.xlsx", data)).select("#import-result tbody tr")
     assert [td.get_text() for td in again[0].find_all("td")] == [PERSONS, "0", "0", "3"]
@@ -157,7 +159,7 @@ def test_csv_upload_with_the_type_chosen(web, commune):
 
 
 def test_too_large_or_missing_file_is_refused(settings, commune):
-    small = TestClient(create_app(settings.model_copy(update={"max_upload_mb": 1})))
+    small = client_as(settings, commune, "police", "police_small", max_upload_mb=1)
     before = snapshot(commune)
     response = upload(small, "lon.csv", b"x" * 1_000_001)  # read, then refused
     assert response.status_code == 413

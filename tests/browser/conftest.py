@@ -12,6 +12,7 @@ import pytest
 import uvicorn
 
 from app.main import create_app
+from tests.conftest import PASSWORD, make_user
 
 
 def chromium_path() -> str | None:
@@ -19,9 +20,15 @@ def chromium_path() -> str | None:
         "chromium-browser")
 
 
+ROLES = ("police", "leader", "viewer")
+
+
 @pytest.fixture
 def live_server(demo, settings):
-    """The app on a free loopback port, with OpenStreetMap tiles configured."""
+    """The app on a free loopback port, with OpenStreetMap tiles configured, and one
+    account per role (named after the role, password ``tests.conftest.PASSWORD``)."""
+    for role in ROLES:
+        make_user(demo, role, role)
     app = create_app(settings.model_copy(update={"tiles": "OpenStreetMap"}))
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -64,3 +71,13 @@ def page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+def sign_in_page(page, base: str, username: str) -> None:
+    """Sign in through the login form, as a person would."""
+    page.goto(f"{base}/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    assert "/login" not in page.url, page.url

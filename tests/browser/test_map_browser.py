@@ -7,6 +7,8 @@ from urllib.parse import urlparse
 
 import pytest
 
+from tests.browser.conftest import sign_in_page
+
 pytestmark = pytest.mark.browser
 
 LOCAL = {"127.0.0.1", "localhost", "::1"}
@@ -31,7 +33,11 @@ def test_map_draws_villages_and_labels_with_the_internet_blocked(live_server, pa
     blocked = _offline(page)
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
+    # a Content-Security-Policy refusal shows as a console error: there must be none
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" and (
+        "Content Security Policy" in msg.text) else None)
 
+    sign_in_page(page, live_server, "leader")
     page.goto(f"{live_server}/communes/15178/map", wait_until="networkidle")
 
     polygons = page.locator(".leaflet-overlay-pane path.leaflet-interactive")
@@ -54,6 +60,7 @@ def test_map_draws_villages_and_labels_with_the_internet_blocked(live_server, pa
 
 def test_hovering_a_village_shows_its_figures(live_server, page):
     _offline(page)
+    sign_in_page(page, live_server, "leader")
     page.goto(f"{live_server}/communes/15178/map", wait_until="networkidle")
     label = page.locator(".xkmt-label", has_text="Thôn 6")
     box = label.bounding_box()
@@ -66,6 +73,7 @@ def test_hovering_a_village_shows_its_figures(live_server, page):
 
 def test_english_switch(live_server, page):
     _offline(page)
+    sign_in_page(page, live_server, "leader")
     page.goto(f"{live_server}/communes/15178/map", wait_until="networkidle")
     page.get_by_role("link", name="English").click()
     page.wait_for_load_state("networkidle")

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.conftest import sign_in_page
 from tests.browser.test_map_browser import _offline
 
 pytestmark = pytest.mark.browser
@@ -25,6 +26,8 @@ def test_an_officer_adds_a_karaoke_and_finds_it_in_thon_6(live_server, page, tmp
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     shots = _shots(tmp_path)
 
+    sign_in_page(page, live_server, "police")
+    blocked.clear()  # signing in lands on the map, whose base tiles are blocked
     page.goto(f"{live_server}/communes/15178/records/venues/new")
     assert page.locator("h1").inner_text() == "Cơ sở kinh doanh có nguy cơ: thêm mới"
     page.locator("#f-code").fill("KARA-01")
@@ -52,6 +55,7 @@ def test_an_officer_adds_a_karaoke_and_finds_it_in_thon_6(live_server, page, tmp
 
 def test_a_point_outside_the_commune_is_shown_beside_the_field(live_server, page, tmp_path):
     _offline(page)
+    sign_in_page(page, live_server, "police")
     page.goto(f"{live_server}/communes/15178/records/venues/new")
     page.locator("#f-code").fill("KARA-02")
     page.get_by_label("Tên cơ sở").fill("Karaoke Ngoài Xã")
