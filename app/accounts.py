@@ -16,9 +16,9 @@ DEMO_ACCOUNTS = (("demo_admin", "admin"), ("demo_police", "police"),
 class AccountError(Exception):
     """A request about accounts that cannot be done; ``code`` names the message."""
 
-    def __init__(self, code: str, **params):
-        self.code, self.params = code, params
-        super().__init__(code)
+    def __init__(self, problem: str, /, **params):
+        self.code, self.params = problem, params
+        super().__init__(problem)
 
 
 def add(session: Session, username: str, role: str, communes: list[str],

@@ -42,7 +42,9 @@ def answer(request: Request, status: int, message: str | None = None):
     text = message or _(MESSAGES.get(status, MESSAGES[422]))
     if _wants_json(request):
         return JSONResponse({"detail": text}, status_code=status)
-    return render(request, "error.html", locale, status=status, message=text)
+    # The language links go home: an error page never repeats the address it refused.
+    return render(request, "error.html", locale, status=status, message=text,
+                  request_path="/")
 
 
 async def _unknown_commune(request: Request, exc: UnknownCommune):

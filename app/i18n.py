@@ -63,7 +63,7 @@ def gettext_for(locale: str) -> Callable[[str], str]:
 
 def number(value: int | float | None, locale: str) -> str:
     """A number as people write it: 5.991 in Vietnamese, 5,991 in English."""
-    if value is None:
+    if value is None or str(value) in ("<NA>", "nan", "NaN"):  # None, NaN, pandas NA
         return "—"
     return format_decimal(value, locale="vi_VN" if locale == "vi" else "en_US")
 

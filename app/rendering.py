@@ -13,8 +13,9 @@ from app.web_security import csrf_token
 def render(request: Request, name: str, locale: str, *, status: int = 200,
            **context) -> HTMLResponse:
     template = jinja_env(locale).get_template(name)
+    context.setdefault("request_path", request.url.path)
     html = template.render(
-        request_path=request.url.path, viewer=getattr(request.state, "user", None),
+        viewer=getattr(request.state, "user", None),
         csrftoken=csrf_token(request.scope), csp_nonce=request.scope.get("csp_nonce", ""),
         **context)
     response = HTMLResponse(html, status_code=status)
