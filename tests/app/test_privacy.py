@@ -47,3 +47,18 @@ def test_no_masking_gives_the_exact_total():
 
 def test_doctests():
     assert doctest.testmod(app.privacy).failed == 0
+
+
+def test_people_have_no_place_so_they_can_never_be_drawn_as_points():
+    from app.models import DrugTest, Person, PersonState
+    for model in (Person, PersonState, DrugTest):
+        columns = set(model.__table__.columns.keys())
+        assert not columns & {"lat", "lon", "x", "y", "geometry", "address"}, model
+
+
+def test_the_map_draws_villages_only(client):
+    geojson = client.get("/api/communes/15178/villages.geojson").json()
+    assert {f["geometry"]["type"] for f in geojson["features"]} <= {"Polygon", "MultiPolygon"}
+    page = client.get("/communes/15178/map").text
+    assert "L.circleMarker" not in page and "L.heatLayer" not in page
+    assert page.count("L.marker(") == 10  # the ten village name labels, nothing else
