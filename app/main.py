@@ -10,6 +10,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
 from app import errors
+from app.compliance import FrameCache
 from app.db import make_engine, session_factory
 from app.routes import api, audit, auth, pages, records, transfer
 from app.security import secret_key
@@ -29,6 +30,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = make_engine(settings.database_url)
     app.state.sessions = session_factory(app.state.engine)
+    app.state.frames = FrameCache()  # village frames by commune, month and data version
     _add_middleware(app, settings)
     _mount_assets(app, settings)
     for router in (auth.router, pages.router, api.router, audit.router,

@@ -1,23 +1,64 @@
-"""JSON and GeoJSON for other programs (ISO 8601 dates, EPSG:4326)."""
+"""JSON and GeoJSON for other programs (ISO 8601 dates, EPSG:4326). Person codes only
+for the police; small counts masked for viewers."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Response
+import json
+import re
 
-from app import store
+from fastapi import APIRouter, Depends, HTTPException, Request, Response
+
+from app import compliance, store
 from app.access import ANYONE
-from app.deps import SessionDep
+from app.deps import SessionDep, SettingsDep
 
 router = APIRouter(prefix="/api", dependencies=[Depends(ANYONE)])
 
 GEOJSON_PROPERTIES = ["code", "name", "households", "population", "synthetic"]
+MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
+
+
+def _month(month: str | None) -> str | None:
+    if month is not None and not MONTH.fullmatch(month):
+        raise HTTPException(status_code=422)
+    return month
+
+
+def _json(data: dict, media_type: str = "application/json") -> Response:
+    return Response(json.dumps(data, ensure_ascii=False), media_type=media_type)
+
+
+def frame_for(request: Request, session, code: str, month: str):
+    cache = request.app.state.frames
+    return cache.get(session, code, month)
+
+
+def shaper_for(request: Request, session, code: str, settings) -> compliance.Shaper:
+    return compliance.Shaper(request.state.user.role, compliance.person_codes(session, code),
+                             settings.small_count_threshold)
 
 
 @router.get("/communes/{code}/villages.geojson")
-def villages_geojson(code: str, session: SessionDep) -> Response:
-    """The commune's current villages as a GeoJSON FeatureCollection."""
+def villages_geojson(code: str, request: Request, session: SessionDep, settings: SettingsDep,
+                     month: str | None = None) -> Response:
+    """The commune's current villages; with ``?month=YYYY-MM`` every indicator too."""
     store.get_commune(session, code)
-    villages = store.load_villages(session, code)
-    body = villages[GEOJSON_PROPERTIES + ["geometry"]].to_json(
-        na="null", drop_id=True, ensure_ascii=False)
-    return Response(body, media_type="application/geo+json")
+    if _month(month) is None:
+        villages = store.load_villages(session, code)
+        body = villages[GEOJSON_PROPERTIES + ["geometry"]].to_json(
+            na="null", drop_id=True, ensure_ascii=False)
+        return Response(body, media_type="application/geo+json")
+    result = frame_for(request, session, code, month)
+    data = compliance.village_features(result, shaper_for(request, session, code, settings))
+    return _json(data, "application/geo+json")
+
+
+@router.get("/communes/{code}/compliance")
+def commune_compliance(code: str, request: Request, session: SessionDep,
+                       settings: SettingsDep, month: str | None = None) -> Response:
+    """The commune's summary for a month (default: this month)."""
+    store.get_commune(session, code)
+    month = _month(month) or compliance.current_month()
+    result = frame_for(request, session, code, month)
+    return _json(compliance.commune_summary(
+        result, shaper_for(request, session, code, settings)))

@@ -62,6 +62,7 @@ POLICY = {
     "/login": None, "/logout": None,
     "/account/password": EVERYONE, "/": EVERYONE, "/map": EVERYONE,
     "/communes/{code}/map": EVERYONE, "/api/communes/{code}/villages.geojson": EVERYONE,
+    "/api/communes/{code}/compliance": EVERYONE,
     "/communes/{code}/audit": {"admin", "police"},
     "/records": {"police"},
     "/communes/{code}/records": {"police"},

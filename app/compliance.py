@@ -1,0 +1,288 @@
+"""From the database to the village frame: load the record tables of a commune, compute
+the frame with ``geo.frame.village_frame`` (cached per commune, month and data version),
+and shape it for who asks (person codes only for the police; small counts masked for
+viewers)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections import OrderedDict
+
+import pandas as pd
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
+
+from app import store
+from app.models import (
+    Baseline,
+    BoundaryImport,
+    ChangeLog,
+    DrugTest,
+    Incident,
+    Inspection,
+    OutreachEvent,
+    Person,
+    PersonState,
+    Pledge,
+    PreventionModel,
+    School,
+    Tip,
+    TipBox,
+    Venue,
+)
+from app.privacy import mask_count, masked_total
+from geo.frame import FrameResult, village_frame
+from geo.plans import shipped_plans
+
+_SIMPLE = {  # table -> (model, {frame column: model attribute})
+    "pledges": (Pledge, {"village": "village_code", "as_of": "as_of",
+                         "households_signed": "households_signed"}),
+    "models": (PreventionModel, {"code": "code", "name": "name", "kind": "kind",
+                                 "established": "established"}),
+    "tip_boxes": (TipBox, {"code": "code", "village": "village_code", "installed": "installed",
+                           "status": "status", "last_checked": "last_checked",
+                           "lat": "lat", "lon": "lon"}),
+    "tips": (Tip, {"code": "code", "received": "received", "channel": "channel",
+                   "village": "village_code", "status": "status",
+                   "verified_date": "verified_date", "settled_date": "settled_date",
+                   "unfounded_date": "unfounded_date", "lat": "lat", "lon": "lon"}),
+    "venues": (Venue, {"code": "code", "name": "name", "kind": "kind",
+                       "village": "village_code", "active": "active", "lat": "lat",
+                       "lon": "lon"}),
+    "schools": (School, {"code": "code", "name": "name", "level": "level",
+                         "village": "village_code", "lat": "lat", "lon": "lon"}),
+    "incidents": (Incident, {"code": "code", "kind": "kind", "date": "date",
+                             "village": "village_code", "persons": "persons",
+                             "plants": "plants", "area_m2": "area_m2"}),
+    "baselines": (Baseline, {"village": "village_code", "category": "category",
+                             "as_of": "as_of", "count": "count"}),
+}
+PERSON_COLUMNS = ("code", "file_opened", "file_opened_date", "management_start",
+                  "management_end", "loan_date", "job_date", "birth_year")
+
+
+def load_tables(session: Session, commune: str) -> dict[str, pd.DataFrame]:
+    """Every record table of ``commune`` as the plain DataFrames ``geo`` reads."""
+    tables = {name: _simple(session, model, columns, commune)
+              for name, (model, columns) in _SIMPLE.items()}
+    persons = session.execute(select(*(getattr(Person, c) for c in PERSON_COLUMNS))
+                              .where(Person.commune_code == commune)).all()
+    tables["persons"] = pd.DataFrame(persons, columns=list(PERSON_COLUMNS))
+    tables["person_states"] = pd.DataFrame(session.execute(
+        select(Person.code, PersonState.valid_from, PersonState.village_code,
+               PersonState.category, PersonState.status, PersonState.psychosis)
+        .join(Person).where(Person.commune_code == commune)).all(),
+        columns=["person", "valid_from", "village", "category", "status", "psychosis"])
+    tables["drug_tests"] = pd.DataFrame(session.execute(
+        select(Person.code, DrugTest.date, DrugTest.result).join(Person)
+        .where(Person.commune_code == commune)).all(), columns=["person", "date", "result"])
+    tables["inspections"] = pd.DataFrame(session.execute(
+        select(Venue.code, Inspection.date, Inspection.result, Inspection.drug_finding)
+        .join(Venue).where(Venue.commune_code == commune)).all(),
+        columns=["venue", "date", "result", "drug_finding"])
+    tables["outreach"] = _outreach(session, commune)
+    return tables
+
+
+def _simple(session: Session, model, columns: dict[str, str], commune: str) -> pd.DataFrame:
+    rows = session.execute(select(*(getattr(model, a) for a in columns.values()))
+                           .where(model.commune_code == commune)).all()
+    return pd.DataFrame(rows, columns=list(columns))
+
+
+def _outreach(session: Session, commune: str) -> pd.DataFrame:
+    events = session.execute(
+        select(OutreachEvent.id, OutreachEvent.kind, OutreachEvent.date, OutreachEvent.count,
+               OutreachEvent.all_villages, School.code, Person.code)
+        .outerjoin(School, School.id == OutreachEvent.school_id)
+        .outerjoin(Person, Person.id == OutreachEvent.person_id)
+        .where(OutreachEvent.commune_code == commune)).all()
+    reached: dict[int, list[str]] = {}
+    for event_id, village in session.execute(text(
+            "SELECT ov.event_id, ov.village_code FROM outreach_village ov JOIN outreach_event"
+            " e ON e.id = ov.event_id WHERE e.commune_code = :c"), {"c": commune}):
+        reached.setdefault(event_id, []).append(village)
+    frame = pd.DataFrame(events, columns=["id", "kind", "date", "count", "all_villages",
+                                          "school", "person"])
+    frame["villages"] = [tuple(sorted(reached.get(i, ()))) for i in frame["id"]]
+    return frame.drop(columns=["id"])
+
+
+def data_version(session: Session, commune: str) -> tuple:
+    """Changes whenever a record or a boundary of the commune changes."""
+    return (session.scalar(select(func.max(ChangeLog.id)).where(
+                ChangeLog.commune_code == commune)),
+            session.scalar(select(func.count()).select_from(ChangeLog).where(
+                ChangeLog.commune_code == commune)),
+            session.scalar(select(func.max(BoundaryImport.id)).where(
+                BoundaryImport.commune_code == commune)))
+
+
+class FrameCache:
+    """The last few frames computed, by (commune, month, data version)."""
+
+    def __init__(self, size: int = 32):
+        self.size = size
+        self._frames: OrderedDict[tuple, FrameResult] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, session: Session, commune: str, month: str) -> FrameResult:
+        key = (commune, month, data_version(session, commune))
+        with self._lock:
+            if key in self._frames:
+                self._frames.move_to_end(key)
+                return self._frames[key]
+        frame = compute(session, commune, month)
+        with self._lock:
+            self._frames[key] = frame
+            while len(self._frames) > self.size:
+                self._frames.popitem(last=False)
+        return frame
+
+
+def compute(session: Session, commune: str, month: str) -> FrameResult:
+    villages = store.load_villages(session, commune)
+    return village_frame(load_tables(session, commune), villages, month, shipped_plans(),
+                         commune=commune)
+
+
+def current_month(today: dt.date | None = None) -> str:
+    today = today or store.today()
+    return f"{today.year:04d}-{today.month:02d}"
+
+
+def previous_month(month: str) -> str:
+    year, number = map(int, month.split("-"))
+    return f"{year - 1:04d}-12" if number == 1 else f"{year:04d}-{number - 1:02d}"
+
+
+CATEGORIES = ("addicts", "users", "post_rehab", "released")  # their sum is "people"
+PEOPLE_COUNTS = ("people", "addicts", "users", "post_rehab", "released", "psychosis",
+                 "tests", "positive_tests", "individual_visits")
+
+
+def plain(value):
+    """JSON-ready: numpy and pandas scalars, dates, NaN → None, nested."""
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set):
+        return [plain(v) for v in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if hasattr(value, "item"):  # numpy scalar
+        value = value.item()
+    if isinstance(value, float) and value != value:
+        return None
+    if value is pd.NA or value is pd.NaT:
+        return None
+    return value
+
+
+class Shaper:
+    """Shapes figures for a role: the police see everything; others never a person code;
+    viewers (meetings, outside the police) see small counts of people masked."""
+
+    def __init__(self, role: str, person_codes: set[str], threshold: int):
+        self.police = role == "police"
+        self.mask = role == "viewer"
+        self.person_codes = person_codes
+        self.threshold = threshold
+
+    def evidence(self, evidence):
+        evidence = plain(evidence)
+        if self.police or not isinstance(evidence, dict):
+            return evidence
+        return {k: self._value(k, v) for k, v in evidence.items()}
+
+    def _value(self, key: str, value):
+        if isinstance(value, dict):
+            return {k: self._value(k, v) for k, v in value.items()}
+        if isinstance(value, list):
+            if any(str(v) in self.person_codes for v in value):
+                return self.count(len(value))  # who: never; how many: yes
+            return value
+        if isinstance(value, int) and not isinstance(value, bool) and key in (
+                *PEOPLE_COUNTS, "persons", "counting", "excluded", "now", "baseline", "ok",
+                "tested", "visited", "arrested"):
+            return self.count(value)
+        return value
+
+    def count(self, value):
+        if self.mask and isinstance(value, int) and 1 <= value <= self.threshold:
+            return mask_count(value, self.threshold)
+        return value
+
+    def counts(self, counts: dict) -> dict:
+        """Counts of people masked for viewers, their total as the range the parts allow
+        (so that no part can be subtracted back); counts of events and places as they are."""
+        if not self.mask:
+            return counts
+        shown = {k: self.count(v) if k in PEOPLE_COUNTS else v for k, v in counts.items()}
+        parts = [counts.get(k) for k in CATEGORIES if k in counts]
+        if "people" in counts and parts:
+            shown["people"] = masked_total(parts, self.threshold)
+        return shown
+
+
+def indicator_ids(result: FrameResult, level: str) -> list[str]:
+    return [i["id"] for i in result.indicators if level in i["levels"]]
+
+
+def village_features(result: FrameResult, shaper: Shaper) -> dict:
+    """The frame as GeoJSON: per village its counts and every indicator's value, target,
+    status and evidence, the risk level and the compliance score."""
+    ids = indicator_ids(result, "village")
+    features = []
+    for code, row in result.villages.iterrows():
+        props = {"code": code, "name": row["name"], "households": plain(row["households"]),
+                 "population": plain(row["population"]), "month": result.month}
+        props["counts"] = shaper.counts({c: plain(row[c]) for c in result.villages.columns
+                                         if c in PEOPLE_COUNTS or c in COUNT_COLUMNS})
+        props["indicators"] = {i: {"value": plain(row.get(f"{i}_value")),
+                                   "target": plain(row.get(f"{i}_target")),
+                                   "status": row.get(f"{i}_status"),
+                                   "evidence": shaper.evidence(row.get(f"{i}_evidence"))}
+                               for i in ids if f"{i}_status" in row}
+        props["risk_level"] = plain(row.get("risk_level"))
+        props["risk_evidence"] = shaper.evidence(row.get("risk_evidence"))
+        props["score"] = plain(row.get("score"))
+        features.append({"type": "Feature", "properties": props,
+                         "geometry": row.geometry.__geo_interface__})
+    return {"type": "FeatureCollection", "features": features}
+
+
+COUNT_COLUMNS = ("broadcasts", "respected_person_sessions", "meetings", "school_sessions",
+                 "tips", "tip_boxes", "venues", "inspections", "incidents",
+                 "pledged_households")
+
+
+def commune_summary(result: FrameResult, shaper: Shaper) -> dict:
+    """The commune's figures: commune-level indicators, national status, blocking
+    villages, risk level, score, the plan's tasks and the next report due."""
+    commune = result.commune
+    ids = indicator_ids(result, "commune")
+    return plain({
+        "month": result.month, "as_of": result.as_of, "plans": list(result.plans),
+        "indicators": [{**i, **{k: shaper.evidence(commune.get(f"{i['id']}_{k}")) if
+                                k == "evidence" else commune.get(f"{i['id']}_{k}")
+                                for k in ("value", "target", "status", "evidence")}}
+                       for i in result.indicators if i["id"] in ids],
+        "villages": {code: {f"{i}_status": row.get(f"{i}_status")
+                            for i in indicator_ids(result, "village")
+                            if f"{i}_status" in row} | {"score": row.get("score"),
+                                                        "risk_level": row.get("risk_level")}
+                     for code, row in result.villages.iterrows()},
+        "national_status": commune.get("national_status"),
+        "blocking_villages": commune.get("blocking_villages"),
+        "risk_level": commune.get("risk_level"),
+        "risk_evidence": shaper.evidence(commune.get("risk_evidence")),
+        "score": commune.get("score"),
+        "tasks": commune.get("tasks"), "next_reports": commune.get("next_reports"),
+        "counts": shaper.counts({c: plain(commune.get(c))
+                                 for c in (*PEOPLE_COUNTS, *COUNT_COLUMNS) if c in commune}),
+    })
+
+
+def person_codes(session: Session, commune: str) -> set[str]:
+    return set(session.scalars(select(Person.code).where(Person.commune_code == commune)))
