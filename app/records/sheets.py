@@ -91,6 +91,8 @@ def read_xlsx(data: bytes, *, max_unzipped_bytes: int) -> list[RawSheet]:
             unpacked = sum(info.file_size for info in archive.infolist())
     except zipfile.BadZipFile:
         raise Unreadable("bad_workbook") from None
+    # The declared sizes are enough: Python's zipfile (and so openpyxl) never unpacks an
+    # entry past its declared size (a lying entry fails its checksum: "damaged").
     if unpacked > max_unzipped_bytes:  # a small file that unpacks to gigabytes
         raise Unreadable("workbook_too_large", mb=unpacked // 1_000_000,
                          limit_mb=max_unzipped_bytes // 1_000_000)

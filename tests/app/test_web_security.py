@@ -245,3 +245,21 @@ def test_nobody_can_edit_the_audit_log_through_the_app(client):
     from tests.app.test_access import app_routes
     for route in app_routes():
         assert "audit" not in route.path or route.methods == {"GET"}
+
+
+def test_a_workbook_whose_zip_lies_about_its_size_is_still_refused(demo, settings):
+    # A zip entry whose header says 10 bytes but that unpacks to 30 MB: Python's zipfile
+    # stops at the declared size and the checksum fails, so it is refused as damaged.
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"0" * 30_000_000)
+    data = bytearray(buffer.getvalue())
+    # patch the uncompressed size in the local header (offset 22) and central directory
+    central = data.rfind(b"PK\x01\x02")
+    for offset in (22, central + 24):
+        data[offset:offset + 4] = (10).to_bytes(4, "little")
+    police = client_as(settings, demo, "police", max_unzipped_mb=5)
+    response = police.post("/communes/15178/records/import",
+                           files={"file": ("noi-doi.xlsx", bytes(data))})
+    assert response.status_code == 422
+    assert "tệp bị hỏng" in response.text
