@@ -62,3 +62,13 @@ def test_the_map_draws_villages_only(client):
     page = client.get("/communes/15178/map").text
     assert "L.circleMarker" not in page and "L.heatLayer" not in page
     assert page.count("L.marker(") == 10  # the ten village name labels, nothing else
+
+
+def test_a_tip_has_no_field_for_who_sent_it(client):
+    from app.models import Tip
+    from app.records.schema import BY_NAME
+    columns = set(Tip.__table__.columns.keys()) | {f.key for f in BY_NAME["tips"].fields}
+    for word in ("sender", "informant", "reporter", "name", "phone", "address", "contact"):
+        assert not any(word in column for column in columns), word
+    form = client.get("/communes/15178/records/tips/new").text
+    assert "Không bao giờ ghi nhận người cung cấp nguồn tin" in form

@@ -263,3 +263,27 @@ def test_a_workbook_whose_zip_lies_about_its_size_is_still_refused(demo, setting
                            files={"file": ("noi-doi.xlsx", bytes(data))})
     assert response.status_code == 422
     assert "tệp bị hỏng" in response.text
+
+
+def test_sign_in_never_redirects_to_another_site(demo, settings):
+    make_user(demo, "u1", "police")
+    for target in ("https://evil.example/", "//evil.example/x", "javascript:alert(1)"):
+        client = _fresh(settings)
+        client.get("/login")
+        response = client.post("/login", data={
+            "username": "u1", "password": PASSWORD, "next": target,
+            "csrftoken": client.cookies.get("csrftoken")}, follow_redirects=False)
+        assert response.headers["location"] == "/", target
+
+
+def test_changing_the_password_ends_the_other_sessions(demo, settings):
+    make_user(demo, "u1", "police")
+    laptop, phone = sign_in(_fresh(settings), "u1"), sign_in(_fresh(settings), "u1")
+    assert phone.get("/communes/15178/records").status_code == 200
+    changed = laptop.post("/account/password", data={
+        "current": PASSWORD, "new": "mat-khau-moi-456", "confirm": "mat-khau-moi-456"},
+        follow_redirects=False)
+    assert changed.status_code == 303
+    assert laptop.get("/communes/15178/records").status_code == 200  # this one goes on
+    stale = phone.get("/communes/15178/records", follow_redirects=False)
+    assert stale.status_code == 303 and stale.headers["location"].startswith("/login")
