@@ -158,6 +158,9 @@ def previous_month(month: str) -> str:
 
 
 CATEGORIES = ("addicts", "users", "post_rehab", "released")  # their sum is "people"
+# Indicators whose value is a number of people: masked like counts for viewers.
+PEOPLE_METRICS = {"users_addicts_residing", "addicts_in_community", "psychosis_in_community",
+                  "relapses"}
 PEOPLE_COUNTS = ("people", "addicts", "users", "post_rehab", "released", "psychosis",
                  "tests", "positive_tests", "individual_visits")
 
@@ -213,6 +216,12 @@ class Shaper:
             return mask_count(value, self.threshold)
         return value
 
+    def indicator_value(self, metric: str, value):
+        """An indicator's value; a number of people is masked for viewers."""
+        if not self.mask or metric not in PEOPLE_METRICS or value is None:
+            return value
+        return self.count(int(value)) if float(value).is_integer() else value
+
     def counts(self, counts: dict) -> dict:
         """Counts of people masked for viewers, their total as the range the parts allow
         (so that no part can be subtracted back); counts of events and places as they are."""
@@ -233,13 +242,15 @@ def village_features(result: FrameResult, shaper: Shaper) -> dict:
     """The frame as GeoJSON: per village its counts and every indicator's value, target,
     status and evidence, the risk level and the compliance score."""
     ids = indicator_ids(result, "village")
+    metrics = {i["id"]: i["metric"] for i in result.indicators}
     features = []
     for code, row in result.villages.iterrows():
         props = {"code": code, "name": row["name"], "households": plain(row["households"]),
                  "population": plain(row["population"]), "month": result.month}
         props["counts"] = shaper.counts({c: plain(row[c]) for c in result.villages.columns
                                          if c in PEOPLE_COUNTS or c in COUNT_COLUMNS})
-        props["indicators"] = {i: {"value": plain(row.get(f"{i}_value")),
+        props["indicators"] = {i: {"value": shaper.indicator_value(
+                                       metrics[i], plain(row.get(f"{i}_value"))),
                                    "target": plain(row.get(f"{i}_target")),
                                    "status": row.get(f"{i}_status"),
                                    "evidence": shaper.evidence(row.get(f"{i}_evidence"))}
@@ -257,6 +268,36 @@ COUNT_COLUMNS = ("broadcasts", "respected_person_sessions", "meetings", "school_
                  "pledged_households")
 
 
+def _commune_counts(result: FrameResult, shaper: Shaper) -> dict:
+    """Commune counts. For viewers a count of people whose village parts are masked is
+    the range those parts allow, so that no village's count can be subtracted back."""
+    commune = result.commune
+    counts = {c: plain(commune.get(c)) for c in (*PEOPLE_COUNTS, *COUNT_COLUMNS)
+              if c in commune}
+    if not shaper.mask:
+        return counts
+    villages = result.villages
+    for key in PEOPLE_COUNTS:
+        if key in counts and key in villages:
+            counts[key] = masked_total([plain(v) for v in villages[key]], shaper.threshold)
+    if "people" in counts:
+        counts["people"] = masked_total(
+            [plain(v) for key in CATEGORIES if key in villages for v in villages[key]],
+            shaper.threshold)
+    return counts
+
+
+def _commune_value(result: FrameResult, shaper: Shaper, indicator: dict):
+    value = plain(result.commune.get(f"{indicator['id']}_value"))
+    if not shaper.mask or indicator["metric"] not in PEOPLE_METRICS or value is None:
+        return value
+    column = f"{indicator['id']}_value"
+    if column in result.villages:
+        parts = [plain(v) for v in result.villages[column]]
+        return masked_total([int(v) for v in parts if v is not None], shaper.threshold)
+    return shaper.indicator_value(indicator["metric"], value)
+
+
 def commune_summary(result: FrameResult, shaper: Shaper) -> dict:
     """The commune's figures: commune-level indicators, national status, blocking
     villages, risk level, score, the plan's tasks and the next report due."""
@@ -264,9 +305,10 @@ def commune_summary(result: FrameResult, shaper: Shaper) -> dict:
     ids = indicator_ids(result, "commune")
     return plain({
         "month": result.month, "as_of": result.as_of, "plans": list(result.plans),
-        "indicators": [{**i, **{k: shaper.evidence(commune.get(f"{i['id']}_{k}")) if
-                                k == "evidence" else commune.get(f"{i['id']}_{k}")
-                                for k in ("value", "target", "status", "evidence")}}
+        "indicators": [{**i, "value": _commune_value(result, shaper, i),
+                        "target": commune.get(f"{i['id']}_target"),
+                        "status": commune.get(f"{i['id']}_status"),
+                        "evidence": shaper.evidence(commune.get(f"{i['id']}_evidence"))}
                        for i in result.indicators if i["id"] in ids],
         "villages": {code: {f"{i}_status": row.get(f"{i}_status")
                             for i in indicator_ids(result, "village")
@@ -279,8 +321,7 @@ def commune_summary(result: FrameResult, shaper: Shaper) -> dict:
         "risk_evidence": shaper.evidence(commune.get("risk_evidence")),
         "score": commune.get("score"),
         "tasks": commune.get("tasks"), "next_reports": commune.get("next_reports"),
-        "counts": shaper.counts({c: plain(commune.get(c))
-                                 for c in (*PEOPLE_COUNTS, *COUNT_COLUMNS) if c in commune}),
+        "counts": _commune_counts(result, shaper),
     })
 
 

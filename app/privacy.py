@@ -29,6 +29,8 @@ def masked_total(values: Iterable[int | None], threshold: int) -> str:
     '6–7'
     >>> masked_total([5, 3], 2)
     '8'
+    >>> masked_total([0, 1, 0], 2)
+    '≤2'
     """
     known, masked = 0, 0
     for value in values:
@@ -40,4 +42,6 @@ def masked_total(values: Iterable[int | None], threshold: int) -> str:
             known += value
     if not masked:
         return str(known)
+    if masked == 1 and known == 0:  # the total is that one small count
+        return f"≤{threshold}"
     return f"{known + masked}–{known + masked * threshold}"

@@ -56,12 +56,23 @@ def test_people_have_no_place_so_they_can_never_be_drawn_as_points():
         assert not columns & {"lat", "lon", "x", "y", "geometry", "address"}, model
 
 
-def test_the_map_draws_villages_only(client):
-    geojson = client.get("/api/communes/15178/villages.geojson").json()
-    assert {f["geometry"]["type"] for f in geojson["features"]} <= {"Polygon", "MultiPolygon"}
-    page = client.get("/communes/15178/map").text
-    assert "L.circleMarker" not in page and "L.heatLayer" not in page
-    assert page.count("L.marker(") == 10  # the ten village name labels, nothing else
+def test_no_layer_of_people_on_any_map(demo, settings):
+    """With the full demo: the only points are places (tip boxes, venues, schools, and
+    for the police the tips' heat); no person code reaches a leader's or viewer's map."""
+    from sqlalchemy import select
+
+    from app import imports
+    from app.models import Person
+    from tests.conftest import client_as
+    imports.load_demo_records(demo, "15178", 15178)
+    with demo() as session:
+        codes = set(session.scalars(select(Person.code)))
+    assert len(codes) > 40
+    for role in ("police", "leader", "viewer"):
+        page = client_as(settings, demo, role).get("/communes/15178/map?month=2025-10").text
+        assert ("L.heatLayer" in page) == (role == "police")  # tips, police only
+        if role != "police":
+            assert not [c for c in codes if c in page]
 
 
 def test_a_tip_has_no_field_for_who_sent_it(client):
