@@ -27,22 +27,32 @@ T02  nobody on the lists (person indicators not applicable); otherwise meets the
 T03  meets; its psychosis case is sent to compulsory rehab within two months; its user
      keeps N1 unmet until the year of management ends (11/2025)
 T04  psychosis signs left in the community (P17); an addict with no file and no treatment
-     (P13, N1); an addict sent to compulsory rehab; visits and tests missed now and then
+     (P13, N1); an addict sent to compulsory rehab; visits and tests missed now and then;
+     in 2025 a drug-use site (N3) and a poppy patch of 600-1,500 plants (P10): with its
+     one or two addicts and users with a file (0.1-0.5 % of its residents) the risk layer's
+     type II from 08/2025 to 11/2025
 T05  a relapse: a post-rehab person tests positive, is fined and goes to compulsory rehab
      (P15, N2); a post-rehab person not tested for five months (P20); loudspeakers often
      short (P01)
 T06  monthly tests and visits often missed (P14, P02); a user's file opened months late
      (P16); a second relapse, back to home rehab; an addict on methadone
-T07  hotspot: users found in 2025 push it above its baseline (P18, P16); an addict with no
-     file and no treatment (P13); drugs found at a karaoke and a guesthouse (P12, N3); an
-     arrest, a violation and a drug-use site (N2)
-T08  a poppy cultivation site (P10); tips settled late and one left open (P11); its only
-     tip box broken (P09); pledges complete only in 2025 (P06); a person moved away
+T07  hotspot: four users found in 2025 push it above its baseline (P18, P16); an addict
+     with no file and no treatment (P13); drugs found at a karaoke and a guesthouse (P12,
+     N3); an arrest, a violation and two drug-use sites (N2, N3): people with a file
+     >= 0.5 % of residents, two sites and one arrest (>= 0.1 %) make the risk layer's
+     type I from 09/2025 to 11/2025
+T08  a small poppy cultivation site (P10; risk type III); tips settled late and one left
+     open (P11); its only tip box broken (P09); pledges complete only in 2025 (P06); a
+     person moved away
 T09  nobody on the lists; no tip box at all (P09); pledges complete only in 2025 (P06);
      loudspeakers often short (P01); no respected-person session
 T10  post-rehab and released people never given a loan or a job (P21); a karaoke and
      two guesthouses whose inspections stop in mid-2025 (P12); no respected-person session
 ==== ======================================================================================
+
+From 09/2025 to 11/2025 (QĐ 28/2025 in force) the risk layer shows every level: type I in
+T07, type II in T04, type III in T01, T06 and T08 (and T03 until 10/2025), none in T02,
+T05, T09 and T10. N1-N3 are met in some villages and not met in others.
 
 The first weeks meet little anywhere, as in a real start: addicts begin treatment, users
 have only their positive test, pledges and some tip boxes come in 11-12/2024.
@@ -129,9 +139,9 @@ PROFILES = (
             test_skip=0.05, broadcast_short=0.25),
     Profile(("addict_recovers", "relapse_home", "user_late_file", "post_rehab",
              "addict_methadone"), (2, 3), test_skip=0.3, visit_skip=0.35, broadcast_short=0.03),
-    Profile(("user_new", "user_new", "user_new", "addict_untreated", "addict_arrested",
-             "post_rehab", "released"), (0, 1), test_skip=0.05, visit_skip=0.03, tips=2.0,
-            broadcast_short=0.03),
+    Profile(("user_new", "user_new", "user_new", "user_new", "addict_untreated",
+             "addict_arrested", "post_rehab", "released"), (0, 1), test_skip=0.05,
+            visit_skip=0.03, tips=2.0, broadcast_short=0.03),
     Profile(("post_rehab", "released", "moved_away"), (1, 3), test_skip=0.05,
             pledge_late=True, box_status="broken", tips=1.5, late_tips=2),
     Profile(broadcast_short=0.3, pledge_late=True, boxes=0, respected=(0, 0)),
@@ -665,10 +675,31 @@ def _incidents(villages, people: list[_Person], places: _Places, rng,
                      "plants": int(rng.integers(60, 300)),
                      "area_m2": float(rng.integers(15, 80)),
                      "note": "Trồng cây thuốc phiện xen trong vườn đồi; đã nhổ bỏ, tiêu hủy"})
+    if len(codes) > 7:
+        rows += _hotspot_incidents(codes, places, rng, p)
     rows.sort(key=lambda row: row["date"])
     for number, row in enumerate(rows, start=1):
         row["code"] = f"VV-{number:02d}"
     return pd.DataFrame(rows)
+
+
+def _hotspot_incidents(codes: list[str], places: _Places, rng, p: Period) -> list[dict]:
+    """What makes the risk layer show type I (T07) and type II (T04) in autumn 2025: a
+    second drug-use site in T07, and a drug-use site with a poppy patch of type II size
+    (500 to 3,000 plants) in T04. Drawn after the other incidents, so they stay the same."""
+    hot, small = codes[6], codes[3]
+    return [
+        {"kind": "use_site", "date": _day(rng, p.at(300), p.at(320)), "village": hot,
+         **places.point(rng, hot), "persons": 4,
+         "note": "Phòng trọ bị dùng làm nơi tụ tập sử dụng trái phép chất ma túy; đã giải tỏa"},
+        {"kind": "use_site", "date": _day(rng, p.at(180), p.at(240)), "village": small,
+         **places.point(rng, small), "persons": 2,
+         "note": "Chòi rẫy bị dùng làm nơi sử dụng trái phép chất ma túy; đã giải tỏa"},
+        {"kind": "cultivation", "date": _day(rng, p.at(100), p.at(150)), "village": small,
+         **places.point(rng, small), "plants": int(rng.integers(600, 1500)),
+         "area_m2": float(rng.integers(150, 400)),
+         "note": "Trồng cây thuốc phiện trên nương rẫy; đã nhổ bỏ, tiêu hủy"},
+    ]
 
 
 # --- all together -------------------------------------------------------------------

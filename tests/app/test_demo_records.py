@@ -144,3 +144,30 @@ def test_make_run_path_loads_the_records_once(settings, sessions, monkeypatch, c
     assert "không nạp dữ liệu mẫu" in capsys.readouterr().out
     with sessions() as session:
         assert _count(session, ChangeLog) == logged
+
+
+def test_the_demo_shows_every_risk_level_and_every_status(demo):
+    """Over the demo months the map's legends are all used: risk levels I, II, III and
+    none from 09/2025 (QĐ 28/2025 in force), every status of N1-N3 and of the plan."""
+    from app.compliance import compute
+
+    months = [f"2024-{m:02d}" for m in (11, 12)] + [f"2025-{m:02d}" for m in range(1, 13)]
+    risks: dict[str, set] = {}
+    statuses: dict[str, set] = {}
+    with demo() as session:
+        for month in months:
+            result = compute(session, imports.DEMO_COMMUNE, month)
+            villages = result.villages
+            if month >= "2025-09":
+                risks[month] = set(villages["risk_level"])
+            for ind in result.indicators:
+                if "village" in ind["levels"]:
+                    statuses.setdefault(ind["id"], set()).update(villages[f"{ind['id']}_status"])
+    assert set().union(*risks.values()) == {"I", "II", "III", "none"}
+    # in one month, even: 10/2025 has T07 at type I and T04 at type II
+    assert risks["2025-10"] == {"I", "II", "III", "none"}
+    for ident in ("N1", "N2", "N3"):
+        assert statuses[ident] == {"met", "not_met"}, ident
+    assert set().union(*statuses.values()) == {"met", "not_met", "no_data", "not_applicable"}
+    for ident in ("P14", "P20"):  # tests of addicts and of post-rehab people: all four
+        assert statuses[ident] == {"met", "not_met", "no_data", "not_applicable"}, ident
