@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from app import accounts, cli_accounts, imports, store
+from app import accounts, cli_accounts, cli_plans, imports, store
 from app.db import make_engine, session_factory, transaction, upgrade
 from app.i18n import LOCALES, gettext_for
 from app.messages import problem_text
@@ -37,6 +37,7 @@ def _parser() -> argparse.ArgumentParser:
         "--if-empty", action="store_true", help="only when the database has no commune")
     records.add_parsers(sub)  # import, export, template
     cli_accounts.add_parsers(sub)  # users, retention
+    cli_plans.add_parsers(sub)  # plans check, plans list
     serve = sub.add_parser("serve", help="serve the web app")
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
@@ -51,6 +52,7 @@ def main(argv: list[str] | None = None) -> int:
                "demo": _demo, "serve": _serve, "import": records.import_records,
                "export": records.export_records, "template": records.template,
                "users": cli_accounts.users, "retention": cli_accounts.retention_command,
+               "plans": cli_plans.plans,
                }[args.area]
     try:
         return handler(args, settings, locale)

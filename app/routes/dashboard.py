@@ -1,0 +1,182 @@
+"""The commune dashboard: the month's status against each plan in force, the national
+criteria and the villages blocking recognition, the risk levels, the plan's dated tasks
+and the next report due. Built from the village frame and ``compliance.commune_summary``
+(shaped for the role): no evidence and no person code reaches the page."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse
+
+from app import compliance, errors, store
+from app.access import ANYONE
+from app.deps import LocaleDep, SessionDep, SettingsDep
+from app.i18n import N_, gettext_for, number
+from app.rendering import render
+from app.routes.api import MONTH
+from geo.criteria import METRICS
+from geo.frame import FrameResult
+from geo.plans import shipped_plans
+
+router = APIRouter(dependencies=[Depends(ANYONE)])
+
+STATUSES = {"met": N_("Met"), "not_met": N_("Not met"), "no_data": N_("No data"),
+            "not_applicable": N_("Not applicable")}
+TASK_STATUSES = {"done": N_("Done"), "done_late": N_("Done late"), "late": N_("Late"),
+                 "due": N_("Due")}
+LEVELS = {"village": N_("village"), "commune": N_("commune"), "school": N_("school")}
+NO_RISK = N_("Not a hotspot")
+COMPARISONS = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "==": "="}
+
+
+@router.get("/communes/{code}/dashboard", response_class=HTMLResponse)
+def dashboard(code: str, request: Request, session: SessionDep, settings: SettingsDep,
+              locale: LocaleDep, month: str | None = None) -> HTMLResponse:
+    """The commune's status for a month (default: this month)."""
+    commune = store.get_commune(session, code)
+    if month is not None and not MONTH.fullmatch(month):
+        return errors.answer(request, 422)
+    month = month or compliance.current_month()
+    result = request.app.state.frames.get(session, code, month)
+    shaper = compliance.Shaper(request.state.user.role, compliance.person_codes(session, code),
+                               settings.small_count_threshold)
+    summary = compliance.commune_summary(result, shaper)
+    synthetic = bool(store.load_villages(session, code)["synthetic"].any())
+    return render(
+        request, "dashboard.html", locale, commune=commune, month=month,
+        month_text=f"{month[5:]}/{month[:4]}", previous=compliance.previous_month(month),
+        next=_next_month(month), synthetic=synthetic,
+        score=_percent(summary["score"], locale),
+        national=_national(result, summary, locale, code),
+        plans=_plans(result, summary, shaper, locale, code),
+        risk=_risk(result, summary, locale), tasks=_tasks(summary, locale),
+        reports=_reports(summary, locale), statuses=STATUSES)
+
+
+def _next_month(month: str) -> str:
+    year, number_ = map(int, month.split("-"))
+    return f"{year + 1:04d}-01" if number_ == 12 else f"{year:04d}-{number_ + 1:02d}"
+
+
+def day_text(value: str | dt.date | None) -> str:
+    """An ISO date as people read it: dd/mm/yyyy."""
+    if not value:
+        return ""
+    day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+    return day.strftime("%d/%m/%Y")
+
+
+def _percent(score: float | None, locale: str) -> str:
+    return "—" if score is None else f"{number(round(score * 100), locale)}%"
+
+
+def _value(value, unit: str, locale: str) -> str:
+    if value is None:
+        return "—"
+    value = round(float(value), 1)
+    shown = number(int(value) if value.is_integer() else value, locale)
+    return f"{shown}%" if unit == "percent" else shown
+
+
+def _target(indicator: dict, locale: str) -> str:
+    if indicator["target"] is None:
+        return "—"
+    unit = METRICS[indicator["metric"]].unit
+    sign = COMPARISONS.get(indicator["comparison"], indicator["comparison"])
+    return f"{sign} {_value(indicator['target'], unit, locale)}"
+
+
+def _map_link(code: str, month: str, layer: str) -> str:
+    return f"/communes/{code}/map?month={month}&layer={layer}"
+
+
+def _units(result: FrameResult, ident: str, level: str, link: str | None) -> dict:
+    """How many villages (or schools) have each status, and which fail or lack data."""
+    table = result.villages if level == "village" else result.schools
+    column = f"{ident}_status"
+    if column not in table:
+        return {}
+    statuses = table[column].fillna("no_data")
+    names = table["name"]
+    return {"tally": {s: int((statuses == s).sum()) for s in STATUSES},
+            "failing": [str(names[i]) for i in statuses.index[statuses == "not_met"]],
+            "missing": [str(names[i]) for i in statuses.index[statuses == "no_data"]],
+            "link": link}
+
+
+def _plans(result: FrameResult, summary: dict, shaper: compliance.Shaper, locale: str,
+           code: str) -> list[dict]:
+    """For each plan in force, its indicators with the commune's and the villages' status."""
+    _ = gettext_for(locale)
+    commune = {i["id"]: i for i in summary["indicators"]}
+    titles = {p.id: p.title_vi if locale == "vi" else p.title_en for p in shipped_plans()}
+    plans: dict[str, dict] = {}
+    for ind in result.indicators:
+        plan = plans.setdefault(ind["plan"], {"id": ind["plan"], "title": titles.get(
+            ind["plan"], ind["plan"]), "rows": []})
+        unit = METRICS[ind["metric"]].unit
+        row = {"id": ind["id"], "label": ind["label_vi"] if locale == "vi" else ind["label_en"],
+               "levels": ", ".join(_(LEVELS[lvl]) for lvl in ind["levels"]),
+               "target": _target(ind, locale), "deadline": day_text(ind["deadline"]),
+               "units": None, "commune": None}
+        if ind["id"] in commune:
+            value = commune[ind["id"]]["value"]  # counts of people come masked for viewers
+            row["commune"] = {"status": commune[ind["id"]]["status"],
+                              "value": value if isinstance(value, str) else _value(
+                                  value, unit, locale)}
+        for level in ("village", "school"):
+            if level in ind["levels"]:
+                link = _map_link(code, result.month, ind["id"]) if level == "village" else None
+                row["units"] = _units(result, ind["id"], level, link) | {
+                    "level": _(LEVELS[level])}
+        plan["rows"].append(row)
+    return list(plans.values())
+
+
+def _national(result: FrameResult, summary: dict, locale: str, code: str) -> dict:
+    """The national criteria (the plans' recognition rules) and the blocking villages."""
+    criteria = [i for i in result.indicators if i["recognition"]]
+    commune = {i["id"]: i["status"] for i in summary["indicators"]}
+    names = {i["id"]: i["label_vi"] if locale == "vi" else i["label_en"] for i in criteria}
+    rows = [{"id": i["id"], "label": names[i["id"]], "status": commune.get(i["id"]),
+             "units": _units(result, i["id"], "village",
+                             _map_link(code, result.month, i["id"]))}
+            for i in criteria]
+    blocking = [{"name": v["name"], "indicators": v["indicators"]}
+                for v in summary["blocking_villages"] or []]
+    return {"status": summary["national_status"], "criteria": rows, "blocking": blocking}
+
+
+def _risk(result: FrameResult, summary: dict, locale: str) -> dict | None:
+    """The hotspot level of the commune and, as an analogy, of each village."""
+    if summary["risk_level"] is None:
+        return None
+    _ = gettext_for(locale)
+    plan = next((p for p in shipped_plans() if p.id == result.commune.get("risk_plan")), None)
+    labels = {lvl.id: lvl.label_vi if locale == "vi" else lvl.label_en
+              for lvl in (plan.hotspot.levels if plan and plan.hotspot else ())}
+
+    def label(level) -> str:
+        return labels.get(level, str(level)) if level not in (None, "none") else _(NO_RISK)
+
+    villages = [{"name": row["name"], "level": row["risk_level"] or "none",
+                 "label": label(row["risk_level"])} for _c, row in result.villages.iterrows()]
+    return {"level": summary["risk_level"] or "none", "label": label(summary["risk_level"]),
+            "villages": villages}
+
+
+def _tasks(summary: dict, locale: str) -> list[dict]:
+    _ = gettext_for(locale)
+    return [{"label": t["label_vi"] if locale == "vi" else t["label_en"],
+             "due": day_text(t["due"]), "done_on": day_text(t["done_on"]),
+             "status": t["status"], "status_text": _(TASK_STATUSES[t["status"]]),
+             "indicator": t["indicator"]} for t in summary["tasks"] or []]
+
+
+def _reports(summary: dict, locale: str) -> list[dict]:
+    return [{"label": r["label_vi"] if locale == "vi" else r["label_en"],
+             "due": day_text(r["due"]),
+             "recipient": r["recipient_vi"] if locale == "vi" else r["recipient_en"]}
+            for r in summary["next_reports"] or []]

@@ -1,0 +1,216 @@
+"""``villages.geojson?month=`` and ``compliance?month=`` on the full demo: every indicator per
+village, the same figures as ``geo.frame.village_frame`` computed directly, person codes
+only for the police, small counts masked for viewers."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import math
+
+import geopandas as gpd
+import pytest
+from sqlalchemy import select
+
+from app import compliance, imports, store
+from app.db import transaction
+from app.models import Person
+from app.privacy import masked_total
+from geo.frame import village_frame
+from geo.plans import shipped_plans
+from tests.conftest import client_as
+
+MONTH = "2025-10"  # QĐ 28/2025 in force: N1-N3 and risk levels exist
+GEOJSON = f"/api/communes/15178/villages.geojson?month={MONTH}"
+SUMMARY = f"/api/communes/15178/compliance?month={MONTH}"
+CATEGORIES = ("addicts", "users", "post_rehab", "released")
+
+
+@pytest.fixture
+def full(sessions, settings):
+    imports.load_demo(sessions, settings)
+    return sessions
+
+
+@pytest.fixture
+def direct(full):
+    """The frame computed straight from the tables, without the app's cache or shaping."""
+    with full() as session:
+        return village_frame(compliance.load_tables(session, "15178"),
+                             store.load_villages(session, "15178"), MONTH, shipped_plans(),
+                             commune="15178")
+
+
+@pytest.fixture
+def codes(full) -> set[str]:
+    with full() as session:
+        found = set(session.scalars(select(Person.code)))
+    assert len(found) > 40
+    return found
+
+
+@pytest.fixture
+def get(full, settings):
+    """``get(role, url)`` → (JSON, text), one signed-in client per role."""
+    clients = {}
+
+    def fetch(role: str, url: str) -> tuple[dict, str]:
+        if role not in clients:
+            clients[role] = client_as(settings, full, role, username=f"{role}_api")
+        response = clients[role].get(url)
+        assert response.status_code == 200, response.text
+        return response.json(), response.text
+
+    return fetch
+
+
+def _same(a, b) -> bool:
+    if isinstance(a, float) or isinstance(b, float):
+        return (a is None and b is None) or (a is not None and b is not None and (
+            math.isclose(a, b) or (math.isnan(a) and math.isnan(b))))
+    return a == b
+
+
+def test_every_village_carries_every_indicator_as_the_frame_computes_it(get, direct):
+    data, _ = get("police", GEOJSON)
+    ids = [i["id"] for i in direct.indicators if "village" in i["levels"]]
+    assert {"N1", "N2", "N3", "P01", "P14"} <= set(ids)
+    features = {f["properties"]["code"]: f["properties"] for f in data["features"]}
+    assert sorted(features) == sorted(direct.villages.index) and len(features) == 10
+    for code, row in direct.villages.iterrows():
+        props = features[code]
+        assert props["month"] == MONTH
+        assert set(props["indicators"]) == set(ids)
+        for ident in ids:
+            shown = props["indicators"][ident]
+            assert set(shown) == {"value", "target", "status", "evidence"}
+            assert shown["status"] == row[f"{ident}_status"], (code, ident)
+            assert _same(shown["value"], compliance.plain(row[f"{ident}_value"])), (code, ident)
+            assert _same(shown["target"], compliance.plain(row[f"{ident}_target"]))
+        assert props["risk_level"] == row["risk_level"]
+        assert props["risk_level"] in {"I", "II", "III", "none"}
+        assert _same(props["score"], compliance.plain(row["score"]))
+        assert props["counts"]["people"] == row["people"]
+    # the demo design: type I in T07, type II in T04 this month
+    assert features["T07"]["risk_level"] == "I" and features["T04"]["risk_level"] == "II"
+    # T07: drugs found at a karaoke and a guesthouse, and two drug-use sites
+    assert features["T07"]["indicators"]["N3"] == {
+        "value": 4.0, "target": 0.0, "status": "not_met",
+        "evidence": features["T07"]["indicators"]["N3"]["evidence"]}
+
+
+def test_the_summary_has_national_status_blocking_villages_tasks_and_next_report(
+        get, direct):
+    data, _ = get("police", SUMMARY)
+    assert data["month"] == MONTH and data["as_of"] == "2025-10-31"
+    assert data["plans"] == ["cam-tan-2024-2025", "qd-28-2025"]
+    assert data["national_status"] == "not_met" == direct.commune["national_status"]
+    assert [(v["code"], v["indicators"]) for v in data["blocking_villages"]] == [
+        ("T03", ["N1"]), ("T04", ["N1", "N3"]), ("T05", ["N2"]), ("T06", ["N1"]),
+        ("T07", ["N1", "N2", "N3"])]
+    assert [t["id"] for t in data["tasks"]] == [f"T{i}" for i in range(1, 8)]
+    assert {t["status"] for t in data["tasks"]} == {"late", "done_late", "done"}
+    assert data["next_reports"] == [{
+        "plan": "cam-tan-2024-2025", "id": "M-2025-10",
+        "label_vi": "Báo cáo kết quả thực hiện hằng tháng",
+        "label_en": "Monthly progress report", "due": "2025-11-15",
+        "recipient_vi": "Công an huyện Cẩm Thủy", "recipient_en": "Cẩm Thủy district police"}]
+    assert data["risk_level"] == direct.commune["risk_level"] == "III"
+    assert _same(data["score"], direct.commune["score"])
+    by_id = {i["id"]: i for i in data["indicators"]}
+    for ident in ("N1", "N2", "N3", "P19"):
+        assert by_id[ident]["status"] == direct.commune[f"{ident}_status"]
+        assert _same(by_id[ident]["value"], direct.commune[f"{ident}_value"])
+    assert (by_id["N1"]["value"], by_id["P19"]["value"]) == (9.0, 6.0)
+    for code, row in direct.villages.iterrows():
+        assert data["villages"][code]["N1_status"] == row["N1_status"]
+        assert data["villages"][code]["risk_level"] == row["risk_level"]
+
+
+def test_person_codes_for_the_police_only_with_the_same_statuses(get, codes):
+    police, police_text = get("police", GEOJSON)
+    leader, leader_text = get("leader", GEOJSON)
+    assert [c for c in codes if c in police_text]  # the police see who is behind a figure
+    assert not [c for c in codes if c in leader_text]
+    for ours, theirs in zip(police["features"], leader["features"], strict=True):
+        a, b = ours["properties"], theirs["properties"]
+        assert a["counts"] == b["counts"]
+        assert a["risk_level"] == b["risk_level"] and _same(a["score"], b["score"])
+        for ident, shown in a["indicators"].items():
+            assert b["indicators"][ident]["status"] == shown["status"]
+            assert _same(b["indicators"][ident]["value"], shown["value"])
+    summary, summary_text = get("leader", SUMMARY)
+    assert not [c for c in codes if c in summary_text]
+    assert summary["national_status"] == "not_met" and len(summary["blocking_villages"]) == 5
+
+
+def test_viewers_see_small_counts_masked_and_people_as_a_range(get, codes):
+    police, _ = get("police", GEOJSON)
+    viewer, viewer_text = get("viewer", GEOJSON)
+    assert not [c for c in codes if c in viewer_text]
+    masked = 0
+    for ours, theirs in zip(police["features"], viewer["features"], strict=True):
+        true, shown = ours["properties"]["counts"], theirs["properties"]["counts"]
+        for key in compliance.PEOPLE_COUNTS:
+            if key == "people" or key not in true:
+                continue
+            expected = "≤2" if 1 <= true[key] <= 2 else true[key]
+            assert shown[key] == expected, (ours["properties"]["code"], key)
+            masked += expected == "≤2"
+        assert shown["people"] == masked_total([true[k] for k in CATEGORIES], 2)
+        assert _cannot_recover(shown, true)
+    assert masked >= 10
+    t01 = next(f["properties"]["counts"] for f in viewer["features"]
+               if f["properties"]["code"] == "T01")
+    # T01 in 10/2025: 1 addict, 0 users, 2 post-rehab, 1 released = 4 people
+    assert [t01[k] for k in ("people", *CATEGORIES)] == ["3–6", "≤2", 0, "≤2", "≤2"]
+    json.dumps(viewer)  # plain JSON throughout
+
+
+def _cannot_recover(shown: dict, true: dict) -> bool:
+    """Every masked category could be 1 or 2 given the other shown figures and the total."""
+    cells = [shown[k] for k in CATEGORIES]
+    options = [range(1, 3) if c == "≤2" else [c] for c in cells]
+    possible = [combo for combo in itertools.product(*options)
+                if masked_total(list(combo), 2) == shown["people"]]
+    assert tuple(true[k] for k in CATEGORIES) in possible
+    return all({combo[i] for combo in possible} == {1, 2}
+               for i, c in enumerate(cells) if c == "≤2")
+
+
+def test_no_masked_village_count_can_be_recovered_from_the_commune_total(get):
+    viewer, _ = get("viewer", GEOJSON)
+    summary, _ = get("viewer", SUMMARY)
+    recovered = []
+    for key in CATEGORIES:
+        cells = [f["properties"]["counts"][key] for f in viewer["features"]]
+        total = summary["counts"][key]
+        if any(c == "≤2" for c in cells):  # then the total is a range, not a number
+            assert isinstance(total, str) and "–" in total, (key, total)
+        if not isinstance(total, int):
+            continue
+        known = sum(c for c in cells if isinstance(c, int))
+        hidden = sum(c == "≤2" for c in cells)
+        if hidden and total - known == hidden:  # every masked village must be exactly 1
+            recovered.append(key)
+    assert recovered == []
+    # a village's indicator value that counts people is masked too (N1: users+addicts)
+    for feature in viewer["features"]:
+        value = feature["properties"]["indicators"].get("N1", {}).get("value")
+        assert value in (0, 0.0, None, "≤2") or (isinstance(value, (int, float)) and value > 2)
+
+
+def test_bad_month_422_and_another_commune_404(full, settings):
+    communes = gpd.read_file(settings.boundaries_dir / "cam_thuy_communes_2019.geojson")
+    other = communes[communes["gso_code"] == "15142"].rename(columns={"gso_code": "code"})
+    with transaction(full) as session:  # Cẩm Thạch exists, but is not the account's
+        store.save_communes(session, other[["code", "name", "geometry"]])
+    client = client_as(settings, full, "police", username="police_errors")
+    for url in ("/api/communes/15178/villages.geojson?month=2025-13",
+                "/api/communes/15178/compliance?month=10-2025",
+                "/api/communes/15178/compliance?month=2025-1"):
+        assert client.get(url).status_code == 422, url
+    for url in ("/api/communes/15142/villages.geojson?month=2025-10",
+                "/api/communes/15142/compliance?month=2025-10",
+                "/api/communes/99999/compliance?month=2025-10"):
+        assert client.get(url).status_code == 404, url
