@@ -7,6 +7,7 @@ optional (``tiles=None``).
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from html import escape
 
@@ -40,6 +41,8 @@ def village_map(
     assets: str = "/vendor",
     tiles: str | None = "OpenStreetMap",
     tiles_attribution: str | None = None,
+    fills: Mapping[str, str] | None = None,
+    overlays: Sequence[folium.map.Layer] = (),
 ) -> folium.Map:
     """A folium map of a commune's villages: fills, labels, outline, tooltips, layers.
 
@@ -50,14 +53,21 @@ def village_map(
     texts : the map's texts in the user's language.
     assets : URL prefix under which Leaflet is served (``{assets}/leaflet/leaflet.js``).
     tiles : a folium tile name or URL template; ``None`` for a plain background.
+    fills : village code -> fill colour (a thematic layer); default: soft distinct colours.
+    overlays : further layers (points), offered as overlays in the layer control.
+
+    The village layer's JavaScript name is ``fmap.villages_layer`` (for the page's script,
+    which recolours it when another thematic layer is chosen).
     """
     fmap = _base_map(assets)
     if tiles:
         folium.TileLayer(tiles, name=texts.base_map, attr=tiles_attribution or None,
                          max_zoom=19).add_to(fmap)
-    _add_villages(fmap, villages, texts)
+    fmap.villages_layer = _add_villages(fmap, villages, texts, fills)
     _add_outline(fmap, outline, texts.outline)
     _add_labels(fmap, villages, texts.labels)
+    for overlay in overlays:
+        overlay.add_to(fmap)
     folium.LayerControl(collapsed=False).add_to(fmap)
     if texts.notice:
         Notice(texts.notice).add_to(fmap)
@@ -75,21 +85,27 @@ def _base_map(assets: str) -> folium.Map:
     return fmap
 
 
-def _add_villages(fmap: folium.Map, villages: gpd.GeoDataFrame, texts: MapTexts) -> None:
+def _add_villages(fmap: folium.Map, villages: gpd.GeoDataFrame, texts: MapTexts,
+                  fills: Mapping[str, str] | None) -> str:
     data = villages.copy()
-    data["fill"] = [PALETTE[i % len(PALETTE)] for i in range(len(data))]
+    data["fill"] = [fills.get(str(c), "#ffffff") for c in data["code"]] if fills else \
+        [PALETTE[i % len(PALETTE)] for i in range(len(data))]
     columns = ["code", "name", "fill", *(c for c, _ in texts.tooltip_fields), "geometry"]
     data = data[list(dict.fromkeys(columns))]
-    folium.GeoJson(
+    opacity = 0.75 if fills else 0.55
+    layer = folium.GeoJson(
         data.__geo_interface__,
         name=texts.villages,
         style_function=lambda f: {"fillColor": f["properties"]["fill"], "color": "#4d4d4d",
-                                  "weight": 1.5, "fillOpacity": 0.55},
-        highlight_function=lambda _f: {"weight": 3, "color": "#000000", "fillOpacity": 0.7},
+                                  "weight": 1.5, "fillOpacity": opacity},
+        highlight_function=None if fills else lambda _f: {
+            "weight": 3, "color": "#000000", "fillOpacity": 0.7},
         tooltip=folium.GeoJsonTooltip(fields=[c for c, _ in texts.tooltip_fields],
                                       aliases=[label for _, label in texts.tooltip_fields],
                                       sticky=True),
-    ).add_to(fmap)
+    )
+    layer.add_to(fmap)
+    return layer.get_name()
 
 
 def _add_outline(fmap: folium.Map, outline: BaseGeometry, name: str) -> None:

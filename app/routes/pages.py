@@ -5,12 +5,13 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from app import errors, store
+from app import compliance, errors, mapview, store
 from app.access import ANYONE, Viewer
 from app.deps import LocaleDep, SessionDep, SettingsDep
 from app.i18n import gettext_for, number
 from app.rendering import render
 from app.web_security import add_nonce
+from geo import legends
 from geo.webmap import MapTexts, village_map
 
 router = APIRouter(dependencies=[Depends(ANYONE)])
@@ -34,12 +35,68 @@ def home(request: Request, settings: SettingsDep):
 
 @router.get("/communes/{code}/map", response_class=HTMLResponse)
 def commune_map(code: str, request: Request, session: SessionDep, settings: SettingsDep,
-                locale: LocaleDep) -> HTMLResponse:
-    """The commune's village map."""
+                locale: LocaleDep, month: str | None = None,
+                layer: str | None = None) -> HTMLResponse:
+    """The commune's risk map for a month (``?month=YYYY-MM``, default the latest month
+    with data), coloured by one thematic layer (``?layer=``)."""
     commune = store.get_commune(session, code)
-    villages = store.load_villages(session, code)
     _ = gettext_for(locale)
+    if month is not None and not mapview.MONTH.fullmatch(month):
+        return errors.answer(request, 422, _(
+            "“{month}” is not a month: choose one in the list, or write it as YYYY-MM "
+            "(for example 2025-10).").format(month=month))
+    tables = compliance.load_tables(session, code)
+    months = mapview.data_months(tables, store.today())
+    month = month or (months[-1] if months else compliance.current_month())
+    viewer: Viewer = request.state.user
+    result = request.app.state.frames.get(session, code, month)
+    previous = request.app.state.frames.get(session, code, compliance.previous_month(month))
+    mask = settings.small_count_threshold if viewer.role == "viewer" else 0
+    thematic = mapview.layers(result, previous, _, locale, mask)
+    chosen = next((t for t in thematic if t.key == layer), thematic[0])
+    legend_keys = dict.fromkeys(t.legend for t in thematic)
+    shaper = compliance.Shaper(viewer.role, compliance.person_codes(session, code),
+                               settings.small_count_threshold)
+    data = mapview.panel_data(result, previous, shaper, thematic, _, locale)
+    villages = store.load_villages(session, code)
     synthetic = bool(villages["synthetic"].any())
+    figure, layer_name = _folium_map(commune, villages, settings, _, locale, synthetic,
+                                     fills=_fills(chosen), overlays=mapview.point_layers(
+                                         tables, result, police=viewer.role == "police",
+                                         radius_m=settings.tip_box_radius_m, _=_))
+    config = {"month": month, "layer": chosen.key, "villagesLayer": layer_name,
+              "layers": [{"key": t.key, "legend": t.legend, "title": t.title}
+                         for t in thematic],
+              "legends": {k: mapview.translate_legend(legends.LEGENDS[k], _)
+                          for k in legend_keys},
+              "police": viewer.role == "police", "commune": code,
+              "texts": mapview.page_texts(_), **data}
+    nonce = request.scope.get("csp_nonce", "")
+    return render(
+        request, "map.html", locale, commune=commune, villages=villages,
+        synthetic=synthetic, map_head=add_nonce(figure.header.render(), nonce),
+        map_body=figure.html.render(), map_script=figure.script.render(),
+        month=month, months=months, previous_month=compliance.previous_month(month),
+        next_month=mapview.next_month(month), thematic=thematic, chosen=chosen,
+        groups={k: _(v) for k, v in mapview.GROUPS.items()},
+        legends=config["legends"], point_legends=[
+            mapview.translate_legend(leg, _) for leg in legends.POINT_LEGENDS.values()],
+        month_label=_month_label(month), map_config=config)
+
+
+def _month_label(month: str) -> str:
+    year, number = month.split("-")
+    return f"{number}/{year}"
+
+
+def _fills(layer) -> dict[str, str]:
+    legend = legends.LEGENDS[layer.legend]
+    return {code: legend.category(key).colour for code, key in layer.categories.items()}
+
+
+def _folium_map(commune, villages, settings, _, locale: str, synthetic: bool, *,
+                fills, overlays):
+    villages = villages.copy()
     villages["households_text"] = [number(v, locale) for v in villages["households"]]
     villages["population_text"] = [number(v, locale) for v in villages["population"]]
     texts = MapTexts(
@@ -51,12 +108,8 @@ def commune_map(code: str, request: Request, session: SessionDep, settings: Sett
         if synthetic else None)
     tiles = None if settings.tiles.lower() == "none" else settings.tiles
     fmap = village_map(villages, store.commune_outline(commune), texts, tiles=tiles,
-                       tiles_attribution=settings.tiles_attribution or None)
+                       tiles_attribution=settings.tiles_attribution or None, fills=fills,
+                       overlays=overlays)
     figure = fmap.get_root()
     figure.render()
-    nonce = request.scope.get("csp_nonce", "")
-    response = render(
-        request, "map.html", locale, commune=commune, villages=villages,
-        synthetic=synthetic, map_head=add_nonce(figure.header.render(), nonce),
-        map_body=figure.html.render(), map_script=figure.script.render())
-    return response
+    return figure, fmap.villages_layer

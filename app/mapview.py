@@ -1,0 +1,196 @@
+"""What the risk map page shows, shaped for its script: months, thematic layers, fixed
+legends, the village panel's data and texts, the point layers (``geo.maplayers``).
+
+Figures come from the village frame (``app.compliance``) shaped for the role: the police
+get person codes (linked to the person's page), nobody else does.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+
+import folium
+import pandas as pd
+
+from app.compliance import FrameResult, Shaper, indicator_ids, plain, village_features
+from app.i18n import N_
+from app.records.schema import CHOICES
+from geo import legends, maplayers
+
+MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
+DATED = {"person_states": "valid_from", "drug_tests": "date", "outreach": "date",
+         "pledges": "as_of", "tips": "received", "inspections": "date", "incidents": "date"}
+
+# metric -> the record list behind it (for the police's "see the records" link)
+METRIC_RECORDS = {
+    "outreach_events": "outreach", "managed_visited_pct": "outreach",
+    "pledged_households_pct": "pledges", "working_tip_boxes": "tip_boxes",
+    "incidents": "incidents", "drug_use_places": "incidents",
+    "tips_settled_on_time_pct": "tips", "venues_inspected_clean_pct": "inspections",
+    "addicts_tested_pct": "drug_tests", "users_file_negative_pct": "drug_tests",
+    "post_rehab_tested_pct": "drug_tests",
+}
+
+FIXED_TITLES = {
+    "score": N_("Overall: share of indicators met"),
+    "change": N_("Change since last month"),
+    "risk": N_("Risk level (analogy of Decision 28/2025, “so sánh tương tự”)"),
+    "per_thousand": N_("People on the lists per 1,000 residents"),
+}
+GROUPS = {"overall": N_("Overall"), "plan": N_("Indicators of the commune plan"),
+          "national": N_("National criteria (Decision 28/2025)"),
+          "risk": N_("Risk")}
+
+EVIDENCE_LABELS = {
+    "from": N_("From"), "to": N_("To"), "weeks": N_("Per week"), "total": N_("Total"),
+    "persons": N_("People concerned"), "visited": N_("Visited this month"),
+    "unvisited": N_("Not visited"), "households": N_("Households"),
+    "signed": N_("Households signed"), "as_of": N_("As of"),
+    "reached_on": N_("Reached on"), "deadline": N_("Deadline"),
+    "deadline_passed": N_("Deadline passed"), "on_time": N_("On time"),
+    "boxes": N_("Tip boxes"), "not_working": N_("Not working"),
+    "incidents": N_("Incidents"), "judged": N_("Tips due for settlement"),
+    "settled_in_time": N_("Settled in time"), "late": N_("Settled late"),
+    "open": N_("Still open"), "deadline_days": N_("Days allowed"),
+    "venues": N_("Venues"), "ok": N_("Meeting the requirement"),
+    "overdue": N_("Inspection overdue"), "drug_findings": N_("Drug findings"),
+    "addicts": N_("Addicts"), "no_file": N_("No management file"),
+    "no_treatment": N_("No treatment"), "tested": N_("Tested"),
+    "untested": N_("Not tested"), "post_rehab": N_("Post-rehabilitation"),
+    "relapsed": N_("Relapsed"), "users": N_("Illegal drug users"),
+    "not_negative": N_("Not tested negative"), "psychosis": N_("With psychosis"),
+    "left_in_community": N_("Left in the community"), "now": N_("Now"),
+    "baseline": N_("At registration"), "baseline_as_of": N_("Registration date"),
+    "not_yet_due": N_("Test not yet due"), "supported": N_("Supported"),
+    "not_supported": N_("Not supported"), "counting": N_("Counted"),
+    "excluded": N_("Not counted (treatment, rehabilitation)"),
+    "sites": N_("Drug-use sites"), "period": N_("Period"),
+    "population": N_("Residents"), "people": N_("People on the lists"),
+    "arrested": N_("Arrested"),
+}
+PANEL_TEXTS = {
+    "met": N_("Met"), "not_met": N_("Not met"), "no_data": N_("No data"),
+    "not_applicable": N_("Not applicable"), "value": N_("Value"), "target": N_("Target"),
+    "status": N_("This month"), "previous": N_("Last month"),
+    "population": N_("Residents"), "households": N_("Households"),
+    "score": N_("Overall"), "risk": N_("Risk level"), "details": N_("Details"),
+    "records": N_("See the records"), "close": N_("Close"), "yes": N_("yes"),
+    "no": N_("no"), "people": N_("People on the lists"), "none": N_("none"),
+    "risk_I": N_("Type I"), "risk_II": N_("Type II"), "risk_III": N_("Type III"),
+    "risk_none": N_("Not a hotspot"), "week": N_("Week {n}"),
+    "no_data_hint": N_("No record was entered for this indicator: enter the records, "
+                       "it is not a failure."),
+    "not_met_hint": N_("The records show the target is not reached."),
+    "person_link": N_("Open the person's page"),
+    "score_of": N_("{met} of {scored} indicators met"),
+}
+VENUE_LETTERS = {"karaoke": N_("K"), "guesthouse": N_("G"), "hotel": N_("H"), "bar": N_("B"),
+                 "internet_cafe": N_("I"), "massage": N_("M"), "other": N_("O")}
+VENUE_STATUS = {"in_time": N_("inspected in time"), "overdue": N_("inspection overdue"),
+                "finding": N_("drug finding at an inspection"),
+                "not_judged": N_("not assessed this month")}
+
+
+def data_months(tables: dict[str, pd.DataFrame], today: dt.date) -> list[str]:
+    """Every month from the first dated record to the last one (never after ``today``)."""
+    dates = pd.concat([pd.to_datetime(tables[t][c], errors="coerce")
+                       for t, c in DATED.items() if t in tables and not tables[t].empty]
+                      or [pd.Series(dtype="datetime64[ns]")]).dropna()
+    dates = dates[dates <= pd.Timestamp(today)]
+    if dates.empty:
+        return []
+    return [str(p) for p in pd.period_range(dates.min(), dates.max(), freq="M")]
+
+
+def next_month(month: str) -> str:
+    year, number = map(int, month.split("-"))
+    return f"{year + 1:04d}-01" if number == 12 else f"{year:04d}-{number + 1:02d}"
+
+
+def translate_legend(legend: legends.Legend, _: Callable[[str], str]) -> dict:
+    return {"key": legend.key, "title": _(legend.title),
+            "categories": [{"key": c.key, "colour": c.colour, "label": _(c.label),
+                            "hatch": c.hatch, "outline": c.outline}
+                           for c in legend.categories]}
+
+
+def layers(result: FrameResult, previous: FrameResult | None, _: Callable[[str], str],
+           locale: str, mask_up_to: int) -> list[maplayers.ThematicLayer]:
+    titles = {k: _(v) for k, v in FIXED_TITLES.items()}
+    return maplayers.thematic_layers(
+        result.villages, result.indicators,
+        previous.villages if previous is not None and previous.plans else None, titles,
+        lang="en" if locale == "en" else "vi", mask_up_to=mask_up_to)
+
+
+def _person_codes_in(value, known: set[str], found: set[str]) -> None:
+    if isinstance(value, dict):
+        for v in value.values():
+            _person_codes_in(v, known, found)
+    elif isinstance(value, list):
+        found.update(str(v) for v in value if str(v) in known)
+
+
+def panel_data(result: FrameResult, previous: FrameResult | None, shaper: Shaper,
+               thematic: list[maplayers.ThematicLayer], _: Callable[[str], str],
+               locale: str) -> dict:
+    """Per village: figures, indicators, last month's statuses, its category per layer."""
+    features = village_features(result, shaper)["features"]
+    villages = {}
+    for feature in features:
+        props = feature["properties"]
+        code = props["code"]
+        props["score_evidence"] = plain(result.villages.at[code, "score_evidence"])
+        props["categories"] = {layer.key: layer.categories.get(code) for layer in thematic}
+        if previous is not None and code in previous.villages.index:
+            row = previous.villages.loc[code]
+            props["previous"] = {i: row.get(f"{i}_status") for i in
+                                 indicator_ids(previous, "village") if f"{i}_status" in row}
+        villages[code] = props
+    codes: set[str] = set()
+    if shaper.police:
+        for props in villages.values():
+            _person_codes_in(props["indicators"], shaper.person_codes, codes)
+    lang = "en" if locale == "en" else "vi"
+    indicators = {i["id"]: {
+        "label": i.get(f"label_{lang}") or i["label_vi"], "comparison": i["comparison"],
+        "percent": str(i["metric"]).endswith("_pct"), "records": _records(i["metric"]),
+        "group": "national" if i.get("recognition") else "plan"}
+        for i in result.indicators if "village" in i["levels"]}
+    return {"villages": villages, "indicators": indicators,
+            "person_codes": sorted(codes)}
+
+
+def _records(metric: str) -> str:
+    return METRIC_RECORDS.get(metric, "persons")
+
+
+def page_texts(_: Callable[[str], str]) -> dict:
+    return {"panel": {k: _(v) for k, v in PANEL_TEXTS.items()},
+            "evidence": {k: _(v) for k, v in EVIDENCE_LABELS.items()}}
+
+
+def point_layers(tables: dict[str, pd.DataFrame], result: FrameResult, *, police: bool,
+                 radius_m: float, _: Callable[[str], str]) -> list[folium.FeatureGroup]:
+    """Schools, tip boxes, venues; the heat of tips only for the police. A layer with
+    nothing to draw is left out."""
+    choice = {group: {k: _(v) for k, v in CHOICES[group].items()}
+              for group in ("box_status", "venue_kind", "school_level")}
+    venue_texts = {f"kind:{k}": v for k, v in choice["venue_kind"].items()}
+    venue_texts |= {f"letter:{k}": _(v) for k, v in VENUE_LETTERS.items()}
+    venue_texts |= {f"status:{k}": _(v) for k, v in VENUE_STATUS.items()}
+    judged = "P12_evidence" in result.villages
+    statuses = maplayers.venue_status(result.villages["P12_evidence"]) if judged else None
+    build = {
+        "tip_boxes": lambda t: maplayers.tip_box_layer(t, radius_m, _("Tip boxes"),
+                                                       choice["box_status"]),
+        "venues": lambda t: maplayers.venue_layer(t, statuses, _("Venues"), venue_texts),
+        "schools": lambda t: maplayers.school_layer(t, _("Schools"), choice["school_level"]),
+    }
+    if police:
+        build["tips"] = lambda t: maplayers.tip_heat_layer(
+            t, result.as_of, _("Tips, last 12 months (police only)"))
+    return [make(tables.get(name)) for name, make in build.items()
+            if maplayers.has_points(tables.get(name))]

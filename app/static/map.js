@@ -1,0 +1,271 @@
+/* The risk map: thematic layer switching, fixed legends, month navigation and the village
+   panel. Data come from the JSON block #map-config (built by the server, shaped for the
+   user's role); every text is set with textContent, never as HTML. No build step. */
+(function () {
+  "use strict";
+  var cfg = JSON.parse(document.getElementById("map-config").textContent);
+  var geo = window[cfg.villagesLayer];
+  var T = cfg.texts.panel;
+  var E = cfg.texts.evidence;
+  var lang = document.documentElement.lang === "en" ? "en-US" : "vi-VN";
+  var fmt = new Intl.NumberFormat(lang, {maximumFractionDigits: 1});
+  var persons = new Set(cfg.person_codes || []);
+  var layers = {};
+  cfg.layers.forEach(function (l) { layers[l.key] = l; });
+  var current = cfg.layer;
+  var selected = null;
+  var panel = document.getElementById("village-panel");
+  var body = panel.querySelector(".panel-body");
+  var SIGN = {">=": "≥", "<=": "≤", "==": "=", ">": ">", "<": "<"};
+  var MARK = {met: "✓", not_met: "✗", no_data: "?", not_applicable: "–"};
+
+  function el(tag, cls, text) {
+    var node = document.createElement(tag);
+    if (cls) { node.className = cls; }
+    if (text !== undefined && text !== null) { node.textContent = String(text); }
+    return node;
+  }
+
+  function categoryOf(code, key) {
+    var village = cfg.villages[code];
+    var legend = cfg.legends[layers[key].legend];
+    var want = village ? village.categories[key] : null;
+    return legend.categories.filter(function (c) { return c.key === want; })[0] ||
+      {colour: "#ffffff", outline: "#555555", hatch: false};
+  }
+
+  function styleFor(feature) {
+    var cat = categoryOf(feature.properties.code, current);
+    var chosen = selected === feature.properties.code;
+    return {fillColor: cat.hatch ? "url(#xkmt-hatch)" : cat.colour, fillOpacity: 0.8,
+            color: chosen ? "#000000" : "#4d4d4d", weight: chosen ? 4 : 1.5};
+  }
+
+  function addHatch() {  // an SVG pattern for "no data": grey with dark stripes
+    var svg = document.querySelector(".leaflet-overlay-pane svg");
+    if (!svg || svg.querySelector("#xkmt-hatch")) { return; }
+    var ns = "http://www.w3.org/2000/svg";
+    var defs = document.createElementNS(ns, "defs");
+    var pattern = document.createElementNS(ns, "pattern");
+    pattern.setAttribute("id", "xkmt-hatch");
+    pattern.setAttribute("patternUnits", "userSpaceOnUse");
+    pattern.setAttribute("width", "10");
+    pattern.setAttribute("height", "10");
+    pattern.setAttribute("patternTransform", "rotate(45)");
+    var back = document.createElementNS(ns, "rect");
+    back.setAttribute("width", "10");
+    back.setAttribute("height", "10");
+    back.setAttribute("fill", "#d9d9d9");
+    var line = document.createElementNS(ns, "rect");
+    line.setAttribute("width", "3");
+    line.setAttribute("height", "10");
+    line.setAttribute("fill", "#8c8c8c");
+    pattern.appendChild(back);
+    pattern.appendChild(line);
+    defs.appendChild(pattern);
+    svg.insertBefore(defs, svg.firstChild);
+  }
+
+  function restyle() {
+    addHatch();
+    geo.options.style = styleFor;
+    geo.setStyle(styleFor);
+  }
+
+  function setParam(href, name, value) {
+    var url = new URL(href, window.location.href);
+    url.searchParams.set(name, value);
+    return url.pathname + url.search;
+  }
+
+  function chooseLayer(key) {
+    if (!layers[key]) { return; }
+    current = key;
+    restyle();
+    document.getElementById("legend-layer-title").textContent = layers[key].title;
+    document.querySelectorAll(".legend-block").forEach(function (block) {
+      block.hidden = block.getAttribute("data-legend") !== layers[key].legend;
+    });
+    document.querySelectorAll("a.month-step").forEach(function (a) {
+      a.setAttribute("href", setParam(a.getAttribute("href"), "layer", key));
+    });
+    document.querySelectorAll(".month-picker input[name=layer]").forEach(function (input) {
+      input.value = key;
+    });
+    window.history.replaceState(null, "", setParam(window.location.href, "layer", key));
+  }
+
+  function dateText(value) {
+    var m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+    return m ? m[3] + "/" + m[2] + "/" + m[1] : value;
+  }
+
+  function valueText(value, percent) {
+    if (value === null || value === undefined) { return "—"; }
+    if (typeof value !== "number") { return String(value); }
+    return fmt.format(value) + (percent ? " %" : "");
+  }
+
+  function statusBadge(status) {
+    var key = status || "not_applicable";
+    return el("span", "status status-" + key, (MARK[key] || "") + " " + (T[key] || key));
+  }
+
+  function personLink(code) {
+    var a = el("a", "person-code", code);
+    a.href = "/communes/" + encodeURIComponent(cfg.commune) + "/persons/" +
+      encodeURIComponent(code);
+    a.title = T.person_link;
+    return a;
+  }
+
+  function evidenceValue(value) {
+    var span = el("span");
+    if (Array.isArray(value)) {
+      span.appendChild(document.createTextNode(fmt.format(value.length) +
+                                               (value.length ? ": " : "")));
+      value.forEach(function (item, i) {
+        if (i) { span.appendChild(document.createTextNode(", ")); }
+        var code = String(item);
+        span.appendChild(cfg.police && persons.has(code) ? personLink(code) :
+                         document.createTextNode(code));
+      });
+    } else if (value && typeof value === "object") {
+      span.textContent = Object.keys(value).map(function (k) {
+        var week = /W(\d+)$/.exec(k);
+        var label = week ? T.week.replace("{n}", week[1]) : (E[k] || k);
+        var v = value[k];
+        return label + ": " + (typeof v === "object" ? JSON.stringify(v) : valueText(v));
+      }).join("; ");
+    } else if (typeof value === "boolean") {
+      span.textContent = value ? T.yes : T.no;
+    } else if (typeof value === "string") {
+      span.textContent = dateText(value);
+    } else {
+      span.textContent = valueText(value);
+    }
+    return span;
+  }
+
+  function evidenceTable(evidence) {
+    var table = el("table", "evidence");
+    Object.keys(evidence || {}).forEach(function (key) {
+      var row = el("tr");
+      row.appendChild(el("th", null, E[key] || key));
+      var cell = el("td");
+      cell.appendChild(evidenceValue(evidence[key]));
+      row.appendChild(cell);
+      table.appendChild(row);
+    });
+    return table;
+  }
+
+  function recordsLink(type, code) {
+    var a = el("a", "records-link", T.records);
+    a.href = "/communes/" + encodeURIComponent(cfg.commune) + "/records/" + type +
+      "?village=" + encodeURIComponent(code) + "&month=" + encodeURIComponent(cfg.month);
+    return a;
+  }
+
+  function indicatorBlock(id, ind, village) {
+    var figures = village.indicators[id] || {};
+    var before = (village.previous || {})[id];
+    var block = el("section", "indicator status-row-" + (figures.status || "none"));
+    block.setAttribute("data-indicator", id);
+    var head = el("h3");
+    head.appendChild(el("span", "ind-id", id));
+    head.appendChild(document.createTextNode(" " + ind.label));
+    block.appendChild(head);
+    var table = el("table", "figures");
+    var row = el("tr");
+    [[T.value, valueText(figures.value, ind.percent)],
+     [T.target, figures.target === null || figures.target === undefined ? "—" :
+       (SIGN[ind.comparison] || "") + " " + valueText(figures.target, ind.percent)]
+    ].forEach(function (pair) {
+      var cell = el("td");
+      cell.appendChild(el("span", "fig-label", pair[0]));
+      cell.appendChild(el("span", "fig-value", pair[1]));
+      row.appendChild(cell);
+    });
+    [[T.status, figures.status], [T.previous, before]].forEach(function (pair) {
+      var cell = el("td");
+      cell.appendChild(el("span", "fig-label", pair[0]));
+      cell.appendChild(statusBadge(pair[1]));
+      row.appendChild(cell);
+    });
+    table.appendChild(row);
+    block.appendChild(table);
+    if (figures.status === "no_data") { block.appendChild(el("p", "hint", T.no_data_hint)); }
+    if (figures.status === "not_met") { block.appendChild(el("p", "hint", T.not_met_hint)); }
+    if (figures.evidence && Object.keys(figures.evidence).length) {
+      var details = el("details");
+      details.appendChild(el("summary", null, T.details));
+      details.appendChild(evidenceTable(figures.evidence));
+      block.appendChild(details);
+    }
+    if (cfg.police) { block.appendChild(recordsLink(ind.records, village.code)); }
+    return block;
+  }
+
+  function factsList(village) {
+    var list = el("dl", "village-facts");
+    var tally = village.score_evidence || {};
+    var scored = (tally.met || 0) + (tally.not_met || 0) + (tally.no_data || 0);
+    var risk = village.risk_level ? (T["risk_" + village.risk_level] || village.risk_level) :
+      "—";
+    [[T.population, valueText(village.population)],
+     [T.households, valueText(village.households)],
+     [T.people, valueText((village.counts || {}).people)],
+     [T.score, scored ? T.score_of.replace("{met}", tally.met || 0)
+       .replace("{scored}", scored) : "—"],
+     [T.risk, risk]].forEach(function (pair) {
+      var item = el("div");
+      item.appendChild(el("dt", null, pair[0]));
+      item.appendChild(el("dd", null, pair[1]));
+      list.appendChild(item);
+    });
+    return list;
+  }
+
+  function openPanel(code) {
+    var village = cfg.villages[code];
+    if (!village) { return; }
+    selected = code;
+    restyle();
+    body.textContent = "";
+    body.appendChild(el("h2", "village-name", village.name));
+    body.appendChild(el("p", "panel-month", document.getElementById("month-select")
+      .selectedOptions[0].textContent));
+    body.appendChild(factsList(village));
+    Object.keys(cfg.indicators).forEach(function (id) {
+      if (village.indicators[id]) {
+        body.appendChild(indicatorBlock(id, cfg.indicators[id], village));
+      }
+    });
+    panel.hidden = false;
+    panel.scrollTop = 0;
+  }
+
+  function closePanel() {
+    panel.hidden = true;
+    selected = null;
+    restyle();
+  }
+
+  geo.eachLayer(function (layer) {
+    layer.on("click", function () { openPanel(layer.feature.properties.code); });
+    layer.on("mouseover", function () { layer.setStyle({weight: 3, color: "#000000"}); });
+    layer.on("mouseout", function () { layer.setStyle(styleFor(layer.feature)); });
+  });
+  panel.querySelector(".panel-close").addEventListener("click", closePanel);
+  document.addEventListener("keydown", function (e) {
+    if (e.key === "Escape" && !panel.hidden) { closePanel(); }
+  });
+  document.querySelectorAll(".layer-list input[name=layer]").forEach(function (input) {
+    input.addEventListener("change", function () { chooseLayer(input.value); });
+  });
+  document.getElementById("month-select").addEventListener("change", function () {
+    this.form.submit();
+  });
+  restyle();
+}());

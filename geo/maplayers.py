@@ -1,0 +1,224 @@
+"""The layers of the risk map, built from the village frame and the point records.
+
+Thematic layers colour the villages, one at a time: each is a category of a fixed legend
+(:mod:`geo.legends`) per village. Point layers are folium overlays: tip boxes with their
+coverage circle, venues clustered, schools, and the heat of tips (built only when the
+caller asks, i.e. for the police). People are never drawn as points: their only layer is
+the choropleth of counts per 1,000 residents.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from html import escape
+
+import folium
+import geopandas as gpd
+import pandas as pd
+from folium.plugins import HeatMap, MarkerCluster
+
+from geo import legends
+
+FIXED_LAYERS = ("score", "change", "risk", "per_thousand")  # keys of their titles
+BOX_STYLE = {"working": {"color": "#08519c", "dash": None},
+             "broken": {"color": "#a63603", "dash": "6 4"}}
+
+
+@dataclass(frozen=True)
+class ThematicLayer:
+    """One way of colouring the villages: a category of ``legend`` per village code."""
+
+    key: str
+    title: str
+    legend: str
+    group: str  # "overall", "plan", "national" or "risk"
+    categories: dict[str, str] = field(default_factory=dict)
+    full_title: str = ""
+
+
+def short_label(text: str, limit: int = 64) -> str:
+    """A plan's label cut to a short line: before any bracket, at a word, with "…".
+
+    >>> short_label("Không để tái nghiện")
+    'Không để tái nghiện'
+    >>> short_label("Hòm thư tố giác đặt tại khu vực công cộng (ít nhất 01 hòm thư)")
+    'Hòm thư tố giác đặt tại khu vực công cộng'
+    >>> short_label("một hai ba bốn năm", limit=10)
+    'một hai ba…'
+    """
+    text = text.split(" (")[0].strip()
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0].rstrip(",;:")
+    return cut + "…"
+
+
+def thematic_layers(villages: gpd.GeoDataFrame, indicators: list[dict],
+                    previous: gpd.GeoDataFrame | None, titles: Mapping[str, str], *,
+                    lang: str = "vi", mask_up_to: int = 0) -> list[ThematicLayer]:
+    """Every thematic layer of a month's village frame, in the order they are offered.
+
+    Parameters
+    ----------
+    villages : the frame's ``villages`` (index = village code).
+    indicators : the frame's ``indicators`` (id, labels, levels, recognition).
+    previous : last month's ``villages`` for the change layer, or ``None``.
+    titles : translated titles of the fixed layers (:data:`FIXED_LAYERS`).
+    lang : which of the plan's labels to use ("vi" or "en").
+    mask_up_to : small counts of people hidden in the per-1,000 layer (viewers).
+    """
+    codes = list(villages.index)
+    before = previous["score"].reindex(villages.index) if previous is not None else \
+        pd.Series(float("nan"), index=villages.index)
+    layers = [
+        ThematicLayer("score", titles["score"], "score", "overall",
+                      {c: legends.score_category(villages.at[c, "score"]) for c in codes}),
+        ThematicLayer("change", titles["change"], "change", "overall",
+                      {c: legends.change_category(villages.at[c, "score"], before[c])
+                       for c in codes}),
+    ]
+    layers += _indicator_layers(villages, indicators, lang)
+    risk = villages["risk_level"] if "risk_level" in villages else pd.Series(index=codes)
+    layers.append(ThematicLayer("risk", titles["risk"], "risk", "risk", {
+        c: legends.risk_category(risk.get(c)) for c in codes}))
+    layers.append(ThematicLayer("per_thousand", titles["per_thousand"], "per_thousand",
+                                "risk", {c: legends.per_thousand_category(
+                                    villages.at[c, "people"], villages.at[c, "population"],
+                                    mask_up_to) for c in codes}))
+    return layers
+
+
+def _indicator_layers(villages: gpd.GeoDataFrame, indicators: list[dict],
+                      lang: str) -> list[ThematicLayer]:
+    layers = []
+    for ind in indicators:
+        column = f"{ind['id']}_status"
+        if "village" not in ind["levels"] or column not in villages:
+            continue
+        label = ind.get(f"label_{lang}") or ind["label_vi"]
+        layers.append(ThematicLayer(
+            ind["id"], f"{ind['id']} – {short_label(label)}", "status",
+            "national" if ind.get("recognition") else "plan",
+            {c: legends.status_category(s) for c, s in villages[column].items()},
+            full_title=f"{ind['id']} – {label}"))
+    return layers
+
+
+# --- point layers ---------------------------------------------------------------------
+
+
+def _located(frame: pd.DataFrame | None) -> pd.DataFrame:
+    if frame is None or frame.empty or not {"lat", "lon"} <= set(frame.columns):
+        return pd.DataFrame(columns=["lat", "lon"])
+    return frame[frame["lat"].notna() & frame["lon"].notna()]
+
+
+def has_points(frame: pd.DataFrame | None) -> bool:
+    """Whether a table has any row with a location (empty layers are not offered)."""
+    return not _located(frame).empty
+
+
+def tip_box_layer(boxes: pd.DataFrame | None, radius_m: float, name: str,
+                  status_texts: Mapping[str, str]) -> folium.FeatureGroup:
+    """Tip boxes (not removed) as points, each with a coverage circle of ``radius_m``;
+    working boxes solid blue, broken ones orange and dashed."""
+    group = folium.FeatureGroup(name=name, show=False)
+    boxes = _located(boxes)
+    for _, box in boxes.iterrows():
+        style = BOX_STYLE.get(box.get("status"))
+        if style is None:  # removed: no longer there
+            continue
+        folium.Circle([box["lat"], box["lon"]], radius=radius_m, color=style["color"],
+                      weight=1, fill=True, fill_opacity=0.08, dash_array=style["dash"],
+                      interactive=False).add_to(group)
+        tip = f"{box['code']} · {status_texts.get(box['status'], box['status'])}"
+        folium.CircleMarker([box["lat"], box["lon"]], radius=6, color=style["color"],
+                            weight=2, fill=True, fill_opacity=0.95,
+                            fill_color=legends.TIP_BOXES.category(box["status"]).colour,
+                            dash_array=style["dash"], tooltip=escape(tip),
+                            class_name=f"xkmt-box box-{box['status']}").add_to(group)
+    return group
+
+
+def tip_heat_layer(tips: pd.DataFrame | None, month_end: dt.date, name: str, *,
+                   assets: str = "/vendor", months: int = 12) -> folium.FeatureGroup:
+    """The tips received in the ``months`` up to ``month_end`` as a heat layer.
+
+    Build it only for the police: tips are never shown to other roles.
+    """
+    group = folium.FeatureGroup(name=name, show=False)
+    tips = _located(tips)
+    if "received" in tips:
+        received = pd.to_datetime(tips["received"], errors="coerce")
+        start = pd.Timestamp(month_end) - pd.DateOffset(months=months)
+        tips = tips[(received > start) & (received <= pd.Timestamp(month_end))]
+    heat = HeatMap(tips[["lat", "lon"]].astype(float).values.tolist(), radius=28, blur=20,
+                   min_opacity=0.35)
+    heat.default_js = [("leaflet-heat.js", f"{assets}/leaflet.heat/leaflet-heat.js")]
+    heat.add_to(group)
+    return group
+
+
+def venue_status(village_evidence: pd.Series | None) -> dict[str, str]:
+    """Each venue's inspection status from the villages' venue-inspection evidence
+    (lists ``overdue`` and ``drug_findings``): "finding", "overdue" or "in_time"."""
+    status: dict[str, str] = {}
+    for evidence in (village_evidence if village_evidence is not None else []):
+        if not isinstance(evidence, dict):
+            continue
+        for code in evidence.get("overdue") or []:
+            status[str(code)] = "overdue"
+        for code in evidence.get("drug_findings") or []:
+            status[str(code)] = "finding"
+    return status
+
+
+def venue_layer(venues: pd.DataFrame | None, statuses: Mapping[str, str] | None, name: str,
+                texts: Mapping[str, str], *, assets: str = "/vendor") -> folium.FeatureGroup:
+    """Active venues, clustered, a letter for the kind and a colour for the inspection
+    status (``statuses`` from :func:`venue_status`; ``None`` when not judged this month).
+
+    ``texts``: ``kind:<key>`` → kind name, ``letter:<key>`` → one letter,
+    ``status:<key>`` → status name.
+    """
+    group = folium.FeatureGroup(name=name, show=False)
+    cluster = MarkerCluster(options={"maxClusterRadius": 40, "showCoverageOnHover": False})
+    cluster.default_js = [("markerclusterjs",
+                           f"{assets}/leaflet.markercluster/leaflet.markercluster.js")]
+    cluster.default_css = [
+        ("markerclustercss", f"{assets}/leaflet.markercluster/MarkerCluster.css"),
+        ("markerclusterdefaultcss", f"{assets}/leaflet.markercluster/MarkerCluster.Default.css")]
+    venues = _located(venues)
+    if "active" in venues:
+        venues = venues[venues["active"].fillna(True).astype(bool)]
+    for _, venue in venues.iterrows():
+        state = "not_judged" if statuses is None else statuses.get(str(venue["code"]),
+                                                                   "in_time")
+        colour = legends.VENUES.category(state).colour
+        kind = venue.get("kind") or "other"
+        letter = texts.get(f"letter:{kind}", "?")
+        tip = " · ".join((str(venue["code"]), texts.get(f"kind:{kind}", kind),
+                          texts.get(f"status:{state}", state)))
+        folium.Marker([venue["lat"], venue["lon"]], tooltip=escape(tip), icon=folium.DivIcon(
+            html=f'<span class="xkmt-venue venue-{state}" style="background:{colour}">'
+                 f'{escape(letter)}</span>',
+            class_name="xkmt-venue-icon", icon_size=(22, 22), icon_anchor=(11, 11)),
+        ).add_to(cluster)
+    cluster.add_to(group)
+    return group
+
+
+def school_layer(schools: pd.DataFrame | None, name: str,
+                 level_texts: Mapping[str, str]) -> folium.FeatureGroup:
+    """Schools as small purple points (a school is a place, not a person)."""
+    group = folium.FeatureGroup(name=name, show=False)
+    for _, school in _located(schools).iterrows():
+        tip = f"{school.get('name') or school['code']} · " \
+              f"{level_texts.get(school.get('level'), '')}"
+        folium.CircleMarker([school["lat"], school["lon"]], radius=5, color="#54278f",
+                            weight=2, fill=True, fill_color="#9e9ac8", fill_opacity=0.9,
+                            tooltip=escape(tip)).add_to(group)
+    return group
+

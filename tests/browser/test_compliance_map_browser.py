@@ -1,0 +1,141 @@
+"""The risk map in a real browser (internet blocked): month, layer, legend, village panel,
+and what each role may see.
+
+Screenshots go to ``$XKMT_SCREENSHOT_DIR`` when set (else the test's temporary folder).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from app import imports
+from tests.browser.conftest import sign_in_page
+
+pytestmark = pytest.mark.browser
+
+LOCAL = {"127.0.0.1", "localhost", "::1"}
+
+
+@pytest.fixture
+def full_demo(live_server, demo, settings):
+    imports.load_demo_records(demo, imports.DEMO_COMMUNE, imports.DEMO_SEED)
+    return live_server
+
+
+def _offline(page) -> list[str]:
+    blocked: list[str] = []
+
+    def handle(route):
+        if urlparse(route.request.url).hostname in LOCAL:
+            route.continue_()
+        else:
+            blocked.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", handle)
+    return blocked
+
+
+def _watch_errors(page) -> list[str]:
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    # blocked tiles log "Failed to load resource"; anything else (CSP refusals) counts
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" and (
+        "Failed to load resource" not in msg.text) else None)
+    return errors
+
+
+def _shot(page, tmp_path: Path, name: str) -> None:
+    folder = Path(os.environ.get("XKMT_SCREENSHOT_DIR", tmp_path))
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / name))
+
+
+def _click_village(page, name: str) -> None:
+    label = page.locator(".xkmt-label", has_text=name).first
+    box = label.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] + 14)
+
+
+def test_police_picks_a_month_and_a_layer_and_reads_a_village(full_demo, page, tmp_path):
+    blocked = _offline(page)
+    errors = _watch_errors(page)
+    sign_in_page(page, full_demo, "police")
+    page.goto(f"{full_demo}/communes/15178/map", wait_until="networkidle")
+    assert page.locator("#month-select").input_value() == "2025-12"  # latest with data
+    with page.expect_navigation(wait_until="networkidle"):
+        page.select_option("#month-select", "2025-10")
+    assert "month=2025-10" in page.url
+    assert page.locator("#legend-layer-title").inner_text().startswith("Tỷ lệ")
+
+    page.locator(".layer-list label", has_text="P14").click()
+    assert page.locator("#legend-layer-title").inner_text().startswith("P14 – ")
+    status_legend = page.locator('.legend-block[data-legend="status"]')
+    assert status_legend.is_visible()
+    assert page.locator('.legend-block[data-legend="score"]').is_hidden()
+    assert "Chưa có số liệu" in status_legend.inner_text()
+    assert "layer=P14" in page.url
+    fills = page.locator(".leaflet-overlay-pane path.leaflet-interactive").evaluate_all(
+        "ps => ps.map(p => p.getAttribute('fill'))")
+    assert set(fills) <= {"#4dac26", "#b2182b", "url(#xkmt-hatch)", "#ffffff"}, fills
+
+    _click_village(page, "Thôn 1")
+    panel = page.locator("#village-panel")
+    panel.wait_for(state="visible")
+    assert panel.locator(".village-name").inner_text() == "Thôn 1"
+    p14 = panel.locator('[data-indicator="P14"]')
+    text = p14.inner_text()
+    assert "P14 Người nghiện ma túy được xét nghiệm" in text
+    # the demo's Thôn 1 has one addict in 10/2025, tested that month: 100 % of ≥ 100 %
+    values = p14.locator(".fig-value").all_inner_texts()
+    assert values == ["100 %", "≥ 100 %"], values
+    assert p14.locator(".status").all_inner_texts() == ["✓ Đạt", "✓ Đạt"]
+    assert "Giá trị" in text and "Mức cần đạt" in text and "Tháng trước" in text
+    p14.locator("summary").click()
+    rows = p14.locator("table.evidence tr").all_inner_texts()
+    assert rows == ["Người nghiện\t1", "Đã xét nghiệm\t1", "Chưa xét nghiệm\t0"], rows
+    link = p14.locator("a.records-link")
+    assert link.get_attribute("href") == \
+        "/communes/15178/records/drug_tests?village=T01&month=2025-10"
+    _shot(page, tmp_path, "risk-map-police-panel.png")
+    assert errors == [], errors
+    assert all(urlparse(u).hostname == "tile.openstreetmap.org" for u in blocked)
+
+
+def test_no_data_and_not_met_look_different(full_demo, page):
+    _offline(page)
+    sign_in_page(page, full_demo, "leader")
+    page.goto(f"{full_demo}/communes/15178/map?month=2025-10", wait_until="networkidle")
+    _click_village(page, "Thôn 2")
+    page.locator("#village-panel").wait_for(state="visible")
+    styles = page.evaluate("""() => ['met', 'not_met', 'no_data'].map(k => {
+        const s = document.createElement('span'); s.className = 'status status-' + k;
+        document.body.appendChild(s); const c = getComputedStyle(s);
+        const out = [c.backgroundColor, c.borderStyle, c.fontStyle].join(' ');
+        s.remove(); return out; })""")
+    assert len(set(styles)) == 3, styles
+
+
+def test_leader_sees_no_person_code_and_no_heat_layer(full_demo, page, tmp_path):
+    _offline(page)
+    errors = _watch_errors(page)
+    sign_in_page(page, full_demo, "leader")
+    page.goto(f"{full_demo}/communes/15178/map?month=2025-10&layer=risk",
+              wait_until="networkidle")
+    assert page.locator("#legend-layer-title").inner_text().startswith("Mức độ")
+    html = page.content()
+    assert "CT-0" not in html  # the demo's person codes are CT-001 …
+    control = page.locator(".leaflet-control-layers").inner_text()
+    assert "Hòm thư" in control and "Tin báo" not in control
+    assert "heatLayer" not in html
+    _click_village(page, "Thôn 1")
+    panel = page.locator("#village-panel")
+    panel.wait_for(state="visible")
+    assert panel.locator("a.records-link").count() == 0
+    assert panel.locator("a.person-code").count() == 0
+    _shot(page, tmp_path, "risk-map-leader-panel.png")
+    assert errors == [], errors
