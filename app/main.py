@@ -12,7 +12,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from app import errors
 from app.compliance import FrameCache
 from app.db import make_engine, session_factory
-from app.routes import api, audit, auth, pages, records, transfer
+from app.routes import api, audit, auth, dashboard, pages, records, transfer
 from app.security import secret_key
 from app.settings import Settings
 from app.web_security import BodyLimit, CsrfMiddleware, SecurityHeaders, csrf_failed
@@ -33,7 +33,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.frames = FrameCache()  # village frames by commune, month and data version
     _add_middleware(app, settings)
     _mount_assets(app, settings)
-    for router in (auth.router, pages.router, api.router, audit.router,
+    for router in (auth.router, pages.router, dashboard.router, api.router, audit.router,
                    transfer.router,  # before records: /records/import, /records/{type}/…xlsx
                    records.router):
         app.include_router(router)
@@ -62,4 +62,9 @@ def _mount_assets(app: FastAPI, settings: Settings) -> None:
         raise MissingAssets(
             f"Leaflet not found in {leaflet}: run `npm ci` (or `make run`) first.")
     app.mount("/vendor/leaflet", StaticFiles(directory=leaflet), name="leaflet")
+    for name in ("leaflet.markercluster", "leaflet.heat"):  # map plugins, same rule
+        folder = settings.assets_dir / name / "dist"
+        if not folder.is_dir():
+            raise MissingAssets(f"{name} not found in {folder}: run `npm ci` first.")
+        app.mount(f"/vendor/{name}", StaticFiles(directory=folder), name=name)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

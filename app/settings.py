@@ -53,6 +53,9 @@ class Settings(BaseSettings):
         default=20, description="Failed sign-ins from one address before it is locked for a while.")
     login_lockout_minutes: int = Field(
         default=15, description="Minutes an account or address stays locked after failures.")
+    tip_box_radius_m: int = Field(
+        default=500, description="Radius in metres of the coverage circle drawn round each "
+        "tip box on the map.")
     small_count_threshold: int = Field(
         default=2, description="Counts from 1 to this are shown as “≤N” outside the police.")
     retention_months: int = Field(

@@ -63,6 +63,7 @@ POLICY = {
     "/account/password": EVERYONE, "/": EVERYONE, "/map": EVERYONE,
     "/communes/{code}/map": EVERYONE, "/api/communes/{code}/villages.geojson": EVERYONE,
     "/api/communes/{code}/compliance": EVERYONE,
+    "/communes/{code}/dashboard": EVERYONE,
     "/communes/{code}/audit": {"admin", "police"},
     "/records": {"police"},
     "/communes/{code}/records": {"police"},
