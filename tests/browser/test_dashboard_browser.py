@@ -1,0 +1,34 @@
+"""The commune dashboard in a real browser, as the leadership opens it (internet blocked)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from app import imports
+from tests.browser.conftest import sign_in_page
+from tests.browser.test_compliance_map_browser import _offline
+
+pytestmark = pytest.mark.browser
+
+
+def test_a_leader_reads_the_dashboard_and_follows_a_failing_village_to_the_map(
+        live_server, demo, page, tmp_path):
+    imports.load_demo_records(demo, imports.DEMO_COMMUNE, imports.DEMO_SEED)
+    blocked = _offline(page)
+    sign_in_page(page, live_server, "leader")
+    blocked.clear()
+    page.goto(f"{live_server}/communes/15178/dashboard?month=2025-10", wait_until="networkidle")
+    assert page.locator("h1").inner_text().startswith("Bảng tổng hợp")
+    assert "Không đạt" in page.locator("#national-status").inner_text()
+    n1 = page.locator("#national-N1").inner_text()
+    assert "Thôn 7" in n1 and "CT-" not in page.content()
+    shot = Path(os.environ.get("XKMT_SCREENSHOT_DIR", tmp_path))
+    page.screenshot(path=str(shot / "dashboard.png"), full_page=True)
+    page.locator("#national-N1 a", has_text="Thôn 7").first.click()
+    page.wait_for_load_state("networkidle")
+    assert "/communes/15178/map" in page.url and "layer=N1" in page.url
+    assert page.locator(".leaflet-overlay-pane path").count() >= 10
+    assert blocked == [] or all("tile.openstreetmap.org" in u for u in blocked)
