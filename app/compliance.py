@@ -110,10 +110,9 @@ def _outreach(session: Session, commune: str) -> pd.DataFrame:
 
 
 def data_version(session: Session, commune: str) -> tuple:
-    """Changes whenever a record or a boundary of the commune changes."""
+    """Changes whenever a record or a boundary of the commune changes (every record
+    change writes a ChangeLog row, every boundary file a BoundaryImport row)."""
     return (session.scalar(select(func.max(ChangeLog.id)).where(
-                ChangeLog.commune_code == commune)),
-            session.scalar(select(func.count()).select_from(ChangeLog).where(
                 ChangeLog.commune_code == commune)),
             session.scalar(select(func.max(BoundaryImport.id)).where(
                 BoundaryImport.commune_code == commune)))

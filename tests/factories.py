@@ -53,3 +53,18 @@ def write_raw_geojson(features: list[dict], path: Path) -> Path:
     path.write_text(json.dumps({"type": "FeatureCollection", "features": features}),
                     encoding="utf-8")
     return path
+
+
+def save_records(sessions, name: str, rows: list[dict], commune: str = "15178") -> list:
+    """Check and save raw rows of a record type as an import would (rows numbered from 2,
+    as in a sheet); returns the problems (nothing is saved when there are any)."""
+    from app.db import transaction
+    from app.records.schema import BY_NAME
+    from app.records.service import Context, check_rows, save_rows
+
+    with transaction(sessions) as session:
+        ctx = Context.load(session, commune)
+        clean, problems = check_rows(BY_NAME[name], list(enumerate(rows, 2)), ctx)
+        if not problems:
+            save_rows(session, BY_NAME[name], clean, ctx, actor="test", source="test")
+    return problems

@@ -7,9 +7,8 @@ the old and new key, unless another record already has the new key (then nothing
 and the form says which record it is).
 
 Forms are drawn by ``_render_form`` and read by ``_read_form`` only; every form carries
-the hidden inputs of ``_hidden_fields`` (the CSRF token of ``app.web_security`` once its
-middleware is installed). Views of person-level records go to the audit log. No access
-rule yet: the access-control wiring gives this router ``dependencies=[Depends(POLICE)]``.
+the CSRF token of ``app.web_security``. Views of person-level records and every saved
+change go to the audit log. Police only (the router's rule).
 """
 
 from __future__ import annotations
@@ -191,15 +190,13 @@ def _record(session: Session, rt: RecordType, ctx: Context, record_id: int):
 
 
 async def _read_form(request: Request):
-    """The submitted form. (The CSRF middleware has checked its token before this runs;
-    a check of its own would go here.)"""
+    """The submitted form (its CSRF token was checked by the middleware)."""
     return await request.form()
 
 
 def _hidden_fields(request: Request) -> list[tuple[str, str]]:
-    """Hidden inputs every form carries: the CSRF token, once its middleware is wired."""
-    token = csrf_token(request.scope)
-    return [(CSRF_FIELD, token)] if token else []
+    """Hidden inputs every form carries: the CSRF token."""
+    return [(CSRF_FIELD, csrf_token(request.scope))]
 
 
 def _submit(request: Request, code: str, rt: RecordType, values: dict, locale: str,

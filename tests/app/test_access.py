@@ -17,10 +17,8 @@ from app.access import Rule
 from app.db import transaction
 from app.main import create_app
 from app.models import Commune, Person, Venue
-from app.records.schema import BY_NAME
-from app.records.service import Context, check_rows, save_rows
 from tests.conftest import client_as, make_user, sign_in
-from tests.factories import ROOT
+from tests.factories import ROOT, save_records
 
 ROLES = ("admin", "police", "leader", "viewer")
 OWN, OTHER = "15178", "15142"  # Cẩm Tân (the demo) and Cẩm Thạch
@@ -90,14 +88,6 @@ def test_every_route_has_exactly_one_rule_and_it_is_the_policy():
     assert found == POLICY
 
 
-def _save(sessions, commune, name, rows):
-    with transaction(sessions) as session:
-        ctx = Context.load(session, commune)
-        clean, problems = check_rows(BY_NAME[name], list(enumerate(rows, 2)), ctx)
-        assert problems == []
-        save_rows(session, BY_NAME[name], clean, ctx, actor="test", source="test")
-
-
 @pytest.fixture
 def world(demo, settings, tmp_path):
     """Two communes, each with a village, a person and a venue."""
@@ -112,12 +102,12 @@ def world(demo, settings, tmp_path):
     for commune, code, village_code, (lat, lon) in (
             (OWN, SECRET_CODES[0], "T01", (20.125, 105.535)),
             (OTHER, SECRET_CODES[1], "X01", _inside(other))):
-        _save(demo, commune, "persons", [{
+        assert save_records(demo, "persons", commune=commune, rows=[{
             "code": code, "village": village_code, "category": "addict",
-            "status": "no_treatment", "status_date": "01/11/2024"}])
-        _save(demo, commune, "venues", [{
+            "status": "no_treatment", "status_date": "01/11/2024"}]) == []
+        assert save_records(demo, "venues", commune=commune, rows=[{
             "code": f"V-{commune}", "name": "Karaoke", "kind": "karaoke", "lat": lat,
-            "lon": lon}])
+            "lon": lon}]) == []
     return demo
 
 

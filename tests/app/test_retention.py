@@ -10,16 +10,7 @@ from sqlalchemy import func, select, text
 from app import audit, retention
 from app.db import transaction
 from app.models import DrugTest, Person, PersonState
-from app.records.schema import BY_NAME
-from app.records.service import Context, check_rows, save_rows
-
-
-def _save(sessions, name, rows):
-    with transaction(sessions) as session:
-        ctx = Context.load(session, "15178")
-        clean, problems = check_rows(BY_NAME[name], list(enumerate(rows, 2)), ctx)
-        assert problems == []
-        save_rows(session, BY_NAME[name], clean, ctx, actor="test", source="test")
+from tests.factories import save_records
 
 
 def _monthly_figures(session) -> list[tuple]:
@@ -34,18 +25,18 @@ def _monthly_figures(session) -> list[tuple]:
 
 
 def _setup(sessions):
-    _save(sessions, "persons", [
+    assert not save_records(sessions, "persons", [
         {"code": "CT-1", "village": "T01", "category": "addict", "status": "rehab_home",
          "status_date": "01/11/2024", "management_end": "30/11/2019", "birth_year": 1990,
          "sex": "M"},
         {"code": "CT-12", "village": "T02", "category": "user", "status": "no_treatment",
          "status_date": "01/11/2024", "management_end": "30/11/2025"},
     ])
-    _save(sessions, "drug_tests", [
+    assert not save_records(sessions, "drug_tests", [
         {"person": "CT-1", "date": "05/11/2024", "result": "negative"},
         {"person": "CT-12", "date": "06/11/2024", "result": "positive"},
     ])
-    _save(sessions, "outreach", [
+    assert not save_records(sessions, "outreach", [
         {"kind": "individual_visit", "date": "07/11/2024", "person": "CT-1",
          "villages": "T01"}])
     audit.record(sessions, "view_person", username="police1", object_type="person",

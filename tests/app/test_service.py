@@ -4,19 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from app.db import transaction
 from app.models import Person, Venue
-from app.records.schema import BY_NAME
-from app.records.service import Context, check_rows, save_rows
-
-
-def _check_and_save(sessions, name, rows):
-    with transaction(sessions) as session:
-        ctx = Context.load(session, "15178")
-        clean, problems = check_rows(BY_NAME[name], list(enumerate(rows, 2)), ctx)
-        if not problems:
-            save_rows(session, BY_NAME[name], clean, ctx, actor="test", source="test")
-        return problems
+from tests.factories import save_records
 
 
 def test_a_person_history_can_come_in_one_sheet(demo):
@@ -26,7 +15,7 @@ def test_a_person_history_can_come_in_one_sheet(demo):
         {"code": "P1", "village": "T02", "category": "addict", "status": "rehab_home",
          "status_date": "01/03/2025"},
     ]
-    assert _check_and_save(demo, "persons", rows) == []
+    assert save_records(demo, "persons", rows) == []
     with demo() as session:
         person = session.scalar(select(Person))
         assert [(s.valid_from.isoformat(), s.village_code, s.status) for s in person.states] == [
@@ -37,7 +26,7 @@ def test_a_person_history_can_come_in_one_sheet(demo):
 def test_the_same_state_twice_is_still_a_duplicate(demo):
     row = {"code": "P1", "village": "T01", "category": "addict", "status": "no_treatment",
            "status_date": "01/11/2024"}
-    problems = _check_and_save(demo, "persons", [row, dict(row)])
+    problems = save_records(demo, "persons", [row, dict(row)])
     assert [(p.row, p.code, p.value) for p in problems] == [(3, "duplicate_row", "P1")]
 
 
@@ -45,7 +34,7 @@ def test_vn2000_x_northing_y_easting_and_the_reverse_give_the_same_point(demo):
     venue = {"name": "Karaoke", "kind": "karaoke"}
     rows = [{**venue, "code": "V1", "x": 2226000, "y": 555000},   # surveyors' order
             {**venue, "code": "V2", "x": 555000, "y": 2226000}]   # swapped
-    assert _check_and_save(demo, "venues", rows) == []
+    assert save_records(demo, "venues", rows) == []
     with demo() as session:
         placed = session.execute(select(Venue.code, Venue.lat, Venue.lon, Venue.village_code)
                                  .order_by(Venue.code)).all()

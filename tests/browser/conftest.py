@@ -81,3 +81,23 @@ def sign_in_page(page, base: str, username: str) -> None:
     page.click("button[type=submit]")
     page.wait_for_load_state("networkidle")
     assert "/login" not in page.url, page.url
+
+
+LOCAL = {"127.0.0.1", "localhost", "::1"}
+
+
+def block_outside(page) -> list[str]:
+    """Block every request that leaves this machine; return the list of blocked URLs."""
+    from urllib.parse import urlparse
+
+    blocked: list[str] = []
+
+    def handle(route):
+        if urlparse(route.request.url).hostname in LOCAL:
+            route.continue_()
+        else:
+            blocked.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", handle)
+    return blocked

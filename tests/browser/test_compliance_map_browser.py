@@ -13,11 +13,10 @@ from urllib.parse import urlparse
 import pytest
 
 from app import imports
-from tests.browser.conftest import sign_in_page
+from tests.browser.conftest import block_outside, sign_in_page
 
 pytestmark = pytest.mark.browser
 
-LOCAL = {"127.0.0.1", "localhost", "::1"}
 
 
 @pytest.fixture
@@ -26,18 +25,6 @@ def full_demo(live_server, demo, settings):
     return live_server
 
 
-def _offline(page) -> list[str]:
-    blocked: list[str] = []
-
-    def handle(route):
-        if urlparse(route.request.url).hostname in LOCAL:
-            route.continue_()
-        else:
-            blocked.append(route.request.url)
-            route.abort()
-
-    page.route("**/*", handle)
-    return blocked
 
 
 def _watch_errors(page) -> list[str]:
@@ -62,7 +49,7 @@ def _click_village(page, name: str) -> None:
 
 
 def test_police_picks_a_month_and_a_layer_and_reads_a_village(full_demo, page, tmp_path):
-    blocked = _offline(page)
+    blocked = block_outside(page)
     errors = _watch_errors(page)
     sign_in_page(page, full_demo, "police")
     page.goto(f"{full_demo}/communes/15178/map", wait_until="networkidle")
@@ -107,7 +94,7 @@ def test_police_picks_a_month_and_a_layer_and_reads_a_village(full_demo, page, t
 
 
 def test_no_data_and_not_met_look_different(full_demo, page):
-    _offline(page)
+    block_outside(page)
     sign_in_page(page, full_demo, "leader")
     page.goto(f"{full_demo}/communes/15178/map?month=2025-10", wait_until="networkidle")
     _click_village(page, "Thôn 2")
@@ -121,7 +108,7 @@ def test_no_data_and_not_met_look_different(full_demo, page):
 
 
 def test_leader_sees_no_person_code_and_no_heat_layer(full_demo, page, tmp_path):
-    _offline(page)
+    block_outside(page)
     errors = _watch_errors(page)
     sign_in_page(page, full_demo, "leader")
     page.goto(f"{full_demo}/communes/15178/map?month=2025-10&layer=risk",

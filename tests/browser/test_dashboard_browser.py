@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 
 from app import imports
-from tests.browser.conftest import sign_in_page
-from tests.browser.test_compliance_map_browser import _offline
+from tests.browser.conftest import block_outside, sign_in_page
 
 pytestmark = pytest.mark.browser
 
@@ -17,7 +16,7 @@ pytestmark = pytest.mark.browser
 def test_a_leader_reads_the_dashboard_and_follows_a_failing_village_to_the_map(
         live_server, demo, page, tmp_path):
     imports.load_demo_records(demo, imports.DEMO_COMMUNE, imports.DEMO_SEED)
-    blocked = _offline(page)
+    blocked = block_outside(page)
     sign_in_page(page, live_server, "leader")
     blocked.clear()
     page.goto(f"{live_server}/communes/15178/dashboard?month=2025-10", wait_until="networkidle")

@@ -7,30 +7,16 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.browser.conftest import sign_in_page
+from tests.browser.conftest import block_outside, sign_in_page
 
 pytestmark = pytest.mark.browser
 
-LOCAL = {"127.0.0.1", "localhost", "::1"}
 
 
-def _offline(page) -> list[str]:
-    """Block every request that leaves this machine; return the list of blocked URLs."""
-    blocked: list[str] = []
-
-    def handle(route):
-        if urlparse(route.request.url).hostname in LOCAL:
-            route.continue_()
-        else:
-            blocked.append(route.request.url)
-            route.abort()
-
-    page.route("**/*", handle)
-    return blocked
 
 
 def test_map_draws_villages_and_labels_with_the_internet_blocked(live_server, page, tmp_path):
-    blocked = _offline(page)
+    blocked = block_outside(page)
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     # a Content-Security-Policy refusal shows as a console error: there must be none
@@ -59,7 +45,7 @@ def test_map_draws_villages_and_labels_with_the_internet_blocked(live_server, pa
 
 
 def test_hovering_a_village_shows_its_figures(live_server, page):
-    _offline(page)
+    block_outside(page)
     sign_in_page(page, live_server, "leader")
     page.goto(f"{live_server}/communes/15178/map", wait_until="networkidle")
     label = page.locator(".xkmt-label", has_text="Thôn 6")
@@ -72,7 +58,7 @@ def test_hovering_a_village_shows_its_figures(live_server, page):
 
 
 def test_english_switch(live_server, page):
-    _offline(page)
+    block_outside(page)
     sign_in_page(page, live_server, "leader")
     page.goto(f"{live_server}/communes/15178/map", wait_until="networkidle")
     page.get_by_role("link", name="English").click()

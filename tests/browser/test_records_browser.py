@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import sign_in_page
-from tests.browser.test_map_browser import _offline
+from tests.browser.conftest import block_outside, sign_in_page
 
 pytestmark = pytest.mark.browser
 
@@ -21,7 +20,7 @@ def _shots(tmp_path: Path) -> Path:
 
 
 def test_an_officer_adds_a_karaoke_and_finds_it_in_thon_6(live_server, page, tmp_path):
-    blocked = _offline(page)
+    blocked = block_outside(page)
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     shots = _shots(tmp_path)
@@ -54,7 +53,7 @@ def test_an_officer_adds_a_karaoke_and_finds_it_in_thon_6(live_server, page, tmp
 
 
 def test_a_point_outside_the_commune_is_shown_beside_the_field(live_server, page, tmp_path):
-    _offline(page)
+    block_outside(page)
     sign_in_page(page, live_server, "police")
     page.goto(f"{live_server}/communes/15178/records/venues/new")
     page.locator("#f-code").fill("KARA-02")
