@@ -143,7 +143,8 @@ class FrameCache:
 def compute(session: Session, commune: str, month: str) -> FrameResult:
     villages = store.load_villages(session, commune)
     return village_frame(load_tables(session, commune), villages, month, shipped_plans(),
-                         commune=commune)
+                         commune=commune,
+                         population=store.get_commune(session, commune).population)
 
 
 def current_month(today: dt.date | None = None) -> str:

@@ -85,6 +85,7 @@ PANEL_TEXTS = {
     "not_met_hint": N_("The records show the target is not reached."),
     "person_link": N_("Open the person's page"),
     "score_of": N_("{met} of {scored} indicators met"),
+    "unknown": N_("not known"),
 }
 VENUE_LETTERS = {"karaoke": N_("K"), "guesthouse": N_("G"), "hotel": N_("H"), "bar": N_("B"),
                  "internet_cafe": N_("I"), "massage": N_("M"), "other": N_("O")}

@@ -8,7 +8,8 @@ Writes, as RFC 7946 GeoJSON (EPSG:4326, 7 decimals, UTF-8, NFC):
 
 - ``cam_tan_15178_commune.geojson``: Xã Cẩm Tân as of Nov 2024, drawn as the
   union of the 2008-2019 "Cẩm Tân" and "Phúc Do" polygons (merged in 2019).
-- ``cam_tan_15178_villages.geojson``: 10 SYNTHETIC villages (thôn).
+- ``cam_tan_15178_villages.geojson``: 10 SYNTHETIC villages (thôn); T10 has no
+  population figure, on purpose (see ``NO_POPULATION``).
 - ``cam_thuy_communes_2019.geojson``: the 20 district communes, byte copy.
 
 The output is deterministic: running the script twice gives identical bytes.
@@ -45,6 +46,10 @@ COMMUNE_NAME = "Cẩm Tân"
 MERGED_PARTS = ["Cẩm Tân", "Phúc Do"]  # merged by NQ 786/NQ-UBTVQH14 (2019)
 POPULATION_2018 = 5991
 OFFICIAL_AREA_KM2 = 15.02
+# Villages whose population is left blank on purpose, as in a real boundary file where a
+# village's figure is missing: the demo shows how the app treats it ("not known"). The
+# commune's own figure (5,991) stays known; the other villages keep their synthetic share.
+NO_POPULATION = ("T10",)
 
 SOURCE_TEXT = (
     "censusVN2009 R package data/communes.rda (low-res), MIT, (c) 2017 Marc Choisy; "
@@ -136,6 +141,8 @@ def build(shared: Path, out: Path) -> dict[str, gpd.GeoDataFrame]:
     villages = synthetic_villages(
         outline, n=N_VILLAGES, seed=SEED, total_population=POPULATION_2018
     )
+    population = villages["population"].astype("Int64")
+    villages["population"] = population.mask(villages["code"].isin(NO_POPULATION))
     write_geojson(commune, out / f"cam_tan_{COMMUNE_CODE}_commune.geojson")
     write_geojson(villages, out / f"cam_tan_{COMMUNE_CODE}_villages.geojson")
     shutil.copyfile(source, out / "cam_thuy_communes_2019.geojson")
@@ -154,7 +161,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"commune: {frames['commune'].to_crs(DEFAULT_METRIC_CRS).area.iloc[0] / 1e6:.3f} km2")
     print(
         f"villages: {len(metric)}, {km2.min():.3f}-{km2.max():.3f} km2, "
-        f"population {metric['population'].sum()}, households {metric['households'].sum()}"
+        f"population {metric['population'].sum()} (not known in "
+        f"{metric['population'].isna().sum()}), households {metric['households'].sum()}"
     )
     print(f"written to {args.out}")
     return 0

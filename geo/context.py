@@ -47,6 +47,20 @@ def ts(day: dt.date) -> pd.Timestamp:
     return pd.Timestamp(day)
 
 
+def commune_population(villages: pd.DataFrame, given: float | None = None) -> float | None:
+    """The commune's population: its own figure when given, else the villages' sum when
+    every village has one; otherwise not known (None) rather than an undercount.
+
+    >>> v = pd.DataFrame({"population": [400, None]})
+    >>> commune_population(v), commune_population(v, 900), commune_population(v.head(1))
+    (None, 900.0, 400.0)
+    """
+    if given is not None and not pd.isna(given):
+        return float(given)
+    known = pd.to_numeric(villages["population"], errors="coerce")
+    return float(known.sum()) if len(known) and known.notna().all() else None
+
+
 class Context:
     """One report month of one commune under one plan's settings.
 
@@ -60,12 +74,15 @@ class Context:
         ``"YYYY-MM"``.
     settings : PlanSettings
         Durations and counting rules of the plan whose indicators are computed.
+    population : float or None
+        The commune's own population figure (see :func:`commune_population`).
     """
 
     def __init__(self, tables: Tables, villages: pd.DataFrame, month: str,
-                 settings: PlanSettings):
+                 settings: PlanSettings, *, population: float | None = None):
         self.tables = tables
         self.villages = villages.set_index("code", drop=False)
+        self.population = commune_population(villages, population)
         self.month = month
         self.bounds = month_bounds(month)
         self.start, self.end = ts(self.bounds.start), ts(self.bounds.end)

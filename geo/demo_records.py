@@ -54,6 +54,10 @@ From 09/2025 to 11/2025 (QĐ 28/2025 in force) the risk layer shows every level:
 T07, type II in T04, type III in T01, T06 and T08 (and T03 until 10/2025), none in T02,
 T05, T09 and T10. N1-N3 are met in some villages and not met in others.
 
+The month before the period (10/2024) holds only the weekly loudspeaker broadcasts that
+ran before the plan: no plan is in force, so no indicator applies there (the map's
+"no indicator applies" and "venues not assessed").
+
 The first weeks meet little anywhere, as in a real start: addicts begin treatment, users
 have only their positive test, pledges and some tip boxes come in 11-12/2024.
 
@@ -413,6 +417,16 @@ def _broadcasts(villages, profiles, rng, p: Period) -> list[dict]:
     return rows
 
 
+def _before_plan(p: Period) -> list[dict]:
+    """The calendar month before the period: the loudspeakers already ran every Friday in
+    every village before the plan, and the police recorded it. No plan is in force then,
+    so no indicator applies to that month."""
+    first = (p.start.replace(day=1) - DAY).replace(day=1)
+    days = (first + dt.timedelta(days=d) for d in range((p.start.replace(day=1) - first).days))
+    return [{"kind": "broadcast", "date": day, "villages": None} for day in days
+            if day.weekday() == 4 and day < p.start]
+
+
 def _posts(rng, p: Period) -> list[dict]:
     """Two posts a week on the commune's Zalo/Facebook pages; one in some weeks."""
     rows = []
@@ -465,7 +479,7 @@ def _outreach(villages, profiles, schools, people, rngs, p: Period) -> pd.DataFr
     by_village = dict(zip(villages["code"], profiles, strict=True))
     visits = [{"kind": "individual_visit", "date": day, "person": q.code}
               for q in people for day in _visits(q, by_village[q.village], rngs[0], p)]
-    rows = (_broadcasts(villages, profiles, rngs[1], p) + _posts(rngs[2], p)
+    rows = (_before_plan(p) + _broadcasts(villages, profiles, rngs[1], p) + _posts(rngs[2], p)
             + _school_sessions(schools, rngs[3], p)
             + _village_sessions(villages, profiles, rngs[4], p) + visits)
     frame = pd.DataFrame(rows, columns=["kind", "date", "villages", "school", "person"])
@@ -713,7 +727,8 @@ def demo_records(villages: gpd.GeoDataFrame, outline: BaseGeometry, *, seed: int
     villages : GeoDataFrame in EPSG:4326 with ``code`` and ``households``.
     outline : the commune outline in EPSG:4326; every point lies inside it.
     seed : same seed, same frames.
-    period : first and last day of the records (default 01/11/2024 to 31/12/2025).
+    period : first and last day of the plan's records (default 01/11/2024 to 31/12/2025);
+        the broadcasts of the month before come too.
 
     Returns
     -------

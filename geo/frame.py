@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import geopandas as gpd
 import pandas as pd
 
-from geo.context import COMMUNE, Context
+from geo.context import COMMUNE, Context, commune_population
 from geo.counts import village_counts
 from geo.criteria import evaluate
 from geo.hotspot import classify, route_units
@@ -68,7 +68,7 @@ class FrameResult:
 
 def village_frame(tables: Mapping[str, pd.DataFrame | None] | Tables,
                   villages: gpd.GeoDataFrame, month: str, plans: Iterable[Plan], *,
-                  commune: str | None = None,
+                  commune: str | None = None, population: float | None = None,
                   done_marks: Mapping[str, dt.date] | None = None) -> FrameResult:
     """Compute every figure of every plan in force for ``month``, per village.
 
@@ -79,6 +79,9 @@ def village_frame(tables: Mapping[str, pd.DataFrame | None] | Tables,
     month : ``"YYYY-MM"``; figures are taken at its last day.
     plans : the plans to consider; those not in force at the month's end (or not
         applying to ``commune`` when given) are left out.
+    population : the commune's own population figure (from its boundary record). When
+        missing, the villages' sum stands for it if every village has a figure; otherwise
+        the commune's population is not known (``None``) and so are its hotspot ratios.
     done_marks : task id -> day a manual task was marked done.
 
     Examples
@@ -98,11 +101,13 @@ def village_frame(tables: Mapping[str, pd.DataFrame | None] | Tables,
     _refuse_clashes(in_force)
     prepared = tables if isinstance(tables, Tables) else Tables(tables)
     frame = _base(villages)
+    population = commune_population(frame, population)
     contexts: dict[PlanSettings, Context] = {}
 
     def context(settings: PlanSettings) -> Context:
         if settings not in contexts:
-            contexts[settings] = Context(prepared, frame, month, settings)
+            contexts[settings] = Context(prepared, frame, month, settings,
+                                         population=population)
         return contexts[settings]
 
     first = context(in_force[0].settings if in_force else PlanSettings())
@@ -110,6 +115,7 @@ def village_frame(tables: Mapping[str, pd.DataFrame | None] | Tables,
     out = {"month": month, "as_of": end.isoformat(), "plans": [p.id for p in in_force]}
     totals = frame.drop(columns=["geometry", "code", "name"]).sum(numeric_only=True)
     out |= {k: v.item() if hasattr(v, "item") else v for k, v in totals.items()}
+    out["population"] = population
     results, listing = _indicators(in_force, context)
     schools = _place(results, frame, out, prepared)
     _hotspot(in_force, context, frame, out)

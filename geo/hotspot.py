@@ -18,6 +18,10 @@ above**, as the decision's "trở lên" says. The decision's ranges leave gaps (
 with 1% users and nothing else meets no rule); the plan's ``fallback`` level, when set,
 is given to a place with any drug presence that meets no level, and the evidence says so.
 None holding gives ``"none"``.
+
+Where the population is not known (a village without a figure), a ratio is 0 when its
+count is 0 and not known otherwise: its conditions do not hold, the fallback level still
+marks any presence, and the evidence shows the population as not known (``None``).
 """
 
 from __future__ import annotations
@@ -40,12 +44,11 @@ def measures(ctx: Context, level: str, period: str) -> pd.DataFrame:
     """The five measures per unit (villages or the commune), with the population used."""
     units = ctx.units(level)
     span = window(period, ctx.month)
-    population = ctx.villages["population"].astype(float)
     if level == "village":
-        population = population.reindex(units)
+        population = pd.to_numeric(ctx.villages["population"], errors="coerce").reindex(units)
     else:
-        population = pd.Series({COMMUNE: population.sum(min_count=1)}).reindex(units)
-    population = population.where(population > 0)
+        population = pd.Series({COMMUNE: ctx.population}, dtype=float).reindex(units)
+    population = population.astype(float).where(population > 0)
     people = ctx.listed("addict", "user")
     people = people[people["file"]].assign(unit=lambda p: ctx.unit_of(p["village"], level))
     rows = ctx.tables.incidents
@@ -54,17 +57,23 @@ def measures(ctx: Context, level: str, period: str) -> pd.DataFrame:
     arrests = rows[rows["kind"] == "arrest"].assign(
         arrested=lambda r: r["persons"].fillna(1.0))
     grown = rows[rows["kind"] == "cultivation"].fillna({"plants": 0.0, "area_m2": 0.0})
+    listed = counts(people, "unit", units)
+    arrested = counts(arrests, "unit", units, weights="arrested")
     return pd.DataFrame({
         "population": population,
-        "people": counts(people, "unit", units),
-        "people_pct": 100.0 * counts(people, "unit", units) / population,
+        "people": listed,
+        "people_pct": _per_hundred(listed, population),
         "use_sites": counts(rows[rows["kind"] == "use_site"], "unit", units),
-        "arrested": counts(arrests, "unit", units, weights="arrested"),
-        "arrests_pct": 100.0 * counts(arrests, "unit", units, weights="arrested")
-        / population,
+        "arrested": arrested,
+        "arrests_pct": _per_hundred(arrested, population),
         "plants": counts(grown, "unit", units, weights="plants"),
         "area_m2": counts(grown, "unit", units, weights="area_m2"),
     }, index=units)
+
+
+def _per_hundred(count: pd.Series, population: pd.Series) -> pd.Series:
+    """Per 100 residents; nobody is 0% even where the population is not known."""
+    return (100.0 * count / population).where(count > 0, 0.0)
 
 
 def _holds(condition: Condition, values: pd.DataFrame) -> pd.Series:
@@ -103,7 +112,7 @@ def classify(ctx: Context, hotspot: Hotspot, level: str, on_route: pd.Series,
     for lvl in reversed(hotspot.levels):
         count = pd.concat(list(held[lvl.id].values()), axis=1).sum(axis=1)
         risk = risk.where(count < lvl.at_least, lvl.id)
-    present = (values[list(MEASURES)].fillna(0) > 0).any(axis=1)
+    present = (values[["people", "use_sites", "arrested", "plants", "area_m2"]] > 0).any(axis=1)
     fallback = (risk == "none") & present & (hotspot.fallback is not None)
     risk = risk.where(~fallback, hotspot.fallback)
     flags = {lvl.id: {c: s.to_numpy() for c, s in held[lvl.id].items()}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
@@ -98,7 +99,8 @@ def _folium_map(commune, villages, settings, _, locale: str, synthetic: bool, *,
                 fills, overlays):
     villages = villages.copy()
     villages["households_text"] = [number(v, locale) for v in villages["households"]]
-    villages["population_text"] = [number(v, locale) for v in villages["population"]]
+    villages["population_text"] = [_("not known") if pd.isna(v) else number(v, locale)
+                                   for v in villages["population"]]
     texts = MapTexts(
         villages=_("Villages"), labels=_("Village names"), outline=_("Commune boundary"),
         base_map=_("Base map"),

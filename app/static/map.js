@@ -213,7 +213,7 @@
     var scored = (tally.met || 0) + (tally.not_met || 0) + (tally.no_data || 0);
     var risk = village.risk_level ? (T["risk_" + village.risk_level] || village.risk_level) :
       "—";
-    [[T.population, valueText(village.population)],
+    [[T.population, village.population === null ? T.unknown : valueText(village.population)],
      [T.households, valueText(village.households)],
      [T.people, valueText((village.counts || {}).people)],
      [T.score, scored ? T.score_of.replace("{met}", tally.met || 0)

@@ -147,11 +147,16 @@ def test_each_persons_states_are_in_date_order_and_share_the_person_columns(fram
     assert (multi >= 3).sum() >= 5  # e.g. not in treatment → home rehab → post-rehab
 
 
-def test_record_dates_lie_in_the_period(frames):
+def test_record_dates_lie_in_the_period_but_fridays_broadcasts_before_the_plan(frames):
     dated = {"persons": ["status_date"], "drug_tests": ["date"], "outreach": ["date"],
              "pledges": ["as_of"], "models": ["established"],
              "tips": ["received", "verified_date", "settled_date", "unfounded_date"],
              "inspections": ["date"], "incidents": ["date"], "baselines": ["as_of"]}
+    outreach = frames["outreach"]
+    before = outreach[outreach["date"] < START]
+    assert set(before["kind"]) == {"broadcast"} and before["villages"].isna().all()
+    assert sorted(before["date"]) == [dt.date(2024, 10, d) for d in (4, 11, 18, 25)]
+    frames = {**frames, "outreach": outreach[outreach["date"] >= START]}
     for name, columns in dated.items():
         for column in columns:
             days = frames[name][column].dropna()

@@ -288,6 +288,34 @@ def test_risk_levels_per_village_and_commune(result):
     assert result.commune["risk_level"] == "I"
 
 
+def test_a_village_without_population_and_the_communes_own_figure(plans):
+    villages = fx.villages()
+    villages["population"] = villages["population"].astype("Int64")
+    villages.loc[villages["code"].isin(["T02", "T03"]), "population"] = None
+    result = village_frame(fx.tables(), villages, fx.MONTH, plans, commune="15178")
+    v = result.villages
+    # T02 has 4 people with a file and no population: the ratio is not known, so no
+    # ratio condition holds; the fallback still marks the presence (III), and the
+    # evidence shows the population as not known rather than a made-up 0 %.
+    t02 = v.at["T02", "risk_evidence"]
+    assert v.at["T02", "risk_level"] == "III" and t02["fallback"] is True
+    assert t02["population"] is None and t02["ratios"]["people_pct"] is None
+    assert t02["people"] == 4
+    # T03 has nobody: 0 % whatever its population, not a hotspot.
+    t03 = v.at["T03", "risk_evidence"]
+    assert v.at["T03", "risk_level"] == "none" and t03["ratios"]["people_pct"] == 0
+    # The commune's population is not the sum of the known villages (400, an undercount
+    # that would inflate its ratios): not known, unless the commune has its own figure.
+    assert result.commune["population"] is None
+    assert result.commune["risk_evidence"]["ratios"]["people_pct"] is None
+    own = village_frame(fx.tables(), villages, fx.MONTH, plans, commune="15178",
+                        population=900)
+    assert own.commune["population"] == 900
+    # 6 / 900 = 0.67 %, arrests 2 / 900, plants 3,500: type I as with every figure known
+    assert own.commune["risk_level"] == "I"
+    assert own.commune["risk_evidence"]["ratios"]["people_pct"] == pytest.approx(0.6667)
+
+
 def test_compliance_scores(result):
     # T03: met P10, N1, N2, N3 (4); not met P09 (1); no data P01, P06, P18 (3):
     # 4 / (4 + 1 + 3) = 0.5. T01: met P01, P06, P09, P12, P16, P18, P20, N3 (8); not met
