@@ -109,6 +109,30 @@ def _outreach(session: Session, commune: str) -> pd.DataFrame:
     return frame.drop(columns=["id"])
 
 
+# The dated records that make a month worth showing, and the model holding the commune.
+_DATED = ((PersonState.valid_from, Person), (DrugTest.date, Person),
+          (OutreachEvent.date, OutreachEvent), (Pledge.as_of, Pledge), (Tip.received, Tip),
+          (Inspection.date, Venue), (Incident.date, Incident))
+
+
+def record_months(session: Session, commune: str, today: dt.date) -> list[str]:
+    """Every month ("YYYY-MM") from the commune's first dated record to its last one,
+    never after ``today``: the months the month pickers offer."""
+    firsts, lasts = [], []
+    for column, owner in _DATED:
+        query = select(func.min(column), func.max(column)).select_from(column.class_)
+        if owner is not column.class_:
+            query = query.join(owner)
+        lo, hi = session.execute(query.where(owner.commune_code == commune,
+                                             column <= today)).one()
+        if lo is not None:
+            firsts.append(lo)
+            lasts.append(hi)
+    if not firsts:
+        return []
+    return [str(p) for p in pd.period_range(min(firsts), max(lasts), freq="M")]
+
+
 def data_version(session: Session, commune: str) -> tuple:
     """Changes whenever a record or a boundary of the commune changes (every record
     change writes a ChangeLog row, every boundary file a BoundaryImport row)."""

@@ -7,7 +7,6 @@ get person codes (linked to the person's page), nobody else does.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Callable
 
@@ -18,10 +17,9 @@ from app.compliance import FrameResult, Shaper, indicator_ids, plain, village_fe
 from app.i18n import N_
 from app.records.schema import CHOICES
 from geo import legends, maplayers
+from geo.plans import shipped_plans
 
 MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
-DATED = {"person_states": "valid_from", "drug_tests": "date", "outreach": "date",
-         "pledges": "as_of", "tips": "received", "inspections": "date", "incidents": "date"}
 
 # metric -> the record list behind it (for the police's "see the records" link)
 METRIC_RECORDS = {
@@ -94,15 +92,24 @@ VENUE_STATUS = {"in_time": N_("inspected in time"), "overdue": N_("inspection ov
                 "not_judged": N_("not assessed this month")}
 
 
-def data_months(tables: dict[str, pd.DataFrame], today: dt.date) -> list[str]:
-    """Every month from the first dated record to the last one (never after ``today``)."""
-    dates = pd.concat([pd.to_datetime(tables[t][c], errors="coerce")
-                       for t, c in DATED.items() if t in tables and not tables[t].empty]
-                      or [pd.Series(dtype="datetime64[ns]")]).dropna()
-    dates = dates[dates <= pd.Timestamp(today)]
-    if dates.empty:
-        return []
-    return [str(p) for p in pd.period_range(dates.min(), dates.max(), freq="M")]
+def no_plan_notice(result: FrameResult, commune: str, _: Callable[[str], str],
+                   locale: str) -> dict | None:
+    """When no plan is in force in the month: why the map is blank, and when the
+    commune's plans apply (None when some plan is in force)."""
+    if result.plans:
+        return None
+    plans = []
+    for plan in sorted((p for p in shipped_plans() if p.applies_to(commune)),
+                       key=lambda p: p.valid_from):
+        title = plan.title_en if locale == "en" else plan.title_vi
+        start = plan.valid_from.strftime("%d/%m/%Y")
+        plans.append(_("{title}: in force from {start}").format(title=title, start=start)
+                     if plan.valid_to is None else
+                     _("{title}: in force from {start} to {end}").format(
+                         title=title, start=start, end=plan.valid_to.strftime("%d/%m/%Y")))
+    month = f"{result.month[5:]}/{result.month[:4]}"
+    return {"title": _("No plan is in force in {month}: nothing is assessed this month.")
+            .format(month=month), "plans": plans}
 
 
 def next_month(month: str) -> str:

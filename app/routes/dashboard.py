@@ -10,7 +10,7 @@ import datetime as dt
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
-from app import compliance, errors, store
+from app import compliance, errors, mapview, store
 from app.access import ANYONE
 from app.deps import LocaleDep, SessionDep, SettingsDep
 from app.i18n import N_, gettext_for, number
@@ -34,11 +34,13 @@ COMPARISONS = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "==": "="}
 @router.get("/communes/{code}/dashboard", response_class=HTMLResponse)
 def dashboard(code: str, request: Request, session: SessionDep, settings: SettingsDep,
               locale: LocaleDep, month: str | None = None) -> HTMLResponse:
-    """The commune's status for a month (default: this month)."""
+    """The commune's status for a month (default: the latest month with records, as on
+    the map)."""
     commune = store.get_commune(session, code)
     if month is not None and not MONTH.fullmatch(month):
         return errors.answer(request, 422)
-    month = month or compliance.current_month()
+    months = compliance.record_months(session, code, store.today())
+    month = month or (months[-1] if months else compliance.current_month())
     result = request.app.state.frames.get(session, code, month)
     shaper = compliance.Shaper(request.state.user.role, compliance.person_codes(session, code),
                                settings.small_count_threshold)
@@ -46,18 +48,15 @@ def dashboard(code: str, request: Request, session: SessionDep, settings: Settin
     synthetic = bool(store.load_villages(session, code)["synthetic"].any())
     return render(
         request, "dashboard.html", locale, commune=commune, month=month,
-        month_text=f"{month[5:]}/{month[:4]}", previous=compliance.previous_month(month),
-        next=_next_month(month), synthetic=synthetic,
+        month_text=f"{month[5:]}/{month[:4]}", month_label=f"{month[5:]}/{month[:4]}",
+        months=months, previous_month=compliance.previous_month(month),
+        next_month=mapview.next_month(month), synthetic=synthetic,
         score=_percent(summary["score"], locale),
         national=_national(result, summary, locale, code),
         plans=_plans(result, summary, shaper, locale, code),
         risk=_risk(result, summary, locale), tasks=_tasks(summary, locale),
-        reports=_reports(summary, locale), statuses=STATUSES)
-
-
-def _next_month(month: str) -> str:
-    year, number_ = map(int, month.split("-"))
-    return f"{year + 1:04d}-01" if number_ == 12 else f"{year:04d}-{number_ + 1:02d}"
+        reports=_reports(summary, locale), statuses=STATUSES,
+        no_plan=mapview.no_plan_notice(result, code, gettext_for(locale), locale))
 
 
 def day_text(value: str | dt.date | None) -> str:

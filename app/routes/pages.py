@@ -47,7 +47,7 @@ def commune_map(code: str, request: Request, session: SessionDep, settings: Sett
             "“{month}” is not a month: choose one in the list, or write it as YYYY-MM "
             "(for example 2025-10).").format(month=month))
     tables = compliance.load_tables(session, code)
-    months = mapview.data_months(tables, store.today())
+    months = compliance.record_months(session, code, store.today())
     month = month or (months[-1] if months else compliance.current_month())
     viewer: Viewer = request.state.user
     result = request.app.state.frames.get(session, code, month)
@@ -82,7 +82,8 @@ def commune_map(code: str, request: Request, session: SessionDep, settings: Sett
         groups={k: _(v) for k, v in mapview.GROUPS.items()},
         legends=config["legends"], point_legends=[
             mapview.translate_legend(leg, _) for leg in legends.POINT_LEGENDS.values()],
-        month_label=_month_label(month), map_config=config)
+        month_label=_month_label(month), map_config=config,
+        no_plan=mapview.no_plan_notice(result, code, _, locale))
 
 
 def _month_label(month: str) -> str:

@@ -156,10 +156,10 @@ def test_a_small_count_of_people_is_masked_for_viewers_only(demo, settings):
 
 
 def test_default_month_bad_month_english_and_the_top_bar_link(client):
-    month = compliance.current_month()
+    month = compliance.current_month()  # no record at all: this month
     soup = _page(client, URL)
     assert f"{month[5:]}/{month[:4]}" in soup.h1.get_text()
-    assert soup.select_one("input[name=month]")["value"] == month
+    assert soup.select_one("select[name=month] option[selected]")["value"] == month
     assert client.get(f"{URL}?month=2025-13").status_code == 422
     assert client.get("/communes/99999/dashboard").status_code == 404
     english = _page(client, f"{URL}?month=2025-10&lang=en")
@@ -168,3 +168,25 @@ def test_default_month_bad_month_english_and_the_top_bar_link(client):
         "Criterion", "Content", "Commune"]
     on_map = _page(client, "/communes/15178/map?lang=vi")
     assert on_map.find("a", href=URL).get_text() == "Bảng tổng hợp"
+
+
+def test_month_list_and_default_as_on_the_map_and_a_month_before_every_plan(full, settings):
+    client = client_as(settings, full, "leader")
+    soup = _page(client, URL)  # default: the latest month with records, as on the map
+    assert "tháng 12/2025" in soup.h1.get_text()
+    options = [o["value"] for o in soup.select("select[name=month] option")]
+    assert options[0] == "2025-12" and options[-1] == "2024-10" and len(options) == 15
+    on_map = _page(client, "/communes/15178/map")
+    assert [o["value"] for o in on_map.select("select[name=month] option")] == options
+    assert on_map.select_one("select[name=month] option[selected]")["value"] == "2025-12"
+    assert soup.select_one(".no-plan") is None
+    # 10/2024: the broadcasts before the plan; nothing is assessed, and the page says
+    # why and when the commune's plans apply
+    before = _page(client, f"{URL}?month=2024-10")
+    notice = " ".join(before.select_one(".no-plan").get_text(" ", strip=True).split())
+    assert notice.startswith("Tháng 10/2024 không có kế hoạch, tiêu chí nào có hiệu lực")
+    assert "có hiệu lực từ 20/11/2024 đến 31/12/2025" in notice
+    assert "(QĐ 28/2025/QĐ-TTg): có hiệu lực từ 24/08/2025" in notice
+    assert before.select_one("#score .figure").get_text(strip=True) == "—"
+    blank_map = _page(client, "/communes/15178/map?month=2024-10&lang=en")
+    assert "No plan is in force in 10/2024" in blank_map.select_one(".no-plan").get_text()

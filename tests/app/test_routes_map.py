@@ -186,7 +186,9 @@ def test_every_script_and_style_is_served_by_the_app(full_demo, settings):
 def test_the_demo_shows_every_colour_of_every_legend(full_demo):
     with full_demo() as session:
         tables = compliance.load_tables(session, "15178")
-        months = mapview.data_months(tables, dt.date(2026, 11, 29))
+        months = compliance.record_months(session, "15178", dt.date(2026, 11, 29))
+        assert compliance.record_months(session, "15178", dt.date(2025, 3, 1))[-1] == "2025-03"
+        assert compliance.record_months(session, "99999", dt.date(2026, 11, 29)) == []
         # 10/2024 (broadcasts before the plan): no indicator applies, venues not assessed
         assert (months[0], months[-1], len(months)) == ("2024-10", "2025-12", 15)
         seen: set[tuple[str, str]] = set()
