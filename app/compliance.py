@@ -27,6 +27,7 @@ from app.models import (
     Pledge,
     PreventionModel,
     School,
+    TaskMark,
     Tip,
     TipBox,
     Venue,
@@ -168,7 +169,16 @@ def compute(session: Session, commune: str, month: str) -> FrameResult:
     villages = store.load_villages(session, commune)
     return village_frame(load_tables(session, commune), villages, month, shipped_plans(),
                          commune=commune,
-                         population=store.get_commune(session, commune).population)
+                         population=store.get_commune(session, commune).population,
+                         done_marks=task_marks(session, commune))
+
+
+def task_marks(session: Session, commune: str) -> dict[str, dict[str, dt.date]]:
+    """plan id -> task id -> the day a manual task was marked done."""
+    marks: dict[str, dict[str, dt.date]] = {}
+    for mark in session.scalars(select(TaskMark).where(TaskMark.commune_code == commune)):
+        marks.setdefault(mark.plan_id, {})[mark.task_id] = mark.done_on
+    return marks
 
 
 def current_month(today: dt.date | None = None) -> str:

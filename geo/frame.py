@@ -69,7 +69,8 @@ class FrameResult:
 def village_frame(tables: Mapping[str, pd.DataFrame | None] | Tables,
                   villages: gpd.GeoDataFrame, month: str, plans: Iterable[Plan], *,
                   commune: str | None = None, population: float | None = None,
-                  done_marks: Mapping[str, dt.date] | None = None) -> FrameResult:
+                  done_marks: Mapping[str, Mapping[str, dt.date]] | None = None,
+                  ) -> FrameResult:
     """Compute every figure of every plan in force for ``month``, per village.
 
     Parameters
@@ -82,7 +83,7 @@ def village_frame(tables: Mapping[str, pd.DataFrame | None] | Tables,
     population : the commune's own population figure (from its boundary record). When
         missing, the villages' sum stands for it if every village has a figure; otherwise
         the commune's population is not known (``None``) and so are its hotspot ratios.
-    done_marks : task id -> day a manual task was marked done.
+    done_marks : plan id -> task id -> day a manual task was marked done.
 
     Examples
     --------
@@ -128,14 +129,14 @@ def village_frame(tables: Mapping[str, pd.DataFrame | None] | Tables,
 
 
 def _tasks(plans: list[Plan], results: dict, end: dt.date,
-           marks: Mapping[str, dt.date] | None) -> list[dict]:
+           marks: Mapping[str, Mapping[str, dt.date]] | None) -> list[dict]:
     tasks = []
     for plan in plans:
         by_indicator: dict[str, list[pd.DataFrame]] = {}
         for (pid, ident, _level), judged in results.items():
             if pid == plan.id:
                 by_indicator.setdefault(ident, []).append(judged)
-        tasks.extend(plan_tasks(plan, end, by_indicator, marks))
+        tasks.extend(plan_tasks(plan, end, by_indicator, (marks or {}).get(plan.id)))
     return tasks
 
 

@@ -3,6 +3,7 @@ embedded SQLite needs no extension."""
 
 from app.models.base import Base
 from app.models.boundaries import BoundaryImport, Commune, Village
+from app.models.plans import TaskMark
 from app.models.records import (
     Baseline,
     ChangeLog,
@@ -26,5 +27,5 @@ __all__ = [
     "AuditEvent", "User", "UserScope",
     "Base", "BoundaryImport", "Commune", "Village", "Baseline", "ChangeLog", "DrugTest",
     "Incident", "Inspection", "OutreachEvent", "OutreachVillage", "Person", "PersonState",
-    "Pledge", "PreventionModel", "School", "Tip", "TipBox", "Venue",
+    "Pledge", "PreventionModel", "School", "Tip", "TipBox", "Venue", "TaskMark",
 ]

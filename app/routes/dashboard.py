@@ -9,11 +9,14 @@ import datetime as dt
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from app import compliance, errors, mapview, store
-from app.access import ANYONE
+from app.access import ANYONE, MARK_TASKS
 from app.deps import LocaleDep, SessionDep, SettingsDep
 from app.i18n import N_, gettext_for, number
+from app.models import TaskMark
 from app.rendering import render
 from app.routes.api import MONTH
 from geo.criteria import METRICS
@@ -36,26 +39,36 @@ def dashboard(code: str, request: Request, session: SessionDep, settings: Settin
               locale: LocaleDep, month: str | None = None) -> HTMLResponse:
     """The commune's status for a month (default: the latest month with records, as on
     the map)."""
-    commune = store.get_commune(session, code)
+    store.get_commune(session, code)
     if month is not None and not MONTH.fullmatch(month):
         return errors.answer(request, 422)
+    return render_dashboard(request, session, settings, locale, code, month)
+
+
+def render_dashboard(request: Request, session: Session, settings, locale: str, code: str,
+                     month: str | None, *, task_form: dict | None = None,
+                     status: int = 200) -> HTMLResponse:
+    """The page; ``task_form`` brings back a refused task mark with its message."""
+    commune = store.get_commune(session, code)
     months = compliance.record_months(session, code, store.today())
     month = month or (months[-1] if months else compliance.current_month())
     result = request.app.state.frames.get(session, code, month)
-    shaper = compliance.Shaper(request.state.user.role, compliance.person_codes(session, code),
+    role = request.state.user.role
+    shaper = compliance.Shaper(role, compliance.person_codes(session, code),
                                settings.small_count_threshold)
     summary = compliance.commune_summary(result, shaper)
     synthetic = bool(store.load_villages(session, code)["synthetic"].any())
     return render(
-        request, "dashboard.html", locale, commune=commune, month=month,
+        request, "dashboard.html", locale, status=status, commune=commune, month=month,
         month_text=f"{month[5:]}/{month[:4]}", month_label=f"{month[5:]}/{month[:4]}",
         months=months, previous_month=compliance.previous_month(month),
         next_month=mapview.next_month(month), synthetic=synthetic,
         score=_percent(summary["score"], locale),
         national=_national(result, summary, locale, code),
         plans=_plans(result, summary, shaper, locale, code),
-        risk=_risk(result, summary, locale), tasks=_tasks(summary, locale),
-        reports=_reports(summary, locale), statuses=STATUSES,
+        risk=_risk(result, summary, locale),
+        tasks=_tasks(summary, locale, session, code, marking=role in MARK_TASKS.roles),
+        task_form=task_form, reports=_reports(summary, locale), statuses=STATUSES,
         no_plan=mapview.no_plan_notice(result, code, gettext_for(locale), locale))
 
 
@@ -166,12 +179,29 @@ def _risk(result: FrameResult, summary: dict, locale: str) -> dict | None:
             "villages": villages}
 
 
-def _tasks(summary: dict, locale: str) -> list[dict]:
+def _tasks(summary: dict, locale: str, session: Session, code: str, *,
+           marking: bool) -> list[dict]:
+    """The plans' dated tasks; a manual one carries its mark (and a form when
+    ``marking``), one decided by an indicator names it."""
     _ = gettext_for(locale)
-    return [{"label": t["label_vi"] if locale == "vi" else t["label_en"],
-             "due": day_text(t["due"]), "done_on": day_text(t["done_on"]),
-             "status": t["status"], "status_text": _(TASK_STATUSES[t["status"]]),
-             "indicator": t["indicator"]} for t in summary["tasks"] or []]
+    marks = {(m.plan_id, m.task_id): m for m in session.scalars(
+        select(TaskMark).where(TaskMark.commune_code == code))}
+    manual = {(p.id, t.id) for p in shipped_plans() for t in p.tasks
+              if t.done_when == "manual"}
+    rows = []
+    for t in summary["tasks"] or []:
+        key = (t["plan"], t["id"])
+        mark = marks.get(key)
+        rows.append({
+            "plan": t["plan"], "id": t["id"],
+            "label": t["label_vi"] if locale == "vi" else t["label_en"],
+            "due": day_text(t["due"]), "done_on": day_text(t["done_on"]),
+            "status": t["status"], "status_text": _(TASK_STATUSES[t["status"]]),
+            "indicator": t["indicator"], "manual": key in manual,
+            "form": marking and key in manual,
+            "mark": {"done_on": day_text(mark.done_on), "reference": mark.reference,
+                     "by": mark.marked_by} if mark else None})
+    return rows
 
 
 def _reports(summary: dict, locale: str) -> list[dict]:

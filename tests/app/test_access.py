@@ -62,6 +62,7 @@ POLICY = {
     "/communes/{code}/map": EVERYONE, "/api/communes/{code}/villages.geojson": EVERYONE,
     "/api/communes/{code}/compliance": EVERYONE,
     "/communes/{code}/dashboard": EVERYONE,
+    "/communes/{code}/tasks/{plan_id}/{task_id}": {"police"},
     "/communes/{code}/audit": {"admin", "police"},
     "/records": {"police"},
     "/communes/{code}/records": {"police"},
@@ -126,7 +127,8 @@ def _ids(sessions) -> dict[str, dict]:
 
 def _url(route: APIRoute, commune: str, ids: dict) -> str:
     values = {"code": commune, "type_name": "persons", "record_id": ids[commune]["person_id"],
-              "person_code": ids[commune]["person_code"]}
+              "person_code": ids[commune]["person_code"], "plan_id": "cam-tan-2024-2025",
+              "task_id": "T1"}
     return re.sub(r"{(\w+)(:\w+)?}", lambda m: str(values[m.group(1)]), route.path)
 
 

@@ -88,14 +88,17 @@ def test_tasks_with_status_and_dates_and_the_next_report(full, settings):
     assert len(rows) == 7
     statuses = [r[2] for r in rows]
     assert {"Quá hạn", "Đã hoàn thành", "Chưa đến hạn"} == set(statuses)
-    assert rows[5][1:] == ["28/02/2025", "Đã hoàn thành", "24/01/2025"]  # T6, model early
-    assert rows[6][1:] == ["31/12/2025", "Chưa đến hạn", "—"]             # T7, 3/1 model
+    assert rows[5][1:] == ["28/02/2025", "Đã hoàn thành", "24/01/2025",  # T6, model early
+                           "Theo chỉ tiêu P07"]
+    assert rows[6][1:4] == ["31/12/2025", "Chưa đến hạn", "—"]            # T7, 3/1 model
+    assert rows[0][1:4] == ["15/11/2024", "Quá hạn", "—"]  # T1, not marked done by hand
+    assert soup.select_one("#task-T1 form input[name=done_on]")  # the police may mark it
     report = soup.select_one("#next-report").get_text(" ", strip=True)
     assert report.startswith("15/02/2025 Báo cáo tiếp theo phải nộp:")
     assert "gửi Công an huyện Cẩm Thủy" in report
     later = _page(client, f"{URL}?month=2025-10")
     t5 = [td.get_text(strip=True) for td in later.select("#tasks tbody tr")[4].find_all("td")]
-    assert t5[1:] == ["14/12/2024", "Hoàn thành muộn", "03/08/2025"]
+    assert t5[1:] == ["14/12/2024", "Hoàn thành muộn", "03/08/2025", "Theo chỉ tiêu P06"]
 
 
 def test_no_data_is_shown_apart_from_not_met(full, settings):
@@ -123,8 +126,8 @@ def test_leader_and_viewer_see_the_same_statuses_and_no_person_code(full, settin
         shown, reference = (BeautifulSoup(t, "html.parser") for t in (
             seen, police.get(f"{URL}?month={month}").text))
         for soup in (shown, reference):
-            for form in soup.select("form"):
-                form.decompose()  # the account box names the user
+            for form in soup.select("form, td.task-how"):
+                form.decompose()  # the account box names the user; police mark tasks
         if role == "leader":  # the same page but for person codes (there are none shown)
             assert shown.select_one("main").get_text() == reference.select_one(
                 "main").get_text()

@@ -378,10 +378,15 @@ def test_pledges_short_before_the_deadline(plans):
 
 
 def test_manual_task_marks(plans):
-    marks = {"T1": dt.date(2024, 11, 14), "T2": dt.date(2024, 11, 25)}
+    marks = {"cam-tan-2024-2025": {"T1": dt.date(2024, 11, 14), "T2": dt.date(2024, 11, 25),
+                                   "T4": dt.date(2025, 11, 1)},
+             "another-plan": {"T3": dt.date(2024, 11, 1)}}
     result = village_frame(fx.tables(), fx.villages(), fx.MONTH, plans, done_marks=marks)
     tasks = {t["id"]: t["status"] for t in result.commune["tasks"]}
-    assert (tasks["T1"], tasks["T2"]) == ("done", "done_late")
+    # T1 due 15/11/2024, T2 due 20/11/2024; T3 is marked for another plan only; T4's mark
+    # (01/11/2025) is after this month's end (31/10/2025): not done yet
+    assert (tasks["T1"], tasks["T2"], tasks["T3"], tasks["T4"]) == (
+        "done", "done_late", "late", "late")
 
 
 def test_a_broadcast_to_all_villages_reaches_t03(plans):
