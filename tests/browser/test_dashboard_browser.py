@@ -31,3 +31,27 @@ def test_a_leader_reads_the_dashboard_and_follows_a_failing_village_to_the_map(
     assert "/communes/15178/map" in page.url and "layer=N1" in page.url
     assert page.locator(".leaflet-overlay-pane path").count() >= 10
     assert blocked == [] or all("tile.openstreetmap.org" in u for u in blocked)
+
+
+def test_the_police_mark_a_task_done_after_a_mistyped_day(live_server, demo, page):
+    imports.load_demo_records(demo, imports.DEMO_COMMUNE, imports.DEMO_SEED)
+    blocked = block_outside(page)
+    sign_in_page(page, live_server, "police")
+    page.goto(f"{live_server}/communes/15178/dashboard?month=2024-12", wait_until="networkidle")
+    row = page.locator("#task-T1")
+    assert "Quá hạn" in row.locator(".status").inner_text()
+    row.locator("input[name=done_on]").fill("14/13/2024")
+    row.locator("input[name=reference]").fill("Biên bản rà soát số 03/BB")
+    row.locator("button[value=done]").click()
+    page.wait_for_load_state("networkidle")
+    row = page.locator("#task-T1")
+    assert "“14/13/2024” không phải là ngày" in row.locator(".field-error").inner_text()
+    assert row.locator("input[name=reference]").input_value() == "Biên bản rà soát số 03/BB"
+    row.locator("input[name=done_on]").fill("14/11/2024")
+    row.locator("button[value=done]").click()
+    page.wait_for_load_state("networkidle")
+    assert page.url.endswith("/communes/15178/dashboard?month=2024-12#tasks")
+    row = page.locator("#task-T1")
+    assert row.locator(".status").inner_text() == "Đã hoàn thành"
+    assert "Biên bản rà soát số 03/BB" in row.inner_text()
+    assert blocked == [] or all("tile.openstreetmap.org" in u for u in blocked)
