@@ -220,6 +220,8 @@ def _count(record: pd.Series, column: str | None, number: int,
         return None
     text = _text(record[column]).replace(".", "").replace(",", "").replace(" ", "")
     if not text:
+        problems.append(Problem("count_not_known", "warning", {"field": column},
+                                feature=number))
         return None
     if not text.isdigit():
         problems.append(Problem("not_a_count", "error",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import zipfile
 
 import geopandas as gpd
+import pandas as pd
 import pytest
 from shapely.geometry import Point, Polygon
 
@@ -253,3 +254,13 @@ def test_geopackage_and_kml_are_read(tmp_path, suffix, driver):
     result = read_villages(path)
     assert list(result.villages["name"]) == ["Thôn Liên Hưng", "Thôn Đồng Tâm"]
     assert result.crs.crs == "EPSG:4326"
+
+
+def test_a_blank_count_is_a_warning_naming_the_village_not_an_error(tmp_path):
+    frame = make_villages(["Thôn 1", "Thôn 2"])
+    frame["population"] = pd.array([400, None], dtype="Int64")
+    result = read_villages(write_geojson(frame, tmp_path / "blank.geojson"))
+    found = [(p.code, p.severity, p.feature, p.params) for p in result.problems
+             if p.code == "count_not_known"]
+    assert found == [("count_not_known", "warning", 2, {"field": "population"})]
+    assert result.villages["population"].isna().tolist() == [False, True]
