@@ -45,8 +45,8 @@ def short_label(text: str, limit: int = 64) -> str:
     'Không để tái nghiện'
     >>> short_label("Hòm thư tố giác đặt tại khu vực công cộng (ít nhất 01 hòm thư)")
     'Hòm thư tố giác đặt tại khu vực công cộng'
-    >>> short_label("một hai ba bốn năm", limit=10)
-    'một hai ba…'
+    >>> short_label("một hai ba bốn năm", limit=10)  # the "…" must fit too
+    'một hai…'
     """
     text = text.split(" (")[0].strip()
     if len(text) <= limit:

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import doctest
 
 import geopandas as gpd
 import pandas as pd
 import pytest
 
-import geo.demo_records
 from geo.demo_records import demo_records
 from geo.join import assign_villages
 from tests.factories import demo_outline, demo_villages
@@ -361,7 +359,3 @@ def test_files_opened_for_most_people_some_late_one_never():
         opened["code"], opened["file_opened_date"], strict=True)]]
     assert list(late["village"]) == ["T06"]
 
-
-def test_docstring_example():
-    result = doctest.testmod(geo.demo_records)
-    assert result.attempted >= 1 and result.failed == 0

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import doctest
-
 import geopandas as gpd
 import pandas as pd
 from shapely.geometry import box
 
-import geo.join
 from geo.join import assign_villages, lonlat_from_xy, natural_key
 
 # Three villages in a row, 0.01° wide, with a 0.0002° sliver gap between T2 and T10.
@@ -64,6 +61,3 @@ def test_vn2000_xy_to_lonlat():
     lon, lat = lonlat_from_xy([555000.0], [2226000.0], 5897)
     assert abs(lon[0] - 105.527910) < 1e-6 and abs(lat[0] - 20.123394) < 1e-6
 
-
-def test_docstring_example():
-    assert doctest.testmod(geo.join).failed == 0

@@ -295,11 +295,3 @@ def test_hotspot_levels_are_checked(tmp_path):
         (24, "unknown_level"),     # no level II below I
     ]
 
-
-def test_the_examples_in_the_docstrings_hold():
-    import doctest
-
-    from geo import criteria, frame, periods, plans
-
-    for module in (periods, plans, criteria, frame):
-        assert doctest.testmod(module).failed == 0, module.__name__
