@@ -12,7 +12,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from app import errors
 from app.compliance import FrameCache
 from app.db import make_engine, session_factory
-from app.routes import api, audit, auth, dashboard, pages, records, tasks, transfer
+from app.routes import api, audit, auth, dashboard, pages, records, tasks, transfer, villages
 from app.security import secret_key
 from app.settings import Settings
 from app.web_security import BodyLimit, CsrfMiddleware, SecurityHeaders, csrf_failed
@@ -34,7 +34,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     _add_middleware(app, settings)
     _mount_assets(app, settings)
     for router in (auth.router, pages.router, dashboard.router, tasks.router, api.router,
-                   audit.router,
+                   audit.router, villages.router,
                    transfer.router,  # before records: /records/import, /records/{type}/…xlsx
                    records.router):
         app.include_router(router)

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from app.models import BoundaryImport, Commune, Village
 from geo.boundaries import BoundaryResult
 from geo.errors import UnknownCommune
+from geo.join import natural_key
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 VILLAGE_FIELDS = ("name", "households", "population", "synthetic")
@@ -128,6 +129,11 @@ def _current(session: Session, commune_code: str) -> list[Village]:
     query = (select(Village).where(Village.commune_code == commune_code,
                                    Village.valid_to.is_(None)).order_by(Village.id))
     return list(session.scalars(query))
+
+
+def current_villages(session: Session, commune_code: str) -> list[Village]:
+    """The commune's current villages in code order ("T2" before "T10")."""
+    return sorted(_current(session, commune_code), key=lambda v: natural_key(v.code))
 
 
 def load_villages(session: Session, commune_code: str) -> gpd.GeoDataFrame:

@@ -64,6 +64,8 @@ POLICY = {
     "/communes/{code}/dashboard": EVERYONE,
     "/communes/{code}/tasks/{plan_id}/{task_id}": {"police"},
     "/communes/{code}/audit": {"admin", "police"},
+    "/communes/{code}/villages": EVERYONE,
+    "/communes/{code}/villages/{village_code}": {"admin", "police"},
     "/records": {"police"},
     "/communes/{code}/records": {"police"},
     "/communes/{code}/records/template.xlsx": {"police"},
@@ -128,7 +130,7 @@ def _ids(sessions) -> dict[str, dict]:
 def _url(route: APIRoute, commune: str, ids: dict) -> str:
     values = {"code": commune, "type_name": "persons", "record_id": ids[commune]["person_id"],
               "person_code": ids[commune]["person_code"], "plan_id": "cam-tan-2024-2025",
-              "task_id": "T1"}
+              "task_id": "T1", "village_code": {OWN: "T01", OTHER: "X01"}[commune]}
     return re.sub(r"{(\w+)(:\w+)?}", lambda m: str(values[m.group(1)]), route.path)
 
 
