@@ -13,6 +13,7 @@ change go to the audit log. Police only (the router's rule).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, HTTPException, Request
@@ -53,6 +54,39 @@ POINT_HELP = N_("To find a point: in Google Maps or another map app on a phone, 
 STATE_NOTICE = N_("To record a change of village, category or status, enter the date it took "
                   "effect in “Since”: the previous state stays in the history. Keeping the "
                   "same date corrects the current state.")
+
+
+PAGE_SIZE = 100
+
+
+@dataclass(frozen=True)
+class Pages:
+    """Which page of a list is shown: ``number`` of ``count``, from row ``first``."""
+
+    number: int
+    count: int
+
+    @property
+    def first(self) -> int:
+        return (self.number - 1) * PAGE_SIZE
+
+    @classmethod
+    def of(cls, rows: int, asked: str, saved_at: int | None) -> Pages:
+        """The page asked for (clamped), else the page of the saved row, else the first.
+
+        >>> Pages.of(250, "", None), Pages.of(250, "9", None).number, Pages.of(250, "", 120)
+        (Pages(number=1, count=3), 3, Pages(number=2, count=3))
+        >>> Pages.of(0, "x", None)
+        Pages(number=1, count=1)
+        """
+        count = max(1, -(-rows // PAGE_SIZE))
+        if asked.isdigit():
+            number = int(asked)
+        elif saved_at is not None:
+            number = saved_at // PAGE_SIZE + 1
+        else:
+            number = 1
+        return cls(min(max(number, 1), count), count)
 
 
 class Refused(Exception):
@@ -101,8 +135,9 @@ def records_index(code: str, request: Request, session: SessionDep,
 @router.get("/communes/{code}/records/{type_name}", response_class=HTMLResponse)
 def records_list(code: str, type_name: str, request: Request, session: SessionDep,
                  locale: LocaleDep, village: str = "", month: str = "",
-                 saved: str = "") -> HTMLResponse:
-    """The records of one type, filtered by village (code) and month (YYYY-MM)."""
+                 saved: str = "", page: str = "") -> HTMLResponse:
+    """The records of one type, filtered by village (code) and month (YYYY-MM), a page
+    of ``PAGE_SIZE`` at a time (``?page=``; a just-saved record's page by default)."""
     rt = _record_type(type_name)
     ctx = Context.load(session, code)
     _ = gettext_for(locale)
@@ -110,16 +145,21 @@ def records_list(code: str, type_name: str, request: Request, session: SessionDe
     dated = forms.date_field(rt) is not None
     period = forms.parse_month(month) if dated else None
     records = forms.list_records(session, rt, ctx, village=village or None, month=period)
+    pages = Pages.of(len(records), page, next((i for i, (ident, _row) in enumerate(records)
+                                               if str(ident) == saved), None))
+    shown = records[pages.first:pages.first + PAGE_SIZE]
     if rt.person_level:
         audit.record_request(request, "view_person_list", commune_code=code,
                              object_type=rt.name, detail={"village": village, "month": month,
-                                                          "rows": len(records)})
+                                                          "page": pages.number,
+                                                          "rows": len(shown)})
     cols = forms.columns(rt)
     show = forms.Show.of(ctx, locale)
     rows = [{"id": ident, "href": _url(code, rt, f"/{ident}"),
              "saved": str(ident) == saved,
              "cells": [_cell(rt, key, row, code, show) for key, _label in cols]}
-            for ident, row in records]
+            for ident, row in shown]
+    query = {"village": village, "month": month if period else ""}
     return render(
         request, "records_list.html", locale, commune=ctx.commune, rt_label=_(rt.label),
         nav=_nav(code, rt.name, _), headers=[_(label) for _key, label in cols], rows=rows,
@@ -130,7 +170,9 @@ def records_list(code: str, type_name: str, request: Request, session: SessionDe
         bad_month=bool(month) and dated and period is None,
         saved=next((_title(rt, row, show) for ident, row in records
                     if str(ident) == saved), None),
-        list_href=_url(code, rt))
+        list_href=_url(code, rt), pages=pages, matching=len(records),
+        page_href={n: _url(code, rt, **query, page=n if n > 1 else None)
+                   for n in (pages.number - 1, pages.number + 1) if 1 <= n <= pages.count})
 
 
 def _cell(rt: RecordType, key: str, row: dict, code: str, show: forms.Show) -> dict:

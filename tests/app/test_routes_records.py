@@ -33,7 +33,7 @@ from app.models import (
     TipBox,
     Venue,
 )
-from tests.conftest import snapshot
+from tests.conftest import client_as, snapshot
 
 BASE = "/communes/15178"
 T01 = {"lat": "20.1374", "lon": "105.5226"}
@@ -710,7 +710,8 @@ def test_views_of_person_level_records_are_audited(client, demo):
             ("view_person", "15178", "persons", str(ident)),
             ("view_person", "15178", "persons", str(ident)),
             ("view_person_list", "15178", "persons", None)]
-        assert json.loads(events[2].detail) == {"village": "T03", "month": "", "rows": 1}
+        assert json.loads(events[2].detail) == {"village": "T03", "month": "", "page": 1,
+                                                "rows": 1}
 
 
 def test_the_same_since_date_corrects_the_current_state(client, demo):
@@ -738,3 +739,40 @@ def test_pages_in_english(client):
     page = soup(client.get(url("venues") + "?lang=en"))
     assert headers(page)[:3] == ["Code", "Venue name", "Kind of venue"]
     assert page.select_one("h1").get_text(strip=True) == "Risk venues"
+
+
+def test_a_long_list_comes_a_hundred_at_a_time_keeping_its_filters(sessions, settings):
+    imports.load_demo(sessions, settings)
+    client = client_as(settings, sessions, "police")
+    first = soup(client.get(url("outreach")))  # 868 events in the demo
+    rows = first.select("table.records-table tbody tr[data-id]")
+    assert len(rows) == 100
+    assert "Đang hiện bản ghi 1–100 trong số 868 bản ghi phù hợp" in first.text
+    assert first.select_one(".pager span").get_text() == "Trang 1/9"
+    assert first.select_one(".pager a[rel=prev]") is None
+    dates = column(first, "Ngày")
+    assert dates[0] == "31/12/2025"  # newest first, across the pages
+    last = soup(client.get(first.select_one(".pager a[rel=next]")["href"].replace(
+        "page=2", "page=9")))
+    assert len(last.select("table.records-table tbody tr[data-id]")) == 68
+    assert column(last, "Ngày")[-1] == "04/10/2024"  # the broadcasts before the plan
+    assert soup(client.get(url("outreach") + "?page=99")).select_one(
+        ".pager span").get_text() == "Trang 9/9"  # clamped, not an error
+    filtered = soup(client.get(url("outreach") + "?village=T01&month=2025-03"))
+    count = len(filtered.select("table.records-table tbody tr[data-id]"))
+    assert 0 < count < 100 and filtered.select_one(".pager") is None  # one page: no pager
+    # a record saved on a later page opens its page, highlighted
+    ident = int(last.select("table.records-table tbody tr[data-id]")[-1]["data-id"])
+    back = soup(client.get(url("outreach") + f"?saved={ident}"))
+    assert back.select_one(".pager span").get_text() == "Trang 9/9"
+    assert back.select_one("tr.saved")["data-id"] == str(ident)
+
+
+def test_pages_keep_the_village_and_month_filters(sessions, settings):
+    imports.load_demo(sessions, settings)
+    client = client_as(settings, sessions, "police")
+    page = soup(client.get(url("outreach") + "?village=T01"))
+    link = page.select_one(".pager a[rel=next]")["href"]
+    assert link == url("outreach") + "?village=T01&page=2"
+    second = soup(client.get(link))
+    assert second.select_one(".pager a[rel=prev]")["href"] == url("outreach") + "?village=T01"
