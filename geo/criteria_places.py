@@ -69,12 +69,15 @@ def models_established(ctx: Context, scope: Scope) -> pd.DataFrame:
 
 
 def working_tip_boxes(ctx: Context, scope: Scope) -> pd.DataFrame:
-    """Tip boxes installed by the month's end and working (their current status). No box
-    recorded in the commune at all: no data."""
+    """Tip boxes installed by the month's end and working then. The records keep one
+    status per box, as found at its last check: it holds from ``last_checked`` on (from
+    installation when no check is recorded); before that day the box counts as working.
+    No box recorded in the commune at all: no data."""
     units = ctx.units(scope.level)
     boxes = ctx.tables.tip_boxes.assign(unit=lambda b: ctx.unit_of(b["village"], scope.level))
     boxes = boxes[boxes["installed"] <= ctx.end].dropna(subset=["unit"])
-    working = boxes[boxes["status"] == "working"]
+    found_later = pd.to_datetime(boxes["last_checked"]) > ctx.end
+    working = boxes[(boxes["status"] == "working") | found_later]
     state = "no_data" if ctx.tables.tip_boxes.empty else "ok"
     return result(units, counts(working, "unit", units), state, {
         "boxes": grouped_codes(working, "unit", "code", units),

@@ -192,7 +192,8 @@ RECORD_TYPES: tuple[RecordType, ...] = (
         *_POINT,
         Field("installed", N_("Installed on"), "date", required=True),
         Field("status", N_("Box status"), "choice", required=True, choices="box_status"),
-        Field("last_checked", N_("Last checked on"), "date"),
+        Field("last_checked", N_("Last checked on"), "date",
+              help=N_("the status holds from this day; before it the box counts as working")),
     ), key=("code",), point="required"),
     RecordType("tips", N_("Crime tips"), Tip, (
         Field("code", N_("Tip number"), "code", required=True),

@@ -129,6 +129,13 @@ def test_p09_tip_boxes(result):
     assert result.villages.at["T02", "P09_evidence"]["not_working"] == ["B2"]
 
 
+def test_p09_a_box_found_broken_later_was_working_before(plans):
+    # B2 was found broken on its check of 01/10/2025: in 09/2025 it still counts
+    result = village_frame(fx.tables(), fx.villages(), "2025-09", plans, commune="15178")
+    assert statuses(result, "P09")[:2] == ["met", "met"]
+    assert result.villages.at["T02", "P09_evidence"]["boxes"] == ["B2"]
+
+
 def test_p10_cultivation(result):
     # I1 cultivation in T01 on 05/10: 1 == 0 fails; none elsewhere: 0 == 0 met.
     assert result.villages["P10_value"].tolist() == [1, 0, 0]
