@@ -16,7 +16,7 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 from shapely.geometry.base import BaseGeometry
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from app import store
@@ -219,39 +219,61 @@ class SaveSummary:
 
 def save_rows(session: Session, rt: RecordType, rows: list[dict], ctx: Context, *,
               actor: str, source: str) -> SaveSummary:
-    """Create or update each clean row, by natural key; log what changed."""
+    """Create or update each clean row, by natural key; log what changed.
+
+    Every row is written in memory first; then the updates are flushed, the new records
+    inserted and the change log written, each in a few statements whatever the number
+    of rows.
+    """
     from app.records import writers  # imports this module: import here, not at the top
 
     summary = SaveSummary()
     existing = writers.existing(session, rt, ctx)
+    new: list = []
+    changed: list[tuple[Any, str, dict, dict]] = []  # (record, action, before, after)
     for row in rows:
-        record, before = existing.get(natural_key(rt, row)), None
-        if record is not None:
-            before = writers.snapshot(rt, record, ctx)
+        key = natural_key(rt, row)
+        record = existing.get(key)
+        before = None if record is None else writers.snapshot(rt, record, ctx)
         record, after = writers.write(session, rt, record, row, ctx)
         if before is None:
             summary.created += 1
-            log_change(session, rt, record, ctx, actor, source, "create", {}, after)
-            existing[natural_key(rt, row)] = record
+            new.append(record)
+            changed.append((record, "create", {}, after))
+            existing[key] = record  # a person's later state in the same rows updates it
         elif before != after:
             summary.updated += 1
-            log_change(session, rt, record, ctx, actor, source, "update", before, after)
+            changed.append((record, "update", before, after))
         else:
             summary.unchanged += 1
     session.flush()
+    writers.insert_new(session, rt, new)
+    writers.remember(rt, new, ctx)
+    if changed:
+        session.execute(insert(ChangeLog), [
+            change_values(rt, record, ctx, actor, source, action, before, after)
+            for record, action, before, after in changed])
     return summary
 
 
 def log_change(session: Session, rt: RecordType, record, ctx: Context, actor: str,
                source: str, action: str, before: dict, after: dict) -> None:
-    """One ChangeLog row: the fields whose value differs between ``before`` and ``after``."""
-    changes = {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
+    """Log one change of one record (flushing first: the record needs its id)."""
     session.flush()
-    session.add(ChangeLog(
-        at=dt.datetime.now(store.TZ), actor=actor, commune_code=ctx.commune.code,
-        record_type=rt.name, record_id=record.id, record_code=writers_key(rt, after),
-        action=action, source=source, changes=json.dumps(changes, ensure_ascii=False,
-                                                         default=str)))
+    session.add(ChangeLog(**change_values(rt, record, ctx, actor, source, action, before,
+                                          after)))
+
+
+def change_values(rt: RecordType, record, ctx: Context, actor: str, source: str,
+                  action: str, before: dict, after: dict) -> dict[str, Any]:
+    """The columns of a ChangeLog row: the fields whose value differs between ``before``
+    and ``after``. ``record`` must have its id (be flushed)."""
+    changes = {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
+    return {"at": dt.datetime.now(store.TZ), "actor": actor,
+            "commune_code": ctx.commune.code, "record_type": rt.name,
+            "record_id": record.id, "record_code": writers_key(rt, after), "action": action,
+            "source": source,
+            "changes": json.dumps(changes, ensure_ascii=False, default=str)}
 
 
 def writers_key(rt: RecordType, after: dict) -> str:

@@ -2,13 +2,19 @@
 
 A row and a snapshot have the same shape (field key → value, references by code), so
 "unchanged" is a plain comparison and re-importing the same file changes nothing.
+
+New records are built outside the session and stored together by ``insert_new``: the
+unit of work would send one INSERT per row on SQLite (no insert sentinel to match
+RETURNING rows to objects), a bulk INSERT sends one per thousand rows. Changes to stored
+records are flushed by the unit of work, which batches UPDATEs; a new state of a stored
+person joins its loaded ``states``, so on SQLite each is still an INSERT of its own.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import UniqueConstraint, insert, inspect, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.models import OutreachEvent, OutreachVillage, Person, PersonState
@@ -19,6 +25,11 @@ VIRTUAL = {"x", "y"}  # read from files, stored as lat/lon
 ATTRIBUTE = {"village": "village_code", "person": "person_id", "venue": "venue_id",
              "school": "school_id"}
 PERSON_STATE = ("village_code", "category", "status", "psychosis")
+# Rows written with their parent: record type → (relationship, child model, foreign key)
+CHILDREN = {"persons": ("states", PersonState, "person_id"),
+            "outreach": ("villages", OutreachVillage, "event_id")}
+# Every row of a bulk INSERT has the same columns (None as NULL): one statement for all.
+BULK = {"render_nulls": True}
 
 
 def existing(session: Session, rt: RecordType, ctx: Context) -> dict[str, Any]:
@@ -68,14 +79,16 @@ def _code_of(ctx: Context, kind: str, ident: int | None) -> str | None:
 
 
 def write(session: Session, rt: RecordType, record, row: dict, ctx: Context):
-    """Set the record's fields from ``row`` (creating it if None); return it and its
-    snapshot after the write."""
-    if record is None:
-        # a new person has no states yet: say so, or reading them costs a query per row
-        record = rt.model(states=[]) if rt.name == "persons" else rt.model()
+    """Set the record's fields from ``row``; return the record and its snapshot after
+    the write. Nothing is flushed.
+
+    If ``record`` is None a new one is made, outside ``session``: the caller stores the
+    new records of a batch together with ``insert_new``.
+    """
+    if record is None:  # outside the session, its collections start empty without a query
+        record = rt.model()
         if hasattr(record, "commune_code"):
             record.commune_code = ctx.commune.code
-        session.add(record)
     for f in rt.fields:
         if f.key in VIRTUAL or f.kind == "villages":
             continue
@@ -87,12 +100,57 @@ def write(session: Session, rt: RecordType, record, row: dict, ctx: Context):
         record.village_code = row.get("village")
     if rt.name == "outreach":
         _write_outreach(record, row, natural_key(rt, row))
-    session.flush()
     if rt.name == "persons":
-        _write_person_state(session, record, row)
-    if rt.name in ("persons", "venues", "schools"):
-        ctx.remember(rt.name.removesuffix("s"), record.code, record.id)
+        _write_person_state(record, row)
     return record, snapshot(rt, record, ctx)
+
+
+def insert_new(session: Session, rt: RecordType, records: list) -> None:
+    """Insert records made by ``write``, and their children, a few statements for all;
+    give each record its id.
+
+    RETURNING gives each id with the columns of the table's unique constraint, which tell
+    the records apart: the order of RETURNING rows is not guaranteed.
+    """
+    if not records:
+        return
+    model = rt.model
+    constraint = next(c for c in model.__table__.constraints
+                      if isinstance(c, UniqueConstraint))
+    keys = [column.key for column in constraint.columns]
+    by_key = {tuple(getattr(record, k) for k in keys): record for record in records}
+    statement = insert(model).returning(model.id, *(getattr(model, k) for k in keys))
+    returned = session.execute(statement, [_values(record) for record in records],
+                               execution_options=BULK)
+    for ident, *key in returned:
+        by_key[tuple(key)].id = ident
+    if rt.name in CHILDREN:
+        relationship, child, foreign_key = CHILDREN[rt.name]
+        rows = [{**_values(item), foreign_key: record.id}
+                for record in records for item in getattr(record, relationship)]
+        if rows:
+            session.execute(insert(child), rows, execution_options=BULK)
+
+
+def _values(record) -> dict[str, Any]:
+    """The columns ``write`` set, as a flush would insert them: None becomes the column's
+    default value, if it has one (the record models have no callable defaults)."""
+    state = inspect(record)
+    values = {}
+    for attribute in state.mapper.column_attrs:
+        if attribute.key in state.dict:
+            value, default = state.dict[attribute.key], attribute.columns[0].default
+            if value is None and default is not None and default.is_scalar:
+                value = default.arg
+            values[attribute.key] = value
+    return values
+
+
+def remember(rt: RecordType, records: list, ctx: Context) -> None:
+    """Let later rows refer to stored people, venues or schools by their code."""
+    if rt.name in ("persons", "venues", "schools"):
+        for record in records:
+            ctx.remember(rt.name.removesuffix("s"), record.code, record.id)
 
 
 def _write_outreach(record, row: dict, key: str) -> None:
@@ -104,7 +162,7 @@ def _write_outreach(record, row: dict, key: str) -> None:
         record.villages = [OutreachVillage(village_code=code) for code in villages]
 
 
-def _write_person_state(session: Session, person: Person, row: dict) -> None:
+def _write_person_state(person: Person, row: dict) -> None:
     """Keep the state from ``status_date`` on; the person's current fields follow the
     latest state."""
     state = next((s for s in person.states if s.valid_from == row["status_date"]), None)
@@ -117,4 +175,3 @@ def _write_person_state(session: Session, person: Person, row: dict) -> None:
     for attribute in PERSON_STATE:
         setattr(person, attribute, getattr(latest, attribute))
     person.status_date = latest.valid_from
-    session.flush()
