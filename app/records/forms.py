@@ -234,15 +234,6 @@ def parse_month(text: str | None) -> tuple[dt.date, dt.date] | None:
     return start, (start + dt.timedelta(days=32)).replace(day=1)
 
 
-def base_query(rt: RecordType, ctx: Context):
-    model = rt.model
-    if hasattr(model, "commune_code"):
-        return select(model).where(model.commune_code == ctx.commune.code)
-    parent = next(f.kind for f in rt.fields if f.kind in REFERENCES)
-    ids = list(ctx.known[parent].values())
-    return select(model).where(getattr(model, writers.ATTRIBUTE[parent]).in_(ids))
-
-
 def _village_condition(rt: RecordType, ctx: Context, village: str):
     """Records in ``village``: their own village, their referent's, or villages reached."""
     model, conditions = rt.model, []
@@ -261,7 +252,7 @@ def _village_condition(rt: RecordType, ctx: Context, village: str):
 
 
 def count_records(session: Session, rt: RecordType, ctx: Context) -> int:
-    query = base_query(rt, ctx).with_only_columns(func.count())
+    query = writers.commune_query(rt, ctx).with_only_columns(func.count())
     return session.scalar(query) or 0
 
 
@@ -272,7 +263,7 @@ def list_records(session: Session, rt: RecordType, ctx: Context, *, village: str
     Dated records come newest first; people (a register looked up by code) and undated
     records by code, ``T2`` before ``T10``.
     """
-    query = base_query(rt, ctx)
+    query = writers.commune_query(rt, ctx)
     key = date_field(rt)
     if month and key:
         column = getattr(rt.model, key)

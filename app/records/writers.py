@@ -32,15 +32,22 @@ CHILDREN = {"persons": ("states", PersonState, "person_id"),
 BULK = {"render_nulls": True}
 
 
-def existing(session: Session, rt: RecordType, ctx: Context) -> dict[str, Any]:
-    """Every record of this type in the commune, by natural key."""
+def commune_query(rt: RecordType, ctx: Context):
+    """SELECT of the commune's records of this type. Drug tests and inspections belong
+    to a person or venue of the commune: a subquery, not a list of ids (which would
+    outgrow the database's limit on parameters in a large commune)."""
     model = rt.model
     if hasattr(model, "commune_code"):
-        query = select(model).where(model.commune_code == ctx.commune.code)
-    else:  # drug tests and inspections belong to a person or venue of the commune
-        parent = "person" if rt.name == "drug_tests" else "venue"
-        ids = list(ctx.known[parent].values())
-        query = select(model).where(getattr(model, ATTRIBUTE[parent]).in_(ids))
+        return select(model).where(model.commune_code == ctx.commune.code)
+    kind = next(f.kind for f in rt.fields if f.kind in REFERENCES)
+    parent = REFERENCES[kind]
+    return select(model).where(getattr(model, ATTRIBUTE[kind]).in_(
+        select(parent.id).where(parent.commune_code == ctx.commune.code)))
+
+
+def existing(session: Session, rt: RecordType, ctx: Context) -> dict[str, Any]:
+    """Every record of this type in the commune, by natural key."""
+    query = commune_query(rt, ctx)
     if rt.name == "persons":
         query = query.options(selectinload(Person.states))
     if rt.name == "outreach":

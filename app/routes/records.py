@@ -225,7 +225,7 @@ async def records_update(code: str, type_name: str, record_id: int, request: Req
 
 def _record(session: Session, rt: RecordType, ctx: Context, record_id: int):
     """The record ``record_id`` of type ``rt`` in the commune, or 404."""
-    record = session.scalar(forms.base_query(rt, ctx).where(rt.model.id == record_id))
+    record = session.scalar(writers.commune_query(rt, ctx).where(rt.model.id == record_id))
     if record is None:
         raise HTTPException(404)
     return record

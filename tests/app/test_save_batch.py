@@ -9,6 +9,7 @@ from sqlalchemy import event, select
 
 from app.db import transaction
 from app.models import ChangeLog, DrugTest, OutreachEvent, Person
+from app.records import writers
 from app.records.schema import BY_NAME
 from app.records.service import Context, SaveSummary, check_rows, save_rows
 
@@ -165,3 +166,26 @@ def mixed_batches(sessions, n: int, prefix: str, year: int) -> int:
 
 def test_the_statements_sent_do_not_grow_with_the_rows(demo):
     assert mixed_batches(demo, 40, "B", 2024) == mixed_batches(demo, 3, "A", 2023)
+
+
+def test_finding_a_communes_tests_binds_no_parameter_per_person(demo):
+    """One parameter per person would outgrow the database's limit in a large commune
+    (32,766 on SQLite): the people of the commune come in a subquery."""
+    def bound(n: int) -> int:
+        save(demo, "persons", [person(f"Q{n}-{i:03d}") for i in range(n)])
+        seen = []
+        engine = demo.kw["bind"]
+
+        def record(_conn, _cursor, statement, parameters, *_args):
+            if "drug_test" in statement:
+                seen.append(len(parameters))
+
+        event.listen(engine, "before_cursor_execute", record)
+        try:
+            with demo() as session:
+                writers.existing(session, BY_NAME["drug_tests"], Context.load(session, "15178"))
+        finally:
+            event.remove(engine, "before_cursor_execute", record)
+        return max(seen)
+
+    assert bound(3) == bound(60) <= 2
