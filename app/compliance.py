@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 
 import pandas as pd
 from sqlalchemy import func, select, text
@@ -143,26 +144,42 @@ def data_version(session: Session, commune: str) -> tuple:
                 BoundaryImport.commune_code == commune)))
 
 
+class LruCache:
+    """The last ``size`` values made, by key. Thread-safe; a value is made outside the
+    lock (two requests may both make it: the same value, the last one kept). Keys carry
+    the data version, so a changed record or boundary makes new keys, never stale
+    values."""
+
+    def __init__(self, size: int = 32):
+        self.size = size
+        self._values: OrderedDict[tuple, object] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple, make: Callable[[], object]):
+        with self._lock:
+            if key in self._values:
+                self._values.move_to_end(key)
+                return self._values[key]
+        value = make()
+        with self._lock:
+            self._values[key] = value
+            while len(self._values) > self.size:
+                self._values.popitem(last=False)
+        return value
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+
 class FrameCache:
     """The last few frames computed, by (commune, month, data version)."""
 
     def __init__(self, size: int = 32):
-        self.size = size
-        self._frames: OrderedDict[tuple, FrameResult] = OrderedDict()
-        self._lock = threading.Lock()
+        self._cache = LruCache(size)
 
     def get(self, session: Session, commune: str, month: str) -> FrameResult:
         key = (commune, month, data_version(session, commune))
-        with self._lock:
-            if key in self._frames:
-                self._frames.move_to_end(key)
-                return self._frames[key]
-        frame = compute(session, commune, month)
-        with self._lock:
-            self._frames[key] = frame
-            while len(self._frames) > self.size:
-                self._frames.popitem(last=False)
-        return frame
+        return self._cache.get(key, lambda: compute(session, commune, month))
 
 
 def compute(session: Session, commune: str, month: str) -> FrameResult:

@@ -10,7 +10,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
 from app import errors
-from app.compliance import FrameCache
+from app.compliance import FrameCache, LruCache
 from app.db import make_engine, session_factory
 from app.routes import api, audit, auth, dashboard, pages, records, tasks, transfer, villages
 from app.security import secret_key
@@ -31,6 +31,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = make_engine(settings.database_url)
     app.state.sessions = session_factory(app.state.engine)
     app.state.frames = FrameCache()  # village frames by commune, month and data version
+    app.state.maps = LruCache(64)  # drawn maps by commune, month, layer, role, language
     _add_middleware(app, settings)
     _mount_assets(app, settings)
     for router in (auth.router, pages.router, dashboard.router, tasks.router, api.router,

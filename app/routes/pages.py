@@ -46,7 +46,6 @@ def commune_map(code: str, request: Request, session: SessionDep, settings: Sett
         return errors.answer(request, 422, _(
             "“{month}” is not a month: choose one in the list, or write it as YYYY-MM "
             "(for example 2025-10).").format(month=month))
-    tables = compliance.load_tables(session, code)
     months = compliance.record_months(session, code, store.today())
     month = month or (months[-1] if months else compliance.current_month())
     viewer: Viewer = request.state.user
@@ -61,10 +60,20 @@ def commune_map(code: str, request: Request, session: SessionDep, settings: Sett
     data = mapview.panel_data(result, previous, shaper, thematic, _, locale)
     villages = store.load_villages(session, code)
     synthetic = bool(villages["synthetic"].any())
-    figure, layer_name = _folium_map(commune, villages, settings, _, locale, synthetic,
-                                     fills=_fills(chosen), overlays=mapview.point_layers(
-                                         tables, result, police=viewer.role == "police",
-                                         radius_m=settings.tip_box_radius_m, _=_))
+    police = viewer.role == "police"
+
+    def draw() -> tuple[str, str, str, str]:
+        figure, name = _folium_map(commune, villages, settings, _, locale, synthetic,
+                                   fills=_fills(chosen), overlays=mapview.point_layers(
+                                       compliance.load_tables(session, code), result,
+                                       police=police, radius_m=settings.tip_box_radius_m,
+                                       _=_))
+        return figure.header.render(), figure.html.render(), figure.script.render(), name
+
+    # the drawn map (no nonce in it) by what it shows; the data version keeps it fresh
+    head, body, script, layer_name = request.app.state.maps.get(
+        (code, month, chosen.key, police, mask, locale,
+         compliance.data_version(session, code)), draw)
     config = {"month": month, "layer": chosen.key, "villagesLayer": layer_name,
               "layers": [{"key": t.key, "legend": t.legend, "title": t.title}
                          for t in thematic],
@@ -75,8 +84,8 @@ def commune_map(code: str, request: Request, session: SessionDep, settings: Sett
     nonce = request.scope.get("csp_nonce", "")
     return render(
         request, "map.html", locale, commune=commune, villages=villages,
-        synthetic=synthetic, map_head=add_nonce(figure.header.render(), nonce),
-        map_body=figure.html.render(), map_script=figure.script.render(),
+        synthetic=synthetic, map_head=add_nonce(head, nonce), map_body=body,
+        map_script=script,
         month=month, months=months, previous_month=compliance.previous_month(month),
         next_month=mapview.next_month(month), thematic=thematic, chosen=chosen,
         groups={k: _(v) for k, v in mapview.GROUPS.items()},

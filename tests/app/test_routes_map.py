@@ -10,11 +10,13 @@ from urllib.parse import urlparse
 
 import pytest
 from bs4 import BeautifulSoup
+from fastapi.testclient import TestClient
 
 from app import compliance, imports, mapview
 from app.i18n import gettext_for
+from app.main import create_app
 from geo import legends, maplayers
-from tests.conftest import client_as
+from tests.conftest import client_as, make_user, sign_in
 
 
 def test_villages_geojson(client):
@@ -218,3 +220,29 @@ def test_every_legend_label_has_a_vietnamese_translation():
         for text in (leg.title, *(c.label for c in leg.categories)):
             assert vi(text) != text, text
     assert vi("Not assessed (before Decision 28/2025)") == "Chưa đánh giá (trước QĐ 28/2025)"
+
+
+def test_the_drawn_map_is_reused_but_never_across_roles_nonces_or_changed_records(
+        full_demo, settings):
+    app = create_app(settings)  # one app, one cache, several people
+    for role in ("police", "leader"):
+        make_user(full_demo, f"{role}-c", role)
+    police = sign_in(TestClient(app), "police-c")
+    leader = sign_in(TestClient(app), "leader-c")
+    url = "/communes/15178/map?month=2025-10"
+    first, second = (_page(police, url)[1] for _ in range(2))
+    assert len(app.state.maps) == 1  # drawn once
+    assert str(first.select_one(".map-wrap")) == str(second.select_one(".map-wrap"))
+    nonces = [soup.select_one("script[nonce]:not([src])")["nonce"] for soup in (first,
+                                                                                 second)]
+    assert nonces[0] != nonces[1]  # each response its own nonce, on the cached head too
+    assert all(f'nonce="{n}"' in str(s.head) for n, s in zip(nonces, (first, second),
+                                                              strict=True))
+    response, _ = _page(leader, url)  # after the police: not the police's map
+    assert "heatLayer" not in response.text and len(app.state.maps) == 2
+    assert "V-NEW ·" not in str(first)
+    saved = police.post("/communes/15178/records/venues/new", data={
+        "code": "V-NEW", "name": "Karaoke Thử Nghiệm", "kind": "karaoke", "active": "on",
+        "lat": "20.125", "lon": "105.535"}, follow_redirects=False)
+    assert saved.status_code == 303
+    assert "V-NEW ·" in police.get(url).text  # a changed record: drawn anew
