@@ -1,0 +1,43 @@
+"""On a phone (390 px wide): no page is wider than the screen, every link of the top bar
+can be reached (the bar scrolls sideways), and the synthetic-data badge stays visible."""
+
+from __future__ import annotations
+
+import pytest
+
+from app import imports
+from tests.browser.conftest import block_outside, sign_in_page
+
+pytestmark = pytest.mark.browser
+
+PAGES = ("/communes/15178/map?month=2025-10", "/communes/15178/dashboard?month=2025-10",
+         "/communes/15178/records/outreach", "/communes/15178/villages",
+         "/communes/15178/records/venues/new")
+
+
+@pytest.fixture
+def phone(browser):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN",
+                                  is_mobile=True, has_touch=True)
+    yield context.new_page()
+    context.close()
+
+
+def test_every_page_fits_a_phone_and_the_top_bar_scrolls(live_server, demo, phone):
+    imports.load_demo_records(demo, imports.DEMO_COMMUNE, imports.DEMO_SEED)
+    blocked = block_outside(phone)
+    sign_in_page(phone, live_server, "police")
+    for path in PAGES:
+        phone.goto(live_server + path, wait_until="networkidle")
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 390, path
+        bar = phone.locator("header.topbar")
+        assert bar.evaluate("b => b.scrollWidth > b.clientWidth"), path  # more than fits
+        sign_out = bar.locator("button", has_text="Đăng xuất")
+        sign_out.scroll_into_view_if_needed()
+        box = sign_out.bounding_box()
+        assert box is not None and 0 <= box["x"] and box["x"] + box["width"] <= 390, path
+    phone.goto(live_server + PAGES[1], wait_until="networkidle")
+    badge = phone.locator("header.topbar .badge-synthetic")
+    badge.scroll_into_view_if_needed()
+    assert badge.is_visible() and badge.bounding_box()["width"] > 40
+    assert blocked == [] or all("tile.openstreetmap.org" in u for u in blocked)
