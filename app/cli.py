@@ -6,6 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
+
 from app import accounts, cli_accounts, cli_plans, imports, store
 from app.db import make_engine, session_factory, transaction, upgrade
 from app.i18n import LOCALES, gettext_for
@@ -77,7 +79,9 @@ def _sessions(settings: Settings):
 def _db(args, settings: Settings, locale: str) -> int:
     upgrade(settings.database_url)
     _ = gettext_for(locale)
-    print(_("Database ready: {url}").format(url=settings.database_url))
+    # A PostgreSQL URL may hold a password: never print it.
+    url = make_url(settings.database_url).render_as_string(hide_password=True)
+    print(_("Database ready: {url}").format(url=url))
     return 0
 
 
