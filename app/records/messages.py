@@ -10,6 +10,8 @@ CELL_PROBLEMS = {
     "required": N_("this column must be filled in"),
     "bad_date": N_("not a date: write dd/mm/yyyy, e.g. 05/11/2024"),
     "bad_int": N_("not a whole number"),
+    "too_long": N_("too long: {length} characters, at most {n}"),
+    "too_large": N_("too large a number"),
     "bad_number": N_("not a number"),
     "bad_bool": N_("write “có” or “không”"),
     "bad_choice": N_("not one of: {choices}"),

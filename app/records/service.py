@@ -11,12 +11,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 import geopandas as gpd
 import pandas as pd
 from shapely.geometry.base import BaseGeometry
-from sqlalchemy import insert, select
+from sqlalchemy import Integer, String, insert, select
 from sqlalchemy.orm import Session
 
 from app import store
@@ -88,7 +89,8 @@ def check_rows(rt: RecordType, raw_rows: list[tuple[int | None, dict]], ctx: Con
     for number, raw in raw_rows:
         values = {"_row": number}
         for f in rt.fields:
-            values[f.key] = _cell(f, raw.get(f.key), number, ctx, pending, problems)
+            values[f.key] = _cell(f, raw.get(f.key), number, ctx, pending, problems,
+                                  column_limits(rt).get(f.key))
         _check_row(rt, values, number, problems)
         rows.append(values)
     if rt.point != "none":
@@ -97,7 +99,29 @@ def check_rows(rt: RecordType, raw_rows: list[tuple[int | None, dict]], ctx: Con
     return rows, problems
 
 
-def _cell(f: Field, value, number, ctx: Context, pending, problems) -> Any:
+INT_MAX = 2_147_483_647  # an INTEGER column, on PostgreSQL as on paper
+
+
+@cache
+def column_limits(rt: RecordType) -> dict[str, int]:
+    """Field key -> the most its column holds: characters of a text column, the largest
+    whole number of an integer one. SQLite would store more without a word; PostgreSQL
+    would refuse the whole file with a database error instead of a message."""
+    columns = rt.model.__table__.columns
+    limits = {}
+    for f in rt.fields:
+        column = columns.get(f.key)
+        if column is None:
+            continue
+        if isinstance(column.type, String) and column.type.length:
+            limits[f.key] = column.type.length
+        elif isinstance(column.type, Integer):
+            limits[f.key] = INT_MAX
+    return limits
+
+
+def _cell(f: Field, value, number, ctx: Context, pending, problems,
+          limit: int | None = None) -> Any:
     if is_blank(value):
         if f.required:
             problems.append(CellProblem(number, f.key, None, "required"))
@@ -113,10 +137,20 @@ def _cell(f: Field, value, number, ctx: Context, pending, problems) -> Any:
         if f.kind in REFERENCES and result not in ctx.known[f.kind] and result not in (
                 (pending or {}).get(f.kind, set())):
             raise BadValue("unknown_reference", kind=f.kind)
+        _within(result, limit)
         return result
     except BadValue as exc:
         problems.append(CellProblem(number, f.key, value, exc.code, exc.params))
         return None
+
+
+def _within(result, limit: int | None) -> None:
+    if limit is None:
+        return
+    if isinstance(result, str) and len(result) > limit:
+        raise BadValue("too_long", n=limit, length=len(result))
+    if isinstance(result, int) and not isinstance(result, bool) and abs(result) > limit:
+        raise BadValue("too_large")
 
 
 def _village(value, ctx: Context) -> str:

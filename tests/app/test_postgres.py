@@ -202,6 +202,17 @@ def test_a_refused_upload_on_the_web_changes_nothing(web, pg):
     assert snapshot(sessions) == before
 
 
+def test_too_long_a_name_gets_a_message_not_a_database_error(web, pg):
+    sessions = pg[1]
+    before = snapshot(sessions)
+    response = web.post(f"/communes/{COMMUNE}/records/venues/new", follow_redirects=False,
+                        data={"code": "CS-PG2", "name": "K" * 201, "kind": "karaoke",
+                              "active": "on", "lat": "20.1374", "lon": "105.5226"})
+    assert response.status_code == 422
+    assert "quá dài: 201 ký tự, tối đa 200 ký tự" in response.text
+    assert snapshot(sessions) == before
+
+
 def test_a_record_saved_after_the_load_gets_the_next_id(web, pg):
     """Last, as it adds a record: the ids (PostgreSQL sequences) go on after the load."""
     sessions = pg[1]

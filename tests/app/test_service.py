@@ -5,6 +5,9 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from app.models import Person, Venue
+from app.records.messages import cell_problem_text
+from app.records.schema import BY_NAME
+from tests.conftest import snapshot
 from tests.factories import save_records
 
 
@@ -40,3 +43,25 @@ def test_vn2000_x_northing_y_easting_and_the_reverse_give_the_same_point(demo):
                                  .order_by(Venue.code)).all()
     assert placed == [("V1", 20.1233937, 105.5279096, "T05"),
                       ("V2", 20.1233937, 105.5279096, "T05")]
+
+
+def test_text_longer_than_its_column_and_huge_numbers_are_refused_by_row_and_column(demo):
+    """SQLite would store them silently and PostgreSQL would refuse the whole file with a
+    database error: both get a message naming the row and the column, and nothing is
+    stored."""
+    before = snapshot(demo)
+    venue = {"code": "V1", "kind": "karaoke", "lat": 20.125, "lon": 105.535}
+    problems = save_records(demo, "venues", [{**venue, "name": "K" * 201},
+                                             {**venue, "code": "V" * 41, "name": "Karaoke"}])
+    assert [(p.row, p.field, p.code, p.params) for p in problems] == [
+        (2, "name", "too_long", {"n": 200, "length": 201}),
+        (3, "code", "too_long", {"n": 40, "length": 41})]
+    assert "quá dài: 201 ký tự, tối đa 200 ký tự" in cell_problem_text(
+        problems[0], BY_NAME["venues"], "vi")
+    pledge = {"village": "T01", "as_of": "14/12/2024", "households_signed": 3_000_000_000}
+    (huge,) = save_records(demo, "pledges", [pledge])
+    assert (huge.field, huge.code) == ("households_signed", "too_large")
+    assert save_records(demo, "pledges", [{**pledge, "households_signed": 150}]) == []
+    assert snapshot(demo) != before  # the good one is stored; the refused ones were not
+    with demo() as session:
+        assert session.scalar(select(Venue)) is None
