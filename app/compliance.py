@@ -137,11 +137,13 @@ def record_months(session: Session, commune: str, today: dt.date) -> list[str]:
 
 def data_version(session: Session, commune: str) -> tuple:
     """Changes whenever a record or a boundary of the commune changes (every record
-    change writes a ChangeLog row, every boundary file a BoundaryImport row)."""
-    return (session.scalar(select(func.max(ChangeLog.id)).where(
-                ChangeLog.commune_code == commune)),
-            session.scalar(select(func.max(BoundaryImport.id)).where(
-                BoundaryImport.commune_code == commune)))
+    change writes a ChangeLog row, every boundary file a BoundaryImport row). The count
+    as well as the largest id: on PostgreSQL two writers can commit out of id order, and
+    the later commit of the smaller id must still make a new version."""
+    logged = session.execute(select(func.max(ChangeLog.id), func.count(ChangeLog.id)).where(
+        ChangeLog.commune_code == commune)).one()
+    return (*logged, session.scalar(select(func.max(BoundaryImport.id)).where(
+        BoundaryImport.commune_code == commune)))
 
 
 class LruCache:

@@ -4,6 +4,7 @@ only for the police, small counts masked for viewers."""
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import json
 import math
@@ -14,7 +15,7 @@ from sqlalchemy import select
 
 from app import compliance, imports, store
 from app.db import transaction
-from app.models import Person
+from app.models import ChangeLog, Person
 from app.privacy import masked_total
 from geo.frame import village_frame
 from geo.plans import shipped_plans
@@ -214,3 +215,20 @@ def test_bad_month_422_and_another_commune_404(full, settings):
                 "/api/communes/15142/compliance?month=2025-10",
                 "/api/communes/99999/compliance?month=2025-10"):
         assert client.get(url).status_code == 404, url
+
+
+def test_the_data_version_changes_when_a_smaller_id_commits_later(demo):
+    """On PostgreSQL two writers can commit out of id order: the later commit of the
+    smaller id must still make a new version, or the cached frames would go stale."""
+    def log(ident: int) -> None:
+        with transaction(demo) as session:
+            session.add(ChangeLog(id=ident, at=dt.datetime.now(dt.UTC), actor="t",
+                                  commune_code="15178", record_type="venues",
+                                  action="create", source="test", changes="{}"))
+
+    log(1000)
+    with demo() as session:
+        first = compliance.data_version(session, "15178")
+    log(500)
+    with demo() as session:
+        assert compliance.data_version(session, "15178") != first
