@@ -22,7 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from app import audit
+from app import audit, compliance, store
 from app.access import POLICE, actor
 from app.db import transaction
 from app.deps import LocaleDep, SessionDep, SettingsDep
@@ -167,6 +167,7 @@ def records_list(code: str, type_name: str, request: Request, session: SessionDe
         villages=list(zip(ctx.villages["code"], ctx.villages["name"], strict=True))
         if forms.has_village(rt) else [],
         village=village, dated=dated, month=month if period else "",
+        months=compliance.record_months(session, code, store.today()) if dated else [],
         bad_month=bool(month) and dated and period is None,
         saved=next((_title(rt, row, show) for ident, row in records
                     if str(ident) == saved), None),

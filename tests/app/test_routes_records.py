@@ -225,7 +225,7 @@ def test_list_filters_by_village_and_month(client, name):
         assert shown("?village=T02&month=2024-11") == ([] if by_village else [a])
     else:  # no date: the month is ignored, and no month picker is offered
         assert shown("?month=2024-11") == [a, b]
-        assert soup(client.get(url(name))).select_one('input[name="month"]') is None
+        assert soup(client.get(url(name))).select_one('[name="month"]') is None
 
 
 def test_people_filter_by_village_and_month_and_sort_by_code(client):
@@ -244,7 +244,10 @@ def test_people_filter_by_village_and_month_and_sort_by_code(client):
     assert page.select_one(".count").get_text(strip=True) == (
         "Đang hiển thị 2 trên tổng số 4 bản ghi")
     assert page.select_one('select[name="village"] option[selected]')["value"] == "T01"
-    assert page.select_one('input[name="month"]')["value"] == "2024-11"
+    assert page.select_one('select[name="month"] option[selected]')["value"] == "2024-11"
+    # the months with records, as on the map, written mm/yyyy
+    assert [o.get_text() for o in page.select('select[name="month"] option')][:3] == [
+        "Tất cả các tháng", "12/2024", "11/2024"]
 
 
 def test_a_broadcast_to_every_village_is_listed_under_each_village(client):
