@@ -24,7 +24,8 @@ PROBLEMS = {
     "not_a_count": N_("the field “{field}” should be a whole number, not “{value}”"),
     "count_not_known": N_(
         "the field “{field}” is empty: the figure is not known, and shares per household "
-        "or per resident are not computed for this village until it is entered"),
+        "or per resident are not computed for this village until it is entered (page "
+        "“Villages”)"),
     "no_geometry": N_("the village has no shape"),
     "not_polygon": N_("the shape is a {type}, not an area (polygon)"),
     "repaired": N_("the shape was invalid ({reason}) and has been repaired"),
