@@ -92,6 +92,7 @@ def commune_map(code: str, request: Request, session: SessionDep, settings: Sett
         legends=config["legends"], point_legends=[
             mapview.translate_legend(leg, _) for leg in legends.POINT_LEGENDS.values()],
         month_label=_month_label(month), map_config=config,
+        village_options=list(zip(villages["code"], villages["name"], strict=True)),
         no_plan=mapview.no_plan_notice(result, code, _, locale))
 
 

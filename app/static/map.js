@@ -227,10 +227,13 @@
     return list;
   }
 
+  var picker = document.getElementById("village-select");
+
   function openPanel(code) {
     var village = cfg.villages[code];
     if (!village) { return; }
     selected = code;
+    picker.value = code;
     restyle();
     body.textContent = "";
     body.appendChild(el("h2", "village-name", village.name));
@@ -249,6 +252,7 @@
   function closePanel() {
     panel.hidden = true;
     selected = null;
+    picker.value = "";
     restyle();
   }
 
@@ -263,6 +267,9 @@
   });
   document.querySelectorAll(".layer-list input[name=layer]").forEach(function (input) {
     input.addEventListener("change", function () { chooseLayer(input.value); });
+  });
+  picker.addEventListener("change", function () {
+    if (picker.value) { openPanel(picker.value); } else { closePanel(); }
   });
   document.getElementById("month-select").addEventListener("change", function () {
     this.form.submit();

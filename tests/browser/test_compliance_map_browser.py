@@ -126,3 +126,26 @@ def test_leader_sees_no_person_code_and_no_heat_layer(full_demo, page, tmp_path)
     assert panel.locator("a.person-code").count() == 0
     _shot(page, tmp_path, "risk-map-leader-panel.png")
     assert errors == [], errors
+
+
+def test_a_village_opens_from_the_list_too_on_a_keyboard(full_demo, page):
+    errors = _watch_errors(page)
+    block_outside(page)
+    sign_in_page(page, full_demo, "viewer")
+    page.goto(f"{full_demo}/communes/15178/map?month=2025-10&layer=per_thousand",
+              wait_until="networkidle")
+    picker = page.locator("#village-select")
+    picker.focus()
+    page.select_option("#village-select", "T10")
+    panel = page.locator("#village-panel")
+    panel.wait_for(state="visible")
+    assert panel.locator(".village-name").inner_text() == "Thôn 10"
+    facts = panel.locator(".village-facts").inner_text()
+    assert "Số nhân khẩu\nchưa có số liệu" in facts  # T10's figure is blank in the demo
+    page.keyboard.press("Escape")
+    panel.wait_for(state="hidden")
+    assert picker.input_value() == ""
+    _click_village(page, "Thôn 2")
+    panel.wait_for(state="visible")
+    assert picker.input_value() == "T02"  # the list follows a click on the map
+    assert errors == [], errors
