@@ -12,12 +12,16 @@ from app import store
 from app.access import STAFF
 from app.audit import ACTIONS
 from app.deps import LocaleDep, SessionDep
-from app.i18n import N_
+from app.i18n import N_, gettext_for
 from app.models import AuditEvent, User, UserScope
+from app.records.schema import RECORD_TYPES
 from app.rendering import render
 
 router = APIRouter(dependencies=[Depends(STAFF)])
 PAGE = 200
+OBJECTS = {"task": N_("Plan task"), "village": N_("Village figures"),
+           "records": N_("Records"), "file": N_("File"), "user": N_("Account"),
+           **{rt.name: rt.label for rt in RECORD_TYPES}}  # what an event is about
 
 ACTION_LABELS = {
     "login": N_("signed in"), "login_failed": N_("failed sign-in"), "logout": N_("signed out"),
@@ -58,9 +62,15 @@ def audit_log(code: str, request: Request, session: SessionDep, locale: LocaleDe
     events = list(session.scalars(query.order_by(AuditEvent.id.desc()).limit(PAGE)))
     rows = [{"at": e.at.astimezone(store.TZ) if e.at.tzinfo else e.at.replace(tzinfo=store.TZ),
              "username": e.username, "address": e.address, "action": e.action,
-             "object": " ".join(filter(None, [e.object_type, e.object_id])),
+             "object": " ".join(filter(None, [_object(e.object_type, locale),
+                                              e.object_id])),
              "detail": json.loads(e.detail) if e.detail else None} for e in events]
     return render(request, "audit.html", locale, commune=commune, rows=rows,
                   actions=ACTION_LABELS, filters={"user": user or "", "action": action or "",
                                                   "start": start or "", "end": end or ""},
                   page=PAGE)
+
+
+def _object(kind: str | None, locale: str) -> str | None:
+    """What an event is about, in the user's language (unknown kinds as stored)."""
+    return gettext_for(locale)(OBJECTS[kind]) if kind in OBJECTS else kind

@@ -287,3 +287,17 @@ def test_changing_the_password_ends_the_other_sessions(demo, settings):
     assert laptop.get("/communes/15178/records").status_code == 200  # this one goes on
     stale = phone.get("/communes/15178/records", follow_redirects=False)
     assert stale.status_code == 303 and stale.headers["location"].startswith("/login")
+
+
+def test_the_audit_log_names_what_each_event_is_about_in_vietnamese(demo, settings):
+    make_user(demo, "u2", "police")
+    police = sign_in(_fresh(settings), "u2")
+    police.post(NEW_VENUE, data=VENUE)
+    police.post("/communes/15178/tasks/cam-tan-2024-2025/T1",
+                data={"action": "done", "done_on": "14/11/2024"})
+    police.post("/communes/15178/villages/T10", data={"households": "162",
+                                                      "population": "640"})
+    page = police.get("/communes/15178/audit").text
+    assert "Nhiệm vụ của kế hoạch cam-tan-2024-2025/T1" in page
+    assert "Số liệu thôn T10" in page
+    assert "Cơ sở kinh doanh có nguy cơ" in page
