@@ -303,10 +303,18 @@ def change_values(rt: RecordType, record, ctx: Context, actor: str, source: str,
     """The columns of a ChangeLog row: the fields whose value differs between ``before``
     and ``after``. ``record`` must have its id (be flushed)."""
     changes = {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
-    return {"at": dt.datetime.now(store.TZ), "actor": actor,
-            "commune_code": ctx.commune.code, "record_type": rt.name,
-            "record_id": record.id, "record_code": writers_key(rt, after), "action": action,
-            "source": source,
+    return logged(ctx.commune.code, rt.name, writers_key(rt, after), action, changes,
+                  actor=actor, source=source, record_id=record.id)
+
+
+def logged(commune: str, record_type: str, record_code: str, action: str, changes: dict,
+           *, actor: str, source: str = "form", record_id: int | None = None
+           ) -> dict[str, Any]:
+    """The columns of one ChangeLog row (``changes``: field -> [old, new]). Every change to
+    a commune's data writes one: it is the history, and it refreshes the cached figures."""
+    return {"at": dt.datetime.now(store.TZ), "actor": actor, "commune_code": commune,
+            "record_type": record_type, "record_id": record_id, "record_code": record_code,
+            "action": action, "source": source,
             "changes": json.dumps(changes, ensure_ascii=False, default=str)}
 
 

@@ -10,7 +10,6 @@ message beside the task, and nothing is stored. Every change writes a ChangeLog 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import unicodedata
 
 from fastapi import APIRouter, Depends, HTTPException, Request
@@ -24,6 +23,7 @@ from app.db import transaction
 from app.deps import LocaleDep, SessionDep, SettingsDep
 from app.i18n import N_, gettext_for
 from app.models import ChangeLog, TaskMark
+from app.records.service import logged
 from app.records.values import BadValue, read_date
 from app.routes.api import MONTH
 from app.routes.dashboard import render_dashboard
@@ -148,8 +148,6 @@ def _log(session: Session, code: str, plan_id: str, task_id: str, who: str, befo
         return False
     action = ("create" if before["done_on"] is None else
               "delete" if after["done_on"] is None else "update")
-    session.add(ChangeLog(
-        at=dt.datetime.now(store.TZ), actor=who, commune_code=code, record_type="task",
-        record_code=f"{plan_id}/{task_id}", action=action, source="form",
-        changes=json.dumps(changes, ensure_ascii=False)))
+    session.add(ChangeLog(**logged(code, "task", f"{plan_id}/{task_id}", action, changes,
+                                   actor=who)))
     return True

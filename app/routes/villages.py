@@ -13,7 +13,6 @@ Importing a new boundary file later replaces these figures with the file's.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 import unicodedata
 
@@ -30,6 +29,7 @@ from app.deps import LocaleDep, SessionDep
 from app.i18n import N_, gettext_for, number
 from app.models import BoundaryImport, ChangeLog, Village
 from app.records.forms import datetime_text
+from app.records.service import logged
 from app.rendering import render
 from app.web_security import CSRF_FIELD, csrf_token
 
@@ -169,10 +169,8 @@ def _save(session: Session, code: str, village_code: str, raw: dict, who: str,
         return {}
     for key, (_old, new) in changes.items():
         setattr(village, key, new)
-    session.add(ChangeLog(
-        at=dt.datetime.now(store.TZ), actor=who, commune_code=code, record_type="village",
-        record_id=village.id, record_code=village.code, action="update", source="form",
-        changes=json.dumps(changes, ensure_ascii=False)))
+    session.add(ChangeLog(**logged(code, "village", village.code, "update", changes,
+                                   actor=who, record_id=village.id)))
     return changes
 
 
