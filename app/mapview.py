@@ -84,6 +84,7 @@ PANEL_TEXTS = {
     "person_link": N_("Open the person's page"),
     "score_of": N_("{met} of {scored} indicators met"),
     "unknown": N_("not known"),
+    "enter_figure": N_("enter it"),
 }
 VENUE_LETTERS = {"karaoke": N_("K"), "guesthouse": N_("G"), "hotel": N_("H"), "bar": N_("B"),
                  "internet_cafe": N_("I"), "massage": N_("M"), "other": N_("O")}

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from app import compliance, errors, mapview, store
-from app.access import ANYONE, Viewer
+from app.access import ANYONE, STAFF, Viewer
 from app.deps import LocaleDep, SessionDep, SettingsDep
 from app.i18n import gettext_for, number
 from app.rendering import render
@@ -80,6 +80,7 @@ def commune_map(code: str, request: Request, session: SessionDep, settings: Sett
               "legends": {k: mapview.translate_legend(legends.LEGENDS[k], _)
                           for k in legend_keys},
               "police": viewer.role == "police", "commune": code,
+              "edit_villages": viewer.role in STAFF.roles,
               "texts": mapview.page_texts(_), **data}
     nonce = request.scope.get("csp_nonce", "")
     return render(

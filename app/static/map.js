@@ -224,6 +224,13 @@
       item.appendChild(el("dd", null, pair[1]));
       list.appendChild(item);
     });
+    if (village.population === null && cfg.edit_villages) {  // where to fill it in
+      var fix = el("a", "enter-figure", T.enter_figure);
+      fix.href = "/communes/" + encodeURIComponent(cfg.commune) + "/villages#village-" +
+        encodeURIComponent(village.code);
+      list.firstChild.querySelector("dd").appendChild(document.createTextNode(" · "));
+      list.firstChild.querySelector("dd").appendChild(fix);
+    }
     return list;
   }
 

@@ -142,6 +142,7 @@ def test_a_village_opens_from_the_list_too_on_a_keyboard(full_demo, page):
     assert panel.locator(".village-name").inner_text() == "Thôn 10"
     facts = panel.locator(".village-facts").inner_text()
     assert "Số nhân khẩu\nchưa có số liệu" in facts  # T10's figure is blank in the demo
+    assert panel.locator("a.enter-figure").count() == 0  # a viewer cannot correct it
     page.keyboard.press("Escape")
     panel.wait_for(state="hidden")
     assert picker.input_value() == ""
@@ -149,3 +150,27 @@ def test_a_village_opens_from_the_list_too_on_a_keyboard(full_demo, page):
     panel.wait_for(state="visible")
     assert picker.input_value() == "T02"  # the list follows a click on the map
     assert errors == [], errors
+
+
+def test_the_police_are_led_from_a_missing_population_to_where_it_is_entered(full_demo,
+                                                                              page):
+    block_outside(page)
+    sign_in_page(page, full_demo, "police")
+    page.goto(f"{full_demo}/communes/15178/map?month=2025-10&layer=per_thousand",
+              wait_until="networkidle")
+    page.select_option("#village-select", "T10")
+    link = page.locator("#village-panel a.enter-figure")
+    assert link.inner_text() == "nhập số liệu"
+    link.click()
+    page.wait_for_load_state("networkidle")
+    assert page.url.endswith("/communes/15178/villages#village-T10")
+    row = page.locator("#village-T10")
+    row.locator("input[name=population]").fill("640")
+    row.locator("button[type=submit]").click()
+    page.wait_for_load_state("networkidle")
+    page.goto(f"{full_demo}/communes/15178/map?month=2025-10&layer=per_thousand",
+              wait_until="networkidle")
+    page.select_option("#village-select", "T10")
+    facts = page.locator("#village-panel .village-facts").inner_text()
+    assert "Số nhân khẩu\n640" in facts
+    assert page.locator("#village-panel a.enter-figure").count() == 0
