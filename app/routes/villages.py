@@ -61,9 +61,10 @@ def _local(moment: dt.datetime) -> dt.datetime:
     return moment.astimezone(store.TZ) if moment.tzinfo else moment.replace(tzinfo=store.TZ)
 
 
-def _last_changes(session: Session, code: str, villages: list[Village]) -> dict[str, str]:
-    """For each village, when and by whom its figures were last corrected here, if that
-    was after the boundary file its current version comes from."""
+def _last_changes(session: Session, code: str, villages: list[Village], *,
+                  who: bool) -> dict[str, str]:
+    """For each village, when (and, if ``who``, by which account) its figures were last
+    corrected here, if that was after the boundary file its current version comes from."""
     imported = {i.id: _local(i.imported_at) for i in session.scalars(select(
         BoundaryImport).where(BoundaryImport.commune_code == code))}
     logs = session.scalars(select(ChangeLog).where(
@@ -77,7 +78,7 @@ def _last_changes(session: Session, code: str, villages: list[Village]) -> dict[
             continue
         since = imported.get(village.import_id)
         if since is None or _local(log.at) >= since:
-            found[village.code] = f"{datetime_text(log.at)} · {log.actor}"
+            found[village.code] = datetime_text(log.at) + (f" · {log.actor}" if who else "")
     return found
 
 
@@ -88,9 +89,9 @@ def _page(request: Request, session: Session, code: str, locale: str, *,
     commune = store.get_commune(session, code)
     villages = store.current_villages(session, code)
     names = {v.code: v.name for v in villages}
-    changes = _last_changes(session, code, villages)
     viewer = request.state.user
     can_edit = viewer is not None and viewer.role in STAFF.roles
+    changes = _last_changes(session, code, villages, who=can_edit)  # accounts: staff only
     rows = []
     for v in villages:
         row = {"code": v.code, "name": v.name, "last_change": changes.get(v.code, ""),

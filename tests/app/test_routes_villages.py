@@ -116,6 +116,9 @@ def test_police_set_t10s_population_and_the_map_follows_at_once(full_demo, setti
     assert "Đã lưu: Thôn 10." in _soup(page).select_one(".notice.ok").text
     cells = _cells(page, "T10")
     assert cells[:4] == ["T10", "Thôn 10", "162", "640"] and "police_1" in cells[4]
+    # leaders see when it was corrected, not which police account did it
+    leader_cells = _cells(client_as(settings, full_demo, "leader").get(LIST), "T10")
+    assert leader_cells[4] == cells[4].split(" · ")[0] and "police_1" not in leader_cells[4]
     assert _soup(page).select_one("#village-T10")["class"] == ["saved"]
     # the current version, changed in place
     (after,) = _current(full_demo)
