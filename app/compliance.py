@@ -179,8 +179,10 @@ class FrameCache:
     def __init__(self, size: int = 32):
         self._cache = LruCache(size)
 
-    def get(self, session: Session, commune: str, month: str) -> FrameResult:
-        key = (commune, month, data_version(session, commune))
+    def get(self, session: Session, commune: str, month: str,
+            version: tuple | None = None) -> FrameResult:
+        """``version``: the commune's :func:`data_version`, when the caller has it."""
+        key = (commune, month, version or data_version(session, commune))
         return self._cache.get(key, lambda: compute(session, commune, month))
 
 

@@ -68,6 +68,11 @@ def number(value: int | float | None, locale: str) -> str:
     return format_decimal(value, locale="vi_VN" if locale == "vi" else "en_US")
 
 
+def month_label(month: str) -> str:
+    """A month ("YYYY-MM" in URLs and files) as people write it: "10/2025"."""
+    return f"{month[5:]}/{month[:4]}"
+
+
 @lru_cache
 def jinja_env(locale: str) -> Environment:
     env = Environment(
@@ -78,4 +83,5 @@ def jinja_env(locale: str) -> Environment:
     env.install_gettext_translations(translations(locale), newstyle=True)
     env.globals["locale"] = locale
     env.filters["number"] = lambda value: number(value, locale)
+    env.filters["month"] = month_label
     return env

@@ -14,7 +14,7 @@ import folium
 import pandas as pd
 
 from app.compliance import FrameResult, Shaper, indicator_ids, plain, village_features
-from app.i18n import N_
+from app.i18n import N_, month_label
 from app.records.schema import CHOICES
 from geo import legends, maplayers
 from geo.plans import shipped_plans
@@ -108,9 +108,8 @@ def no_plan_notice(result: FrameResult, commune: str, _: Callable[[str], str],
                      if plan.valid_to is None else
                      _("{title}: in force from {start} to {end}").format(
                          title=title, start=start, end=plan.valid_to.strftime("%d/%m/%Y")))
-    month = f"{result.month[5:]}/{result.month[:4]}"
     return {"title": _("No plan is in force in {month}: nothing is assessed this month.")
-            .format(month=month), "plans": plans}
+            .format(month=month_label(result.month)), "plans": plans}
 
 
 def next_month(month: str) -> str:

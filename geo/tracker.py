@@ -52,7 +52,7 @@ def task_status(task: Task, at: dt.date, results: list[pd.DataFrame],
     return {"id": task.id, "label_vi": task.label_vi, "label_en": task.label_en,
             "due": task.due.isoformat(), "status": status,
             "done_on": done_on.isoformat() if done_on else None,
-            "indicator": task.indicator}
+            "indicator": task.indicator, "manual": task.done_when == "manual"}
 
 
 def plan_tasks(plan: Plan, at: dt.date, results: Mapping[str, list[pd.DataFrame]],

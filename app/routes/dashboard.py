@@ -60,7 +60,6 @@ def render_dashboard(request: Request, session: Session, settings, locale: str, 
     synthetic = bool(store.load_villages(session, code)["synthetic"].any())
     return render(
         request, "dashboard.html", locale, status=status, commune=commune, month=month,
-        month_text=f"{month[5:]}/{month[:4]}", month_label=f"{month[5:]}/{month[:4]}",
         months=months, previous_month=compliance.previous_month(month),
         next_month=mapview.next_month(month), synthetic=synthetic,
         score=_percent(summary["score"], locale),
@@ -186,19 +185,16 @@ def _tasks(summary: dict, locale: str, session: Session, code: str, *,
     _ = gettext_for(locale)
     marks = {(m.plan_id, m.task_id): m for m in session.scalars(
         select(TaskMark).where(TaskMark.commune_code == code))}
-    manual = {(p.id, t.id) for p in shipped_plans() for t in p.tasks
-              if t.done_when == "manual"}
     rows = []
     for t in summary["tasks"] or []:
-        key = (t["plan"], t["id"])
-        mark = marks.get(key)
+        mark = marks.get((t["plan"], t["id"]))
         rows.append({
             "plan": t["plan"], "id": t["id"],
             "label": t["label_vi"] if locale == "vi" else t["label_en"],
             "due": day_text(t["due"]), "done_on": day_text(t["done_on"]),
             "status": t["status"], "status_text": _(TASK_STATUSES[t["status"]]),
-            "indicator": t["indicator"], "manual": key in manual,
-            "form": marking and key in manual,
+            "indicator": t["indicator"], "manual": t["manual"],
+            "form": marking and t["manual"],
             "mark": {"done_on": day_text(mark.done_on), "reference": mark.reference,
                      "by": mark.marked_by} if mark else None})
     return rows

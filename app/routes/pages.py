@@ -49,8 +49,10 @@ def commune_map(code: str, request: Request, session: SessionDep, settings: Sett
     months = compliance.record_months(session, code, store.today())
     month = month or (months[-1] if months else compliance.current_month())
     viewer: Viewer = request.state.user
-    result = request.app.state.frames.get(session, code, month)
-    previous = request.app.state.frames.get(session, code, compliance.previous_month(month))
+    version = compliance.data_version(session, code)
+    result = request.app.state.frames.get(session, code, month, version)
+    previous = request.app.state.frames.get(session, code, compliance.previous_month(month),
+                                            version)
     mask = settings.small_count_threshold if viewer.role == "viewer" else 0
     thematic = mapview.layers(result, previous, _, locale, mask)
     chosen = next((t for t in thematic if t.key == layer), thematic[0])
@@ -72,8 +74,7 @@ def commune_map(code: str, request: Request, session: SessionDep, settings: Sett
 
     # the drawn map (no nonce in it) by what it shows; the data version keeps it fresh
     head, body, script, layer_name = request.app.state.maps.get(
-        (code, month, chosen.key, police, mask, locale,
-         compliance.data_version(session, code)), draw)
+        (code, month, chosen.key, police, mask, locale, version), draw)
     config = {"month": month, "layer": chosen.key, "villagesLayer": layer_name,
               "layers": [{"key": t.key, "legend": t.legend, "title": t.title}
                          for t in thematic],
@@ -92,14 +93,9 @@ def commune_map(code: str, request: Request, session: SessionDep, settings: Sett
         groups={k: _(v) for k, v in mapview.GROUPS.items()},
         legends=config["legends"], point_legends=[
             mapview.translate_legend(leg, _) for leg in legends.POINT_LEGENDS.values()],
-        month_label=_month_label(month), map_config=config,
+        map_config=config,
         village_options=list(zip(villages["code"], villages["name"], strict=True)),
         no_plan=mapview.no_plan_notice(result, code, _, locale))
-
-
-def _month_label(month: str) -> str:
-    year, number = month.split("-")
-    return f"{number}/{year}"
 
 
 def _fills(layer) -> dict[str, str]:
