@@ -27,6 +27,12 @@ def today() -> dt.date:
     return dt.datetime.now(TZ).date()
 
 
+def local_time(moment: dt.datetime) -> dt.datetime:
+    """A stored moment in Asia/Ho_Chi_Minh (SQLite hands back the local time it stored,
+    without its zone)."""
+    return moment.astimezone(TZ) if moment.tzinfo else moment.replace(tzinfo=TZ)
+
+
 def get_commune(session: Session, code: str) -> Commune:
     commune = session.get(Commune, code)
     if commune is None:
@@ -150,12 +156,8 @@ def load_villages(session: Session, commune_code: str) -> gpd.GeoDataFrame:
         geometry=[shapely.from_wkb(v.geometry) for v in villages],
         crs="EPSG:4326",
     )
-    return frame.sort_values("code", key=_natural_key).reset_index(drop=True)
-
-
-def _natural_key(codes: pd.Series) -> pd.Series:
-    # "T2" before "T10": pad the digit runs
-    return codes.str.replace(r"\d+", lambda m: m.group(0).zfill(6), regex=True)
+    return frame.sort_values("code", key=lambda codes: codes.map(natural_key)
+                             ).reset_index(drop=True)
 
 
 def count_communes(session: Session) -> int:

@@ -327,10 +327,8 @@ class Show:
 
 
 def datetime_text(moment: dt.datetime) -> str:
-    """dd/mm/yyyy HH:MM in Asia/Ho_Chi_Minh (SQLite hands back the stored local time)."""
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(store.TZ)
-    return moment.strftime("%d/%m/%Y %H:%M")
+    """dd/mm/yyyy HH:MM in Asia/Ho_Chi_Minh."""
+    return store.local_time(moment).strftime("%d/%m/%Y %H:%M")
 
 
 @dataclass

@@ -60,7 +60,7 @@ def audit_log(code: str, request: Request, session: SessionDep, locale: LocaleDe
         query = query.where(AuditEvent.at < dt.datetime.combine(
             last + dt.timedelta(days=1), dt.time(), store.TZ))
     events = list(session.scalars(query.order_by(AuditEvent.id.desc()).limit(PAGE)))
-    rows = [{"at": e.at.astimezone(store.TZ) if e.at.tzinfo else e.at.replace(tzinfo=store.TZ),
+    rows = [{"at": store.local_time(e.at),
              "username": e.username, "address": e.address, "action": e.action,
              "object": " ".join(filter(None, [_object(e.object_type, locale),
                                               e.object_id])),

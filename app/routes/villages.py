@@ -12,7 +12,6 @@ Importing a new boundary file later replaces these figures with the file's.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import unicodedata
 
@@ -56,16 +55,11 @@ class Refused(Exception):
         self.messages, self.fields = messages, fields
 
 
-def _local(moment: dt.datetime) -> dt.datetime:
-    """SQLite hands back the stored local time without its zone."""
-    return moment.astimezone(store.TZ) if moment.tzinfo else moment.replace(tzinfo=store.TZ)
-
-
 def _last_changes(session: Session, code: str, villages: list[Village], *,
                   who: bool) -> dict[str, str]:
     """For each village, when (and, if ``who``, by which account) its figures were last
     corrected here, if that was after the boundary file its current version comes from."""
-    imported = {i.id: _local(i.imported_at) for i in session.scalars(select(
+    imported = {i.id: store.local_time(i.imported_at) for i in session.scalars(select(
         BoundaryImport).where(BoundaryImport.commune_code == code))}
     logs = session.scalars(select(ChangeLog).where(
         ChangeLog.commune_code == code, ChangeLog.record_type == "village").order_by(
@@ -77,7 +71,7 @@ def _last_changes(session: Session, code: str, villages: list[Village], *,
         if village is None or village.code in found:
             continue
         since = imported.get(village.import_id)
-        if since is None or _local(log.at) >= since:
+        if since is None or store.local_time(log.at) >= since:
             found[village.code] = datetime_text(log.at) + (f" · {log.actor}" if who else "")
     return found
 
