@@ -269,7 +269,7 @@ def save_rows(session: Session, rt: RecordType, rows: list[dict], ctx: Context, 
         key = natural_key(rt, row)
         record = existing.get(key)
         before = None if record is None else writers.snapshot(rt, record, ctx)
-        record, after = writers.write(session, rt, record, row, ctx)
+        record, after = writers.write(rt, record, row, ctx)
         if before is None:
             summary.created += 1
             new.append(record)

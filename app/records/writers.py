@@ -85,11 +85,11 @@ def _code_of(ctx: Context, kind: str, ident: int | None) -> str | None:
     return None if ident is None else ctx.codes[kind].get(ident)
 
 
-def write(session: Session, rt: RecordType, record, row: dict, ctx: Context):
+def write(rt: RecordType, record, row: dict, ctx: Context):
     """Set the record's fields from ``row``; return the record and its snapshot after
     the write. Nothing is flushed.
 
-    If ``record`` is None a new one is made, outside ``session``: the caller stores the
+    If ``record`` is None a new one is made, outside any session: the caller stores the
     new records of a batch together with ``insert_new``.
     """
     if record is None:  # outside the session, its collections start empty without a query

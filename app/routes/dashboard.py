@@ -64,7 +64,7 @@ def render_dashboard(request: Request, session: Session, settings, locale: str, 
         next_month=mapview.next_month(month), synthetic=synthetic,
         score=_percent(summary["score"], locale),
         national=_national(result, summary, locale, code),
-        plans=_plans(result, summary, shaper, locale, code),
+        plans=_plans(result, summary, locale, code),
         risk=_risk(result, summary, locale),
         tasks=_tasks(summary, locale, session, code, marking=role in MARK_TASKS.roles),
         task_form=task_form, reports=_reports(summary, locale), statuses=STATUSES,
@@ -117,8 +117,7 @@ def _units(result: FrameResult, ident: str, level: str, link: str | None) -> dic
             "link": link}
 
 
-def _plans(result: FrameResult, summary: dict, shaper: compliance.Shaper, locale: str,
-           code: str) -> list[dict]:
+def _plans(result: FrameResult, summary: dict, locale: str, code: str) -> list[dict]:
     """For each plan in force, its indicators with the commune's and the villages' status."""
     _ = gettext_for(locale)
     commune = {i["id"]: i for i in summary["indicators"]}

@@ -274,7 +274,7 @@ def _save(session: Session, code: str, rt: RecordType, values: dict,
         raise Refused([], (other.id, _key_text(rt, row)))
     if record is not None and other is None:  # a key field was edited: a correction
         before = writers.snapshot(rt, record, ctx)
-        record, after = writers.write(session, rt, record, row, ctx)
+        record, after = writers.write(rt, record, row, ctx)
         log_change(session, rt, record, ctx, who, "form", "update", before, after)
     else:
         summary = save_rows(session, rt, rows, ctx, actor=who, source="form")
