@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-import folium
 import pandas as pd
 
 from app.compliance import FrameResult, Shaper, indicator_ids, plain, village_features
@@ -181,7 +180,7 @@ def page_texts(_: Callable[[str], str]) -> dict:
 
 
 def point_layers(tables: dict[str, pd.DataFrame], result: FrameResult, *, police: bool,
-                 radius_m: float, _: Callable[[str], str]) -> list[folium.FeatureGroup]:
+                 radius_m: float, _: Callable[[str], str]) -> list[maplayers.PointLayer]:
     """Schools, tip boxes, venues; the heat of tips only for the police. A layer with
     nothing to draw is left out."""
     choice = {group: {k: _(v) for k, v in CHOICES[group].items()}

@@ -1,10 +1,10 @@
 """The layers of the risk map, built from the village frame and the point records.
 
 Thematic layers colour the villages, one at a time: each is a category of a fixed legend
-(:mod:`geo.legends`) per village. Point layers are folium overlays: tip boxes with their
-coverage circle, venues clustered, schools, and the heat of tips (built only when the
-caller asks, i.e. for the police). People are never drawn as points: their only layer is
-the choropleth of counts per 1,000 residents.
+(:mod:`geo.legends`) per village. Point layers (:class:`PointLayer`) are overlays: tip
+boxes with their coverage circle, venues clustered, schools, and the heat of tips (built
+only when the caller asks, i.e. for the police). People are never drawn as points: their
+only layer is the choropleth of counts per 1,000 residents.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from html import escape
 
 import folium
 import geopandas as gpd
@@ -107,6 +106,25 @@ def _indicator_layers(villages: gpd.GeoDataFrame, indicators: list[dict],
 
 
 # --- point layers ---------------------------------------------------------------------
+# Each is a named folium group (offered in the layer control) and its points as plain
+# data: the page's script draws them and sets their tooltips as text, so that no code or
+# name of a record is ever written into generated JavaScript.
+
+
+@dataclass(frozen=True)
+class PointLayer:
+    """A point overlay: ``group``, the folium group in the layer control, and ``data``,
+    what the page's script draws in it (``None`` when folium draws it all).
+
+    ``data``: ``group`` (the group's JavaScript name), ``cluster`` (the JavaScript name of
+    a marker cluster inside it, or ``None``) and ``points``: ``lat``, ``lon``, ``tooltip``
+    (plain text) and either ``marker`` (Leaflet circle-marker options) or ``icon`` (a
+    letter ``text`` on a ``colour`` with a ``className``), and optionally ``circle``
+    (Leaflet circle options: an area drawn around the point, not interactive).
+    """
+
+    group: folium.FeatureGroup
+    data: dict | None = None
 
 
 def _located(frame: pd.DataFrame | None) -> pd.DataFrame:
@@ -120,33 +138,40 @@ def has_points(frame: pd.DataFrame | None) -> bool:
     return not _located(frame).empty
 
 
+def _points(group: folium.FeatureGroup, points: list[dict],
+            cluster: folium.map.Layer | None = None) -> PointLayer:
+    return PointLayer(group, {"group": group.get_name(),
+                              "cluster": cluster.get_name() if cluster else None,
+                              "points": points})
+
+
 def tip_box_layer(boxes: pd.DataFrame | None, radius_m: float, name: str,
-                  status_texts: Mapping[str, str]) -> folium.FeatureGroup:
+                  status_texts: Mapping[str, str]) -> PointLayer:
     """Tip boxes (not removed) as points, each with a coverage circle of ``radius_m``;
     working boxes solid blue, broken ones orange and dashed."""
-    group = folium.FeatureGroup(name=name, show=False)
-    boxes = _located(boxes)
-    for _, box in boxes.iterrows():
+    points = []
+    for _, box in _located(boxes).iterrows():
         style = BOX_STYLE.get(box.get("status"))
         if style is None:  # removed: no longer there
             continue
-        folium.Circle([box["lat"], box["lon"]], radius=radius_m, color=style["color"],
-                      weight=1, fill=True, fill_opacity=0.08, dash_array=style["dash"],
-                      interactive=False).add_to(group)
-        tip = f"{box['code']} · {status_texts.get(box['status'], box['status'])}"
-        folium.CircleMarker([box["lat"], box["lon"]], radius=6, color=style["color"],
-                            weight=2, fill=True, fill_opacity=0.95,
-                            fill_color=legends.TIP_BOXES.category(box["status"]).colour,
-                            dash_array=style["dash"], tooltip=escape(tip),
-                            class_name=f"xkmt-box box-{box['status']}").add_to(group)
-    return group
+        line = {"color": style["color"], "dashArray": style["dash"], "fill": True}
+        points.append({
+            "lat": float(box["lat"]), "lon": float(box["lon"]),
+            "tooltip": f"{box['code']} · {status_texts.get(box['status'], box['status'])}",
+            "circle": {**line, "radius": radius_m, "weight": 1, "fillOpacity": 0.08,
+                       "interactive": False},
+            "marker": {**line, "radius": 6, "weight": 2, "fillOpacity": 0.95,
+                       "fillColor": legends.TIP_BOXES.category(box["status"]).colour,
+                       "className": f"xkmt-box box-{box['status']}"}})
+    return _points(folium.FeatureGroup(name=name, show=False), points)
 
 
 def tip_heat_layer(tips: pd.DataFrame | None, month_end: dt.date, name: str, *,
-                   assets: str = "/vendor", months: int = 12) -> folium.FeatureGroup:
+                   assets: str = "/vendor", months: int = 12) -> PointLayer:
     """The tips received in the ``months`` up to ``month_end`` as a heat layer.
 
-    Build it only for the police: tips are never shown to other roles.
+    Build it only for the police: tips are never shown to other roles. Only the
+    points' coordinates are written (into folium's script): no text of a tip.
     """
     group = folium.FeatureGroup(name=name, show=False)
     tips = _located(tips)
@@ -158,7 +183,7 @@ def tip_heat_layer(tips: pd.DataFrame | None, month_end: dt.date, name: str, *,
                    min_opacity=0.35)
     heat.default_js = [("leaflet-heat.js", f"{assets}/leaflet.heat/leaflet-heat.js")]
     heat.add_to(group)
-    return group
+    return PointLayer(group)
 
 
 def venue_status(village_evidence: pd.Series | None) -> dict[str, str]:
@@ -176,7 +201,7 @@ def venue_status(village_evidence: pd.Series | None) -> dict[str, str]:
 
 
 def venue_layer(venues: pd.DataFrame | None, statuses: Mapping[str, str] | None, name: str,
-                texts: Mapping[str, str], *, assets: str = "/vendor") -> folium.FeatureGroup:
+                texts: Mapping[str, str], *, assets: str = "/vendor") -> PointLayer:
     """Active venues, clustered, a letter for the kind and a colour for the inspection
     status (``statuses`` from :func:`venue_status`; ``None`` when not judged this month).
 
@@ -190,35 +215,32 @@ def venue_layer(venues: pd.DataFrame | None, statuses: Mapping[str, str] | None,
     cluster.default_css = [
         ("markerclustercss", f"{assets}/leaflet.markercluster/MarkerCluster.css"),
         ("markerclusterdefaultcss", f"{assets}/leaflet.markercluster/MarkerCluster.Default.css")]
+    cluster.add_to(group)
     venues = _located(venues)
     if "active" in venues:
         venues = venues[venues["active"].fillna(True).astype(bool)]
+    points = []
     for _, venue in venues.iterrows():
         state = "not_judged" if statuses is None else statuses.get(str(venue["code"]),
                                                                    "in_time")
-        colour = legends.VENUES.category(state).colour
         kind = venue.get("kind") or "other"
-        letter = texts.get(f"letter:{kind}", "?")
-        tip = " · ".join((str(venue["code"]), texts.get(f"kind:{kind}", kind),
-                          texts.get(f"status:{state}", state)))
-        folium.Marker([venue["lat"], venue["lon"]], tooltip=escape(tip), icon=folium.DivIcon(
-            html=f'<span class="xkmt-venue venue-{state}" style="background:{colour}">'
-                 f'{escape(letter)}</span>',
-            class_name="xkmt-venue-icon", icon_size=(22, 22), icon_anchor=(11, 11)),
-        ).add_to(cluster)
-    cluster.add_to(group)
-    return group
+        points.append({
+            "lat": float(venue["lat"]), "lon": float(venue["lon"]),
+            "tooltip": " · ".join((str(venue["code"]), texts.get(f"kind:{kind}", kind),
+                                   texts.get(f"status:{state}", state))),
+            "icon": {"text": texts.get(f"letter:{kind}", "?"),
+                     "colour": legends.VENUES.category(state).colour,
+                     "className": f"xkmt-venue venue-{state}"}})
+    return _points(group, points, cluster)
 
 
 def school_layer(schools: pd.DataFrame | None, name: str,
-                 level_texts: Mapping[str, str]) -> folium.FeatureGroup:
+                 level_texts: Mapping[str, str]) -> PointLayer:
     """Schools as small purple points (a school is a place, not a person)."""
-    group = folium.FeatureGroup(name=name, show=False)
-    for _, school in _located(schools).iterrows():
-        tip = f"{school.get('name') or school['code']} · " \
-              f"{level_texts.get(school.get('level'), '')}"
-        folium.CircleMarker([school["lat"], school["lon"]], radius=5, color="#54278f",
-                            weight=2, fill=True, fill_color="#9e9ac8", fill_opacity=0.9,
-                            tooltip=escape(tip)).add_to(group)
-    return group
-
+    points = [{"lat": float(school["lat"]), "lon": float(school["lon"]),
+               "tooltip": f"{school.get('name') or school['code']} · "
+                          f"{level_texts.get(school.get('level'), '')}",
+               "marker": {"radius": 5, "color": "#54278f", "weight": 2, "fill": True,
+                          "fillColor": "#9e9ac8", "fillOpacity": 0.9}}
+              for _, school in _located(schools).iterrows()]
+    return _points(folium.FeatureGroup(name=name, show=False), points)

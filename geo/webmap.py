@@ -3,22 +3,30 @@
 Every script and style sheet comes from ``assets`` (the app's own copy of Leaflet):
 the map works with no internet. Only base tiles may come from outside, and they are
 optional (``tiles=None``).
+
+No text of the data (village codes and names, record codes and names) is ever written
+into the JavaScript folium generates: folium draws the base map, the outline, the layer
+control and an empty, named group per layer; the villages, their names and the points,
+with every text they show, are :attr:`WebMap.data`, JSON that the page's script
+(``app/static/map.js``) draws into those groups and whose texts it sets as text.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from html import escape
 
 import folium
 import geopandas as gpd
 from branca.element import MacroElement, Template
 from shapely.geometry.base import BaseGeometry
 
+from geo.maplayers import PointLayer
+
 # Soft categorical fills: tell neighbouring villages apart, keep labels readable.
 PALETTE = ("#8dd3c7", "#ffffb3", "#bebada", "#fb8072", "#80b1d3", "#fdb462",
            "#b3de69", "#fccde5", "#d9d9d9", "#bc80bd", "#ccebc5", "#ffed6f")
+MAX_ZOOM = 19  # the map's own limit, tiles or not (clustering needs one)
 
 
 @dataclass(frozen=True)
@@ -33,6 +41,22 @@ class MapTexts:
     notice: str | None = None  # e.g. "the villages are synthetic"
 
 
+@dataclass(frozen=True)
+class WebMap:
+    """The map folium draws, and the data the page's script draws on it.
+
+    ``data`` is plain JSON: ``villages`` (``group``: the JavaScript name of the group to
+    draw them in, ``style``, ``features``: a GeoJSON FeatureCollection whose properties
+    are ``code``, ``name``, ``fill`` and ``tooltip``, rows of (label, text)), ``labels``
+    (``group``, ``points``: ``lat``, ``lon``, ``text``), ``outline`` (the outline layer's
+    JavaScript name) and ``points`` (one entry per point layer, see
+    :class:`geo.maplayers.PointLayer`).
+    """
+
+    figure: folium.Map
+    data: dict
+
+
 def village_map(
     villages: gpd.GeoDataFrame,
     outline: BaseGeometry,
@@ -42,9 +66,9 @@ def village_map(
     tiles: str | None = "OpenStreetMap",
     tiles_attribution: str | None = None,
     fills: Mapping[str, str] | None = None,
-    overlays: Sequence[folium.map.Layer] = (),
-) -> folium.Map:
-    """A folium map of a commune's villages: fills, labels, outline, tooltips, layers.
+    overlays: Sequence[PointLayer] = (),
+) -> WebMap:
+    """A map of a commune's villages: fills, labels, outline, tooltips, layers.
 
     Parameters
     ----------
@@ -54,30 +78,30 @@ def village_map(
     assets : URL prefix under which Leaflet is served (``{assets}/leaflet/leaflet.js``).
     tiles : a folium tile name or URL template; ``None`` for a plain background.
     fills : village code -> fill colour (a thematic layer); default: soft distinct colours.
-    overlays : further layers (points), offered as overlays in the layer control.
-
-    The village layer's JavaScript name is ``fmap.villages_layer`` (for the page's script,
-    which recolours it when another thematic layer is chosen).
+    overlays : point layers (:mod:`geo.maplayers`), offered as overlays in the layer control.
     """
     fmap = _base_map(assets)
     if tiles:
         folium.TileLayer(tiles, name=texts.base_map, attr=tiles_attribution or None,
-                         max_zoom=19).add_to(fmap)
-    fmap.villages_layer = _add_villages(fmap, villages, texts, fills)
-    _add_outline(fmap, outline, texts.outline)
-    _add_labels(fmap, villages, texts.labels)
+                         max_zoom=MAX_ZOOM).add_to(fmap)
+    data = {"villages": _villages(fmap, villages, texts, fills),
+            "outline": _add_outline(fmap, outline, texts.outline),
+            "labels": _labels(fmap, villages, texts.labels), "points": []}
     for overlay in overlays:
-        overlay.add_to(fmap)
+        overlay.group.add_to(fmap)
+        if overlay.data is not None:
+            data["points"].append(overlay.data)
     folium.LayerControl(collapsed=False).add_to(fmap)
     if texts.notice:
         Notice(texts.notice).add_to(fmap)
     minx, miny, maxx, maxy = outline.bounds
     fmap.fit_bounds([[miny, minx], [maxy, maxx]])
-    return fmap
+    return WebMap(fmap, data)
 
 
 def _base_map(assets: str) -> folium.Map:
     fmap = folium.Map(tiles=None, zoom_snap=0.25, height="100%")
+    fmap.options["max_zoom"] = MAX_ZOOM
     MetricScale().add_to(fmap)
     # Instance lists replace folium's CDN links: nothing is loaded from another host.
     fmap.default_js = [("leaflet", f"{assets}/leaflet/leaflet.js")]
@@ -85,51 +109,42 @@ def _base_map(assets: str) -> folium.Map:
     return fmap
 
 
-def _add_villages(fmap: folium.Map, villages: gpd.GeoDataFrame, texts: MapTexts,
-                  fills: Mapping[str, str] | None) -> str:
-    data = villages.copy()
-    data["fill"] = [fills.get(str(c), "#ffffff") for c in data["code"]] if fills else \
-        [PALETTE[i % len(PALETTE)] for i in range(len(data))]
-    columns = ["code", "name", "fill", *(c for c, _ in texts.tooltip_fields), "geometry"]
-    data = data[list(dict.fromkeys(columns))]
-    opacity = 0.75 if fills else 0.55
+def _villages(fmap: folium.Map, villages: gpd.GeoDataFrame, texts: MapTexts,
+              fills: Mapping[str, str] | None) -> dict:
+    group = folium.FeatureGroup(name=texts.villages).add_to(fmap)
+    colours = [fills.get(str(c), "#ffffff") for c in villages["code"]] if fills else \
+        [PALETTE[i % len(PALETTE)] for i in range(len(villages))]
+    features = []
+    for (_, village), fill in zip(villages.iterrows(), colours, strict=True):
+        features.append({"type": "Feature", "geometry": village.geometry.__geo_interface__,
+                         "properties": {
+                             "code": str(village["code"]), "name": str(village["name"]),
+                             "fill": fill, "tooltip": [[label, str(village[column])]
+                                                       for column, label in
+                                                       texts.tooltip_fields]}})
+    return {"group": group.get_name(),
+            "style": {"color": "#4d4d4d", "weight": 1.5,
+                      "fillOpacity": 0.75 if fills else 0.55},
+            "features": {"type": "FeatureCollection", "features": features}}
+
+
+def _add_outline(fmap: folium.Map, outline: BaseGeometry, name: str) -> str:
     layer = folium.GeoJson(
-        data.__geo_interface__,
-        name=texts.villages,
-        style_function=lambda f: {"fillColor": f["properties"]["fill"], "color": "#4d4d4d",
-                                  "weight": 1.5, "fillOpacity": opacity},
-        highlight_function=None if fills else lambda _f: {
-            "weight": 3, "color": "#000000", "fillOpacity": 0.7},
-        tooltip=folium.GeoJsonTooltip(fields=[c for c, _ in texts.tooltip_fields],
-                                      aliases=[label for _, label in texts.tooltip_fields],
-                                      sticky=True),
-    )
-    layer.add_to(fmap)
-    return layer.get_name()
-
-
-def _add_outline(fmap: folium.Map, outline: BaseGeometry, name: str) -> None:
-    folium.GeoJson(
-        gpd.GeoSeries([outline], crs="EPSG:4326").__geo_interface__,
+        {"type": "Feature", "properties": {}, "geometry": outline.__geo_interface__},
         name=name,
         style_function=lambda _f: {"fill": False, "color": "#b2182b", "weight": 3,
                                    "dashArray": "8 4"},
         interactive=False,
     ).add_to(fmap)
+    return layer.get_name()
 
 
-def _add_labels(fmap: folium.Map, villages: gpd.GeoDataFrame, name: str) -> None:
-    group = folium.FeatureGroup(name=name)
+def _labels(fmap: folium.Map, villages: gpd.GeoDataFrame, name: str) -> dict:
+    group = folium.FeatureGroup(name=name).add_to(fmap)
     points = villages.to_crs("EPSG:32648").representative_point().to_crs("EPSG:4326")
-    for label, point in zip(villages["name"], points, strict=True):
-        folium.Marker(
-            [point.y, point.x],
-            icon=folium.DivIcon(html=f'<div class="xkmt-label">{escape(label)}</div>',
-                                class_name="xkmt-label-icon", icon_size=(140, 22),
-                                icon_anchor=(70, 11)),
-            interactive=False,
-        ).add_to(group)
-    group.add_to(fmap)
+    return {"group": group.get_name(),
+            "points": [{"lat": point.y, "lon": point.x, "text": str(label)}
+                       for label, point in zip(villages["name"], points, strict=True)]}
 
 
 class MetricScale(MacroElement):

@@ -64,18 +64,18 @@ def commune_map(code: str, request: Request, session: SessionDep, settings: Sett
     synthetic = bool(villages["synthetic"].any())
     police = viewer.role == "police"
 
-    def draw() -> tuple[str, str, str, str]:
-        figure, name = _folium_map(commune, villages, settings, _, locale, synthetic,
-                                   fills=_fills(chosen), overlays=mapview.point_layers(
-                                       compliance.load_tables(session, code), result,
-                                       police=police, radius_m=settings.tip_box_radius_m,
-                                       _=_))
-        return figure.header.render(), figure.html.render(), figure.script.render(), name
+    def draw() -> tuple[str, str, str, dict]:
+        figure, drawn = _folium_map(commune, villages, settings, _, locale, synthetic,
+                                    fills=_fills(chosen), overlays=mapview.point_layers(
+                                        compliance.load_tables(session, code), result,
+                                        police=police, radius_m=settings.tip_box_radius_m,
+                                        _=_))
+        return figure.header.render(), figure.html.render(), figure.script.render(), drawn
 
     # the drawn map (no nonce in it) by what it shows; the data version keeps it fresh
-    head, body, script, layer_name = request.app.state.maps.get(
+    head, body, script, drawn = request.app.state.maps.get(
         (code, month, chosen.key, police, mask, locale, version), draw)
-    config = {"month": month, "layer": chosen.key, "villagesLayer": layer_name,
+    config = {"month": month, "layer": chosen.key, "drawn": drawn,
               "layers": [{"key": t.key, "legend": t.legend, "title": t.title}
                          for t in thematic],
               "legends": {k: mapview.translate_legend(legends.LEGENDS[k], _)
@@ -117,9 +117,9 @@ def _folium_map(commune, villages, settings, _, locale: str, synthetic: bool, *,
         notice=_("Synthetic villages: boundaries and figures are invented for the demo.")
         if synthetic else None)
     tiles = None if settings.tiles.lower() == "none" else settings.tiles
-    fmap = village_map(villages, store.commune_outline(commune), texts, tiles=tiles,
-                       tiles_attribution=settings.tiles_attribution or None, fills=fills,
-                       overlays=overlays)
-    figure = fmap.get_root()
+    drawn = village_map(villages, store.commune_outline(commune), texts, tiles=tiles,
+                        tiles_attribution=settings.tiles_attribution or None, fills=fills,
+                        overlays=overlays)
+    figure = drawn.figure.get_root()
     figure.render()
-    return figure, fmap.villages_layer
+    return figure, drawn.data

@@ -1,10 +1,12 @@
-/* The risk map: thematic layer switching, fixed legends, month navigation and the village
+/* The risk map: the villages, their names and the points (drawn here into the empty
+   groups folium made, so that no text of the data is ever written into generated
+   JavaScript), thematic layer switching, fixed legends, month navigation and the village
    panel. Data come from the JSON block #map-config (built by the server, shaped for the
    user's role); every text is set with textContent, never as HTML. No build step. */
 (function () {
   "use strict";
   var cfg = JSON.parse(document.getElementById("map-config").textContent);
-  var geo = window[cfg.villagesLayer];
+  var drawn = cfg.drawn;
   var T = cfg.texts.panel;
   var E = cfg.texts.evidence;
   var lang = document.documentElement.lang === "en" ? "en-US" : "vi-VN";
@@ -25,6 +27,72 @@
     if (text !== undefined && text !== null) { node.textContent = String(text); }
     return node;
   }
+
+  function textNode(text) {  // tooltips get a node, never an HTML string
+    return el("span", null, text);
+  }
+
+  function villageTooltip(rows) {
+    var table = el("table", "xkmt-tooltip");
+    rows.forEach(function (row) {
+      var tr = el("tr");
+      tr.appendChild(el("th", null, row[0]));
+      tr.appendChild(el("td", null, row[1]));
+      table.appendChild(tr);
+    });
+    return table;
+  }
+
+  function drawVillages(villages) {
+    var layer = L.geoJSON(villages.features, {
+      style: function (feature) {
+        return Object.assign({fillColor: feature.properties.fill}, villages.style);
+      },
+      onEachFeature: function (feature, shape) {
+        shape.bindTooltip(villageTooltip(feature.properties.tooltip), {sticky: true});
+      }
+    });
+    window[villages.group].addLayer(layer);
+    window[drawn.outline].bringToFront();  // the commune boundary stays on top
+    return layer;
+  }
+
+  function drawLabels(labels) {
+    var group = window[labels.group];
+    labels.points.forEach(function (p) {
+      var icon = L.divIcon({html: el("div", "xkmt-label", p.text),
+                            className: "xkmt-label-icon", iconSize: [140, 22],
+                            iconAnchor: [70, 11]});
+      group.addLayer(L.marker([p.lat, p.lon], {icon: icon, interactive: false}));
+    });
+  }
+
+  function letterIcon(icon) {
+    var span = el("span", icon.className, icon.text);
+    span.style.background = icon.colour;
+    return L.divIcon({html: span, className: "xkmt-venue-icon", iconSize: [22, 22],
+                      iconAnchor: [11, 11]});
+  }
+
+  function drawPoints(layer) {
+    var group = window[layer.group];
+    var markers = layer.points.map(function (p) {
+      var at = [p.lat, p.lon];
+      if (p.circle) { group.addLayer(L.circle(at, p.circle)); }
+      var marker = p.icon ? L.marker(at, {icon: letterIcon(p.icon)}) :
+        L.circleMarker(at, p.marker);
+      return marker.bindTooltip(textNode(p.tooltip));
+    });
+    if (layer.cluster) {
+      window[layer.cluster].addLayers(markers);
+    } else {
+      markers.forEach(function (marker) { group.addLayer(marker); });
+    }
+  }
+
+  var geo = drawVillages(drawn.villages);
+  drawLabels(drawn.labels);
+  drawn.points.forEach(drawPoints);
 
   function categoryOf(code, key) {
     var village = cfg.villages[code];

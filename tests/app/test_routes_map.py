@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 import re
 import unicodedata
@@ -17,6 +18,8 @@ from app.i18n import gettext_for
 from app.main import create_app
 from geo import legends, maplayers
 from tests.conftest import client_as, make_user, sign_in
+from tests.payloads import MONTH as PAYLOAD_MONTH
+from tests.payloads import load_payload_commune
 
 
 def test_villages_geojson(client):
@@ -83,9 +86,13 @@ def test_map_page_in_vietnamese_with_villages_and_the_synthetic_notice(client):
     script = [t.text for t in soup.find_all("script")  # folium's, inline
               if not t.get("src") and t.get("type") != "application/json"][-1]
     notice = "Thôn giả lập: ranh giới và số liệu các thôn là dữ liệu giả lập"
-    assert _js(notice) in script
-    assert len(re.findall(r'class=\\"xkmt-label\\"', script)) == 10
-    assert _js("Số nhân khẩu") in script and _js("Ranh giới xã") in script
+    assert _js(notice) in script and _js("Ranh giới xã") in script
+    drawn = _config(soup)["drawn"]  # what the page's script draws: villages, names, points
+    assert [p["text"] for p in drawn["labels"]["points"]] == [f"Thôn {i}" for i in
+                                                             range(1, 11)]
+    village = drawn["villages"]["features"]["features"][0]["properties"]
+    assert village["tooltip"] == [["Thôn", "Thôn 1"], ["Số hộ", "210"],
+                                  ["Số nhân khẩu", "797"]]
     assert response.text == unicodedata.normalize("NFC", response.text)
 
 
@@ -240,9 +247,40 @@ def test_the_drawn_map_is_reused_but_never_across_roles_nonces_or_changed_record
                                                               strict=True))
     response, _ = _page(leader, url)  # after the police: not the police's map
     assert "heatLayer" not in response.text and len(app.state.maps) == 2
-    assert "V-NEW ·" not in str(first)
+    def venues(soup) -> list[str]:
+        layers = _config(soup)["drawn"]["points"]
+        return [p["tooltip"] for layer in layers for p in layer["points"] if "icon" in p]
+
+    assert not any(v.startswith("V-NEW ·") for v in venues(first))
     saved = police.post("/communes/15178/records/venues/new", data={
         "code": "V-NEW", "name": "Karaoke Thử Nghiệm", "kind": "karaoke", "active": "on",
         "lat": "20.125", "lon": "105.535"}, follow_redirects=False)
     assert saved.status_code == 303
-    assert "V-NEW ·" in police.get(url).text  # a changed record: drawn anew
+    again = BeautifulSoup(police.get(url).text, "html.parser")
+    assert any(v.startswith("V-NEW · ") for v in venues(again))  # drawn anew
+
+
+# --- hostile names (issue 9, point 1) ---------------------------------------------------
+
+@pytest.mark.parametrize("role", ["police", "leader", "viewer"])
+def test_no_text_of_the_data_is_written_into_any_script_only_into_json_data(
+        demo, settings, tmp_path, role):
+    placed = load_payload_commune(demo, settings, tmp_path)
+    client = client_as(settings, demo, role)
+    response, soup = _page(client, f"/communes/15178/map?month={PAYLOAD_MONTH}")
+    scripts = [t.text for t in soup.find_all("script") if t.get("type") != "application/json"]
+    assert any("L.map(" in script for script in scripts)
+    for script in scripts:
+        assert "alert(" not in script
+        for text in placed.texts:  # not as typed, nor escaped for JavaScript or HTML
+            assert all(form not in script for form in (text, _js(text), html.escape(text)))
+    assert "<img src=x" not in response.text and "<script>alert" not in response.text
+    drawn = _config(soup)["drawn"]  # the texts are data, as typed, for map.js to set as text
+    assert [p["text"] for p in drawn["labels"]["points"]] == list(placed.villages.values())
+    features = drawn["villages"]["features"]["features"]
+    assert {f["properties"]["code"]: f["properties"]["tooltip"][0][1] for f in features} \
+        == placed.villages
+    tooltips = {p["tooltip"].split(" · ")[0] for layer in drawn["points"]
+                for p in layer["points"]}
+    assert {point[0] for kind in ("venues", "tip_boxes") for point in placed.points[kind]} \
+        | {point[1] for point in placed.points["schools"]} <= tooltips

@@ -24,12 +24,14 @@ ROLES = ("police", "leader", "viewer")
 
 
 @pytest.fixture
-def live_server(demo, settings):
-    """The app on a free loopback port, with OpenStreetMap tiles configured, and one
-    account per role (named after the role, password ``tests.conftest.PASSWORD``)."""
+def live_server(request, demo, settings):
+    """The app on a free loopback port, with OpenStreetMap tiles configured (another
+    ``tiles`` setting by indirect parametrisation), and one account per role (named after
+    the role, password ``tests.conftest.PASSWORD``)."""
     for role in ROLES:
         make_user(demo, role, role)
-    app = create_app(settings.model_copy(update={"tiles": "OpenStreetMap"}))
+    tiles = getattr(request, "param", "OpenStreetMap")
+    app = create_app(settings.model_copy(update={"tiles": tiles}))
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]

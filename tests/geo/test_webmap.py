@@ -8,6 +8,7 @@ import re
 
 import geopandas as gpd
 import pandas as pd
+from bs4 import BeautifulSoup
 from shapely.geometry import box
 
 from geo import legends, maplayers
@@ -44,10 +45,10 @@ NOVEMBER = _villages(["no_data", "met", "not_applicable"], [0.8, 0.5, 0.3],
                      ["none", "II", "III"], [3, 0, 4])
 
 
-def _fills(fmap) -> dict[str, str]:
-    """Village code -> fill colour, as written into the rendered page."""
-    html = fmap.get_root().render()
-    return dict(re.findall(r'"code": "(T\d\d)"[^}]*?"fill": "(#[0-9a-f]{6})"', html))
+def _fills(drawn) -> dict[str, str]:
+    """Village code -> fill colour, as given to the page's script."""
+    features = json.loads(json.dumps(drawn.data))["villages"]["features"]["features"]
+    return {f["properties"]["code"]: f["properties"]["fill"] for f in features}
 
 
 def _layer_map(villages, previous, key: str):
@@ -123,18 +124,21 @@ VENUES = pd.DataFrame({"code": ["CS-01", "CS-02", "CS-03"], "kind": ["karaoke", 
                        "lon": [105.505, 105.515, 105.525]})
 
 
-def _point_map(with_heat: bool) -> str:
+def _point_map(with_heat: bool, villages=OCTOBER, boxes=BOXES, venues=VENUES,
+               schools=None):
     statuses = maplayers.venue_status(pd.Series([{"overdue": ["CS-02"], "drug_findings": []}]))
-    overlays = [maplayers.tip_box_layer(BOXES, 500, "Boxes", {"working": "working"}),
-                maplayers.venue_layer(VENUES, statuses, "Venues", {"letter:karaoke": "K"})]
+    overlays = [maplayers.tip_box_layer(boxes, 500, "Boxes", {"working": "working"}),
+                maplayers.venue_layer(venues, statuses, "Venues", {"letter:karaoke": "K"})]
+    if schools is not None:
+        overlays.append(maplayers.school_layer(schools, "Schools", {"primary": "primary"}))
     if with_heat:
         overlays.append(maplayers.tip_heat_layer(TIPS, dt.date(2025, 10, 31), "Tips"))
-    fmap = village_map(OCTOBER, OCTOBER.union_all(), TEXTS, tiles=None, overlays=overlays)
-    return fmap.get_root().render()
+    drawn = village_map(villages, villages.union_all(), TEXTS, tiles=None, overlays=overlays)
+    return drawn.figure.get_root().render(), json.loads(json.dumps(drawn.data))
 
 
 def test_the_heat_layer_is_only_built_when_asked():
-    without, with_heat = _point_map(False), _point_map(True)
+    (without, _), (with_heat, _) = _point_map(False), _point_map(True)
     assert "heatLayer" not in without and "leaflet-heat" not in without
     assert with_heat.count("L.heatLayer(") == 1
     assert '"/vendor/leaflet.heat/leaflet-heat.js"' in with_heat
@@ -143,12 +147,54 @@ def test_the_heat_layer_is_only_built_when_asked():
 
 
 def test_points_are_places_never_people_and_load_from_the_app():
-    html = _point_map(True)
-    assert html.count("L.circle(") == 2  # coverage of the working and the broken box
-    assert '"radius": 500' in html
-    assert html.count("xkmt-venue venue-") == 2  # the closed bar is left out
-    assert "venue-overdue" in html and "venue-in_time" in html
+    html, data = _point_map(True)
+    boxes, venues = data["points"]  # the heat layer is folium's: coordinates only
+    # coverage of the working and the broken box; the removed one is left out
+    assert [p["circle"]["radius"] for p in boxes["points"]] == [500, 500]
+    assert [p["tooltip"] for p in boxes["points"]] == ["HT-01 · working", "HT-02 · broken"]
+    assert [p["icon"]["className"] for p in venues["points"]] == [  # the closed bar: out
+        "xkmt-venue venue-in_time", "xkmt-venue venue-overdue"]
+    assert venues["cluster"] and f"var {venues['cluster']} = L.markerClusterGroup(" in html
+    assert all(f"var {layer['group']} = L.featureGroup(" in html
+               for layer in (boxes, venues, data["villages"], data["labels"]))
     assert "/vendor/leaflet.markercluster/leaflet.markercluster.js" in html
     assert not re.search(r'(src|href)="https?://', html)
     public = {n for n in dir(maplayers) if n.endswith("_layer")}
     assert public == {"tip_box_layer", "tip_heat_layer", "venue_layer", "school_layer"}
+
+
+# Each ends a template literal, a string or a script, or is HTML with a handler.
+PAYLOADS = ("`-alert(11)-`", "${alert(12)}", "</script><script>alert(13)</script>",
+            "\"'><img src=x onerror=alert(14)>", "\\`${alert(15)}\\")
+
+
+def _executable(html: str) -> list[str]:
+    return [t.text for t in BeautifulSoup(html, "html.parser").find_all("script")
+            if t.get("type") != "application/json"]
+
+
+def test_no_text_of_the_data_is_written_into_the_script():
+    villages = OCTOBER.assign(code=[f"T0{i}{p}" for i, p in enumerate(PAYLOADS[:3])],
+                              name=[f"Thôn {p}" for p in PAYLOADS[2:]])
+    boxes = BOXES.assign(code=[f"HT{p}" for p in PAYLOADS[:3]])
+    venues = VENUES.assign(code=[f"CS{p}" for p in PAYLOADS[2:]])
+    schools = VENUES.assign(code=["TH-1", "TH-2", "TH-3"], level="primary",
+                            name=[f"Trường {p}" for p in PAYLOADS[1:4]])
+    html, data = _point_map(True, villages, boxes, venues, schools)
+    scripts = _executable(html)
+    assert len(scripts) >= 2 and "L.map(" in "".join(scripts)
+    for script in scripts:
+        assert "alert(" not in script and "Thôn" not in script and "T00" not in script
+    # the data carry every text as it was typed, for the page's script to set as text
+    features = data["villages"]["features"]["features"]
+    assert [f["properties"]["code"] for f in features] == list(villages["code"])
+    assert [f["properties"]["tooltip"] for f in features] == [
+        [["Village", name]] for name in villages["name"]]
+    assert [p["text"] for p in data["labels"]["points"]] == list(villages["name"])
+    boxes_data, venues_data, schools_data = data["points"]
+    assert [p["tooltip"] for p in boxes_data["points"]] == [
+        f"HT{PAYLOADS[0]} · working", f"HT{PAYLOADS[1]} · broken"]
+    assert [p["tooltip"].split(" · ")[0] for p in venues_data["points"]] == [
+        f"CS{PAYLOADS[2]}", f"CS{PAYLOADS[3]}"]
+    assert [p["tooltip"] for p in schools_data["points"]] == [
+        f"Trường {p} · primary" for p in PAYLOADS[1:4]]

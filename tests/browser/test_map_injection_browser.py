@@ -1,0 +1,131 @@
+"""Hostile names on the map, in a real browser (issue 9, point 1): village codes and names
+and the records' texts hold template-literal, script-ending, quoting and HTML payloads;
+every role opens the map with every overlay on, hovers every village and point and opens
+every village's panel. Nothing may run, nothing may break, and every text shows as typed.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from tests.browser.conftest import ROLES, block_outside, sign_in_page
+from tests.payloads import MONTH, load_payload_commune
+
+pytestmark = pytest.mark.browser
+
+# A refused inline script or handler fires this event; make it a console error too.
+CSP_WATCH = """document.addEventListener("securitypolicyviolation", function (e) {
+  console.error("CSP violation: " + e.violatedDirective + " " + e.blockedURI); });"""
+# The map's position of a point, after centring the map on it at street level.
+CENTRE_ON = """([lat, lon]) => {
+  const map = window[document.querySelector(".folium-map").id];
+  map.setView([lat, lon], 18, {animate: false});
+  const at = map.latLngToContainerPoint([lat, lon]);
+  const box = map.getContainer().getBoundingClientRect();
+  return [box.left + at.x, box.top + at.y];
+}"""
+
+
+@pytest.fixture
+def payload_map(live_server, demo, settings, tmp_path):
+    return live_server, load_payload_commune(demo, settings, tmp_path)
+
+
+def _watch(page) -> dict[str, list[str]]:
+    seen: dict[str, list[str]] = {"dialogs": [], "errors": []}
+
+    def dialog(d) -> None:
+        seen["dialogs"].append(d.message)
+        d.dismiss()
+
+    page.on("dialog", dialog)
+    page.on("pageerror", lambda exc: seen["errors"].append(str(exc)))
+    # blocked tiles log "Failed to load resource"; anything else counts
+    page.on("console", lambda msg: seen["errors"].append(msg.text) if msg.type == "error"
+            and "Failed to load resource" not in msg.text else None)
+    page.add_init_script(CSP_WATCH)
+    return seen
+
+
+def _tooltips_after_hover(page, x: float, y: float, wanted: str) -> str:
+    """Hover (x, y) until a tooltip holding ``wanted`` shows; the tooltips' text."""
+    texts = ""
+    for _ in range(20):  # clusters re-form just after a zoom: hover again until drawn
+        page.mouse.move(x + 30, y + 30)
+        page.mouse.move(x, y)
+        texts = "\n".join(page.locator(".leaflet-tooltip").all_inner_texts())
+        if wanted in texts:
+            break
+        time.sleep(0.1)
+    return texts
+
+
+def _hover_villages(page, names: list[str]) -> None:
+    for name in names:  # a label sits on a point inside its village; it lets hovers through
+        label = page.locator(".xkmt-label").filter(has_text=name).first
+        box = label.bounding_box()
+        shown = _tooltips_after_hover(page, box["x"] + box["width"] / 2,
+                                      box["y"] + box["height"] / 2, name)
+        assert name in shown, (name, shown)
+
+
+def _every_overlay_on(page) -> int:
+    boxes = page.locator(".leaflet-control-layers-overlays input[type=checkbox]")
+    for i in range(boxes.count()):
+        if not boxes.nth(i).is_checked():
+            boxes.nth(i).check()
+    return boxes.count()
+
+
+def _hover_points(page, points, shown_as) -> None:
+    for point in points:
+        x, y = page.evaluate(CENTRE_ON, [point[2], point[3]])
+        wanted = shown_as(point)
+        shown = _tooltips_after_hover(page, x, y, wanted)
+        assert wanted in shown, (wanted, shown)
+
+
+def _panels(page, villages: dict[str, str]) -> str:
+    """Open every village's panel from the list, with its details; all their text."""
+    texts = []
+    for code, name in villages.items():
+        page.select_option("#village-select", code)
+        panel = page.locator("#village-panel")
+        panel.wait_for(state="visible")
+        assert panel.locator(".village-name").inner_text() == name
+        panel.evaluate("p => p.querySelectorAll('details').forEach(d => { d.open = true; })")
+        texts.append(panel.inner_text())
+    return "\n".join(texts)
+
+
+@pytest.mark.parametrize("live_server", ["none", "OpenStreetMap"], indirect=True)
+@pytest.mark.parametrize("role", ROLES)
+def test_hostile_names_show_as_typed_and_never_run(payload_map, page, role):
+    base, placed = payload_map
+    seen = _watch(page)
+    block_outside(page)
+    sign_in_page(page, base, role)
+    page.goto(f"{base}/communes/15178/map?month={MONTH}", wait_until="networkidle")
+    assert seen == {"dialogs": [], "errors": []}  # as the page loads
+
+    names = list(placed.villages.values())
+    labels = page.locator(".xkmt-label")
+    labels.first.wait_for()
+    assert sorted(labels.all_inner_texts()) == sorted(names)
+    _hover_villages(page, names)
+    overlays = _every_overlay_on(page)
+    assert overlays == (4 if role == "police" else 3) + 3  # + villages, names, boundary
+    _hover_points(page, placed.points["tip_boxes"], lambda p: p[0])
+    _hover_points(page, placed.points["venues"], lambda p: p[0])
+    _hover_points(page, placed.points["schools"], lambda p: p[1])
+
+    panels = _panels(page, placed.villages)
+    html = page.content()
+    if role == "police":  # the person and the venues with a drug finding, by their codes
+        assert placed.person in panels
+        assert all(code in panels for code, *_ in placed.points["venues"])
+    else:
+        assert placed.person not in html and "heatLayer" not in html
+    assert seen == {"dialogs": [], "errors": []}
