@@ -54,7 +54,11 @@ def _column(frame: pd.DataFrame, table: str, name: str, kind: str) -> pd.Series:
         return pd.Series(None, index=frame.index, dtype=object)
     values = frame[name]
     if kind == "date":
-        return pd.to_datetime(values, errors="coerce").astype("datetime64[ns]")
+        stamps = pd.to_datetime(values, errors="coerce")
+        # A date nanoseconds cannot hold (year 1, stored before input was checked) counts
+        # as unknown, like an unreadable one: it must not break the commune's figures.
+        held = (stamps >= pd.Timestamp.min) & (stamps <= pd.Timestamp.max)
+        return stamps.where(held).astype("datetime64[ns]")
     if kind == "bool":
         default = (table, name) in DEFAULT_TRUE
         return values.astype(object).where(values.notna(), default).astype(bool)

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from app.i18n import N_, gettext_for, number
 from app.records.schema import CHOICES, RecordType
 from app.records.service import CellProblem
+from app.records.values import visible
 
 CELL_PROBLEMS = {
     "required": N_("this column must be filled in"),
     "bad_date": N_("not a date: write dd/mm/yyyy, e.g. 05/11/2024"),
+    "date_too_early": N_("a date before 01/01/1900: check the year"),
+    "date_in_future": N_("a date after today ({today}): check the date"),
+    "date_too_far": N_("a date after {last}: check the year"),
+    "control_character": N_(
+        "holds an invisible control character ({char}), e.g. from a copy and paste: "
+        "type the text again"),
     "bad_int": N_("not a whole number"),
     "too_long": N_("too long: {length} characters, at most {n}"),
     "too_large": N_("too large a number"),
@@ -36,6 +45,14 @@ CELL_PROBLEMS = {
 }
 
 
+def _shown(value) -> str:
+    """A cell's value as the message quotes it: dates dd/mm/yyyy, control characters
+    visible."""
+    if isinstance(value, dt.datetime | dt.date):
+        return f"{value.day:02d}/{value.month:02d}/{value.year:04d}"
+    return visible(value)
+
+
 def choice_labels(choices: str, locale: str) -> str:
     _ = gettext_for(locale)
     # "; " because some labels hold a comma ("... tại gia đình, cộng đồng")
@@ -61,6 +78,6 @@ def cell_problem_text(problem: CellProblem, rt: RecordType | None, locale: str, 
     if column:
         where.append(_("column “{column}”").format(column=column))
     if problem.value not in (None, ""):
-        where.append(_("value “{value}”").format(value=problem.value))
+        where.append(_("value “{value}”").format(value=_shown(problem.value)))
     text = _(CELL_PROBLEMS[problem.code]).format(**params)
     return (", ".join(where) + ": " if where else "") + text

@@ -98,6 +98,8 @@ class Field:
 
     ``key`` is the model attribute, or for references the code of the record referred
     to (``person``, ``venue``, ``school``) and for points ``lat``/``lon``/``x``/``y``.
+    A date is from 01/01/1900 to today, or for a planned date (``ahead_years`` > 0) to
+    the end of the year that many years ahead.
     """
 
     key: str
@@ -107,6 +109,7 @@ class Field:
     choices: str | None = None
     help: str | None = None
     default: object = None
+    ahead_years: int = 0
 
 
 @dataclass(frozen=True)
@@ -148,7 +151,7 @@ RECORD_TYPES: tuple[RecordType, ...] = (
         Field("file_opened", N_("Management file opened"), "bool", default=False),
         Field("file_opened_date", N_("File opened on"), "date"),
         Field("management_start", N_("Management start"), "date"),
-        Field("management_end", N_("Management end"), "date"),
+        Field("management_end", N_("Management end"), "date", ahead_years=5),
         Field("loan_date", N_("Loan support on"), "date"),
         Field("job_date", N_("Job support on"), "date"),
         Field("birth_year", N_("Year of birth"), "year"),

@@ -23,7 +23,16 @@ from sqlalchemy.orm import Session
 from app import store
 from app.models import ChangeLog, Commune, Person, School, Venue
 from app.records.schema import Field, RecordType
-from app.records.values import ALL, READERS, BadValue, fold, is_blank, read_choice, text
+from app.records.values import (
+    ALL,
+    READERS,
+    BadValue,
+    fold,
+    is_blank,
+    read_choice,
+    read_day,
+    text,
+)
 from geo.join import assign_villages, lonlat_from_xy
 
 REFERENCES = {"person": Person, "venue": Venue, "school": School}
@@ -133,6 +142,8 @@ def _cell(f: Field, value, number, ctx: Context, pending, problems,
             return _village(value, ctx)
         if f.kind == "villages":
             return _villages(value, ctx)
+        if f.kind == "date":
+            return read_day(value, ahead_years=f.ahead_years)
         result = READERS[f.kind](value)
         if f.kind in REFERENCES and result not in ctx.known[f.kind] and result not in (
                 (pending or {}).get(f.kind, set())):

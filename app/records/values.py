@@ -13,13 +13,20 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from app import store
 from app.i18n import gettext_for
 from app.records.schema import CHOICES, Field
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
+EARLIEST = dt.date(1900, 1, 1)  # no record of a commune's drug work is older
+# Characters no one types on purpose, which break exports (Excel's XML refuses C0
+# controls but tab, newline and carriage return) or hide in a code: C0 and C1
+# controls, DEL, lone surrogates and the two non-characters XML refuses.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 TRUE = {"1", "x", "co", "yes", "true", "dung", "y", "on"}
 FALSE = {"0", "khong", "no", "false", "sai", "n", "off"}
 ALL = {"tat ca", "all", "toan xa", "*"}
+LINE_BREAKS = re.compile(r"[\t\n\r\u2028\u2029]")  # fine in a note, not in a code
 
 
 class BadValue(Exception):
@@ -72,6 +79,46 @@ def read_date(value) -> dt.date:
     if raw.isdigit():
         return read_date(int(raw))
     raise BadValue("bad_date")
+
+
+def read_day(value, *, ahead_years: int = 0, today: dt.date | None = None) -> dt.date:
+    """A date from 01/01/1900 to today (Asia/Ho_Chi_Minh), or for a planned date to the
+    end of the year ``ahead_years`` from now. Year 1 or 9999 is a typing slip, and one
+    the maps and figures cannot hold."""
+    day = read_date(value)
+    today = today or store.today()
+    if day < EARLIEST:
+        raise BadValue("date_too_early")
+    if not ahead_years and day > today:
+        raise BadValue("date_in_future", today=today.strftime("%d/%m/%Y"))
+    last = dt.date(today.year + ahead_years, 12, 31)
+    if day > last:
+        raise BadValue("date_too_far", last=last.strftime("%d/%m/%Y"))
+    return day
+
+
+def read_text(value) -> str:
+    """Text as typed (NFC, trimmed), refused if it holds an invisible control character;
+    tabs and line breaks are kept (a note may have several lines)."""
+    result = text(value)
+    found = CONTROL.search(result)
+    if found:
+        raise BadValue("control_character", char=f"U+{ord(found.group()):04X}")
+    return result
+
+
+def read_code(value) -> str:
+    """A code: text on one line."""
+    result = read_text(value)
+    found = LINE_BREAKS.search(result)
+    if found:
+        raise BadValue("control_character", char=f"U+{ord(found.group()):04X}")
+    return result
+
+
+def visible(value) -> str:
+    """``value`` for a message: control characters shown as U+FFFD."""
+    return CONTROL.sub("\ufffd", str(value))
 
 
 def read_int(value) -> int:
@@ -148,7 +195,7 @@ def read_lon(value) -> float:
 
 
 def read_url(value) -> str:
-    raw = text(value)
+    raw = read_text(value)
     if not re.fullmatch(r"https?://\S+", raw):
         raise BadValue("bad_url")
     return raw
@@ -157,6 +204,6 @@ def read_url(value) -> str:
 READERS = {
     "date": read_date, "int": read_int, "float": read_float, "bool": read_bool,
     "year": read_year, "lat": read_lat, "lon": read_lon, "x": read_float, "y": read_float,
-    "url": read_url, "text": text, "code": text, "person": text, "venue": text,
-    "school": text,
+    "url": read_url, "text": read_text, "code": read_code, "person": read_code,
+    "venue": read_code, "school": read_code,
 }
