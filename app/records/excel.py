@@ -13,6 +13,7 @@ import io
 from collections.abc import Callable, Sequence
 
 from openpyxl import Workbook
+from openpyxl.cell import Cell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
@@ -26,9 +27,11 @@ from app.records import writers
 from app.records.schema import BY_NAME, CHOICES, Field, RecordType
 from app.records.service import Context
 from app.records.sheets import GUIDE, LISTS, ORDER
+from app.records.values import visible
 from geo.join import natural_key
 
 DATE_FORMAT = "DD/MM/YYYY"
+FORMULA_START = ("=", "+", "-", "@")
 YES, NO = N_("yes"), N_("no")
 HEADER_FILL = PatternFill("solid", fgColor="F2E6D9")
 LAST_ROW = 1_048_576
@@ -104,8 +107,11 @@ def export_workbook(session: Session, ctx: Context, types: Sequence[RecordType],
     _ = gettext_for(locale)
     for rt in ordered(types):
         ws = wb[sheet_title(rt, locale)]
-        for row in export_rows(session, rt, ctx, locale):
+        for number, row in enumerate(export_rows(session, rt, ctx, locale), start=2):
             ws.append(row)
+            for column, value in enumerate(row, start=1):
+                if looks_like_formula(value):
+                    as_text(ws.cell(number, column))
         for index, f in enumerate(rt.fields, start=1):
             if f.kind == "date":
                 for (cell,) in ws.iter_rows(min_row=2, min_col=index, max_col=index):
@@ -147,6 +153,8 @@ def _converter(ctx: Context, locale: str) -> Callable[[Field, object], object]:
     def convert(f: Field, value):
         if value is None or value == () or f.key in writers.VIRTUAL:
             return None
+        if isinstance(value, str):  # stored before input was checked; Excel refuses them
+            value = visible(value)
         if f.kind == "choice":
             return _(CHOICES[f.choices][value])
         if f.kind == "village":
@@ -158,6 +166,27 @@ def _converter(ctx: Context, locale: str) -> Callable[[Field, object], object]:
         return value
 
     return convert
+
+
+def looks_like_formula(value) -> bool:
+    """Text Excel (or a spreadsheet reading it) would take for a formula: "=", "+", "-"
+    or "@" first, maybe after spaces or a tab."""
+    return isinstance(value, str) and value.lstrip()[:1] in FORMULA_START
+
+
+def as_text(cell: Cell) -> None:
+    """Keep ``cell``'s text as text: a string cell (not a formula) whose text Excel shows,
+    and keeps when edited, as typed (the quote prefix). It re-imports unchanged."""
+    cell.data_type = "s"
+    cell.quotePrefix = True
+
+
+def _texts_as_text(ws: Worksheet) -> None:
+    """Every formula-like text of a small sheet (the guide, the lists) kept as text."""
+    for row in ws.iter_rows():
+        for cell in row:
+            if looks_like_formula(cell.value):
+                as_text(cell)
 
 
 def _escape(value: str) -> str:
@@ -199,6 +228,7 @@ def _lists_sheet(wb: Workbook, lists: dict[str, list[str]], locale: str) -> None
         ws.cell(1, column, name)
         for row, value in enumerate(values, start=2):
             ws.cell(row, column, value)
+    _texts_as_text(ws)  # village names come from boundary files
 
 
 def _data_sheet(wb: Workbook, rt: RecordType, ctx: Context, locale: str,
@@ -297,3 +327,4 @@ def _guide_sheet(wb: Workbook, ctx: Context, types: list[RecordType], locale: st
     for row in ws.iter_rows(min_row=2):
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
+    _texts_as_text(ws)
