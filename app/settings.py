@@ -70,3 +70,9 @@ class Settings(BaseSettings):
     max_upload_mb: int = Field(
         default=20, description="Most megabytes of a record file (.xlsx, .csv) uploaded on the web."
     )
+    max_import_rows: int = Field(
+        default=50_000, description="Most rows of records one imported file (.xlsx, .csv) may "
+        "hold; a larger file is refused as soon as its reading passes the limit.")
+    max_import_problems: int = Field(
+        default=200, description="Most problems of a refused import that are listed; the "
+        "rest are counted (“… and N more problems”).")

@@ -11,7 +11,7 @@ from app import audit, store
 from app.db import make_engine, session_factory
 from app.i18n import LOCALES, gettext_for
 from app.records import excel
-from app.records.importer import ImportRejected, ImportResult, import_file
+from app.records.importer import ImportLimits, ImportRejected, ImportResult, import_file
 from app.records.schema import BY_NAME, RECORD_TYPES
 from app.records.service import Context
 from app.settings import Settings
@@ -44,7 +44,7 @@ def import_records(args, settings: Settings, locale: str) -> int:
         with session_factory(engine)() as session:
             result = import_file(
                 session, args.commune, args.path.name, args.path.read_bytes(), actor=ACTOR,
-                type_name=args.record_type, max_unzipped_mb=settings.max_unzipped_mb)
+                type_name=args.record_type, limits=ImportLimits.of(settings))
     except ImportRejected as exc:
         print(_("The file {file} was not imported: nothing has been changed.").format(
             file=exc.file), file=sys.stderr)

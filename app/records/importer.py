@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
-from app.i18n import N_, gettext_for
+from app.i18n import N_, gettext_for, number
 from app.records.messages import cell_problem_text
 from app.records.schema import BY_NAME, RecordType
 from app.records.service import CellProblem, Context, SaveSummary, check_rows, save_rows
@@ -28,11 +28,15 @@ from app.records.sheets import (
     recognise,
 )
 from app.records.values import is_blank, text
+from app.settings import Settings
 
 FILE_PROBLEMS = {
     "unsupported_file": N_("files ending in “{suffix}” cannot be read: use .xlsx or .csv"),
     "bad_workbook": N_("the file is damaged or is not an Excel workbook (.xlsx)"),
     "workbook_too_large": N_("the workbook unpacks to {mb} MB, more than {limit_mb} MB"),
+    "too_many_rows": N_("the file holds more than {limit} rows of records (the limit is "
+                        "passed at row {row} of “{sheet}”): split it into several files"),
+    "more_problems": N_("… and {n} more problems"),
     "file_too_large": N_("the file is larger than {limit_mb} MB"),
     "empty_file": N_("the file holds no records"),
     "no_file": N_("choose a file to import"),
@@ -54,7 +58,9 @@ class FileProblem:
     def text(self, locale: str) -> str:
         _ = gettext_for(locale)
         if self.problem.code in FILE_PROBLEMS:
-            return _(FILE_PROBLEMS[self.problem.code]).format(**self.problem.params)
+            params = {k: number(v, locale) if isinstance(v, int) else v
+                      for k, v in self.problem.params.items()}
+            return _(FILE_PROBLEMS[self.problem.code]).format(**params)
         if self.in_file:
             return f"{self.sheet}, " + cell_problem_text(self.problem, self.rt, locale,
                                                          column=self.column)
@@ -76,15 +82,37 @@ class ImportResult:
     notes: list[FileProblem] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class ImportLimits:
+    """How much one file may hold, and how many of its problems are listed."""
+
+    unzipped_mb: int = 500
+    rows: int = 50_000
+    problems: int = 200
+
+    @classmethod
+    def of(cls, settings: Settings) -> ImportLimits:
+        return cls(settings.max_unzipped_mb, settings.max_import_rows,
+                   settings.max_import_problems)
+
+
 class ImportRejected(Exception):
-    """The file was not imported; nothing was written."""
+    """The file was not imported; nothing was written.
+
+    ``problems`` lists at most ``listed`` problems in file order, then a line saying how
+    many more there are; ``total`` counts them all.
+    """
 
     def __init__(self, file: str, problems: list[FileProblem],
-                 notes: list[FileProblem] | None = None):
+                 notes: list[FileProblem] | None = None, *, listed: int | None = None):
         self.file = file
+        self.total = len(problems)
+        if listed is not None and len(problems) > listed:
+            problems = problems[:listed] + [file_problem("more_problems",
+                                                         n=len(problems) - listed)]
         self.problems = problems
         self.notes = notes or []
-        super().__init__(f"{file}: {len(problems)} problem(s)")
+        super().__init__(f"{file}: {self.total} problem(s)")
 
 
 def file_problem(code: str, **params) -> FileProblem:
@@ -93,7 +121,7 @@ def file_problem(code: str, **params) -> FileProblem:
 
 def import_file(session: Session, commune_code: str, file_name: str, data: bytes, *,
                 actor: str, type_name: str | None = None,
-                max_unzipped_mb: int = 500) -> ImportResult:
+                limits: ImportLimits = ImportLimits()) -> ImportResult:
     """Check and store every record of the file, in one transaction of ``session`` (which
     must not be in a transaction already).
 
@@ -103,7 +131,8 @@ def import_file(session: Session, commune_code: str, file_name: str, data: bytes
         raise ImportRejected(file_name, [file_problem(
             "unknown_type", name=type_name, names=", ".join(BY_NAME))])
     try:
-        sheets = read_file(file_name, data, max_unzipped_bytes=max_unzipped_mb * 1_000_000)
+        sheets = read_file(file_name, data, max_unzipped_bytes=limits.unzipped_mb * 1_000_000,
+                           max_rows=limits.rows)
     except Unreadable as exc:
         raise ImportRejected(file_name, [file_problem(exc.code, **exc.params)]) from None
     with session.begin():
@@ -113,7 +142,8 @@ def import_file(session: Session, commune_code: str, file_name: str, data: bytes
                    if rows]  # a sheet with headers only has nothing to save
         if problems or not checked:
             problems = problems or [file_problem("empty_file")]
-            raise ImportRejected(file_name, sorted(problems, key=lambda p: p.order), notes)
+            raise ImportRejected(file_name, sorted(problems, key=lambda p: p.order), notes,
+                                 listed=limits.problems)
         summaries = [SheetSummary(sheet.title, layout.rt, save_rows(
             session, layout.rt, rows, ctx, actor=actor, source=file_name))
             for sheet, layout, rows in checked]

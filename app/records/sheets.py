@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -73,17 +74,43 @@ class Layout:
         return next((i for i, k in self.columns.items() if k == key), 10_000)
 
 
-def read_file(name: str, data: bytes, *, max_unzipped_bytes: int) -> list[RawSheet]:
-    """The sheets of an .xlsx workbook, or the one sheet of a .csv file."""
+def read_file(name: str, data: bytes, *, max_unzipped_bytes: int,
+              max_rows: int) -> list[RawSheet]:
+    """The sheets of an .xlsx workbook, or the one sheet of a .csv file.
+
+    Rows are read one by one and the file refused (``too_many_rows``) as soon as it holds
+    more than ``max_rows`` non-blank rows of records (the guide and lists not counted): a
+    million-row file is refused after reading ``max_rows`` rows, not all of them.
+    """
     suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    counter = RowCounter(max_rows)
     if suffix in EXCEL_SUFFIXES:
-        return read_xlsx(data, max_unzipped_bytes=max_unzipped_bytes)
+        return read_xlsx(data, max_unzipped_bytes=max_unzipped_bytes, counter=counter)
     if suffix in CSV_SUFFIXES:
-        return [read_csv(data, name)]
+        return [read_csv(data, name, counter=counter)]
     raise Unreadable("unsupported_file", suffix=suffix or name)
 
 
-def read_xlsx(data: bytes, *, max_unzipped_bytes: int) -> list[RawSheet]:
+class RowCounter:
+    """The non-blank rows of a file so far, against the most it may hold."""
+
+    def __init__(self, limit: int):
+        self.limit, self.seen = limit, 0
+
+    def rows(self, title: str, rows: Iterable[tuple]) -> list[tuple[int, tuple]]:
+        """The non-blank rows of ``rows`` with their numbers, counted as they are read."""
+        kept = []
+        for number, row in enumerate(rows, start=1):
+            if all(is_blank(v) for v in row):
+                continue
+            self.seen += 1
+            if self.seen > self.limit:
+                raise Unreadable("too_many_rows", limit=self.limit, sheet=title, row=number)
+            kept.append((number, tuple(row)))
+        return kept
+
+
+def read_xlsx(data: bytes, *, max_unzipped_bytes: int, counter: RowCounter) -> list[RawSheet]:
     import openpyxl
 
     try:
@@ -96,32 +123,30 @@ def read_xlsx(data: bytes, *, max_unzipped_bytes: int) -> list[RawSheet]:
     if unpacked > max_unzipped_bytes:  # a small file that unpacks to gigabytes
         raise Unreadable("workbook_too_large", mb=unpacked // 1_000_000,
                          limit_mb=max_unzipped_bytes // 1_000_000)
-    try:
+    try:  # read-only: rows are parsed as they are asked for, never the whole sheet at once
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds on damaged files
         raise Unreadable("bad_workbook") from exc
     sheets = []
     try:
         for ws in workbook.worksheets:
+            if is_aside(ws.title):
+                continue
             ws.reset_dimensions()  # some writers store wrong dimensions
-            rows = [(number, tuple(row)) for number, row in
-                    enumerate(ws.iter_rows(values_only=True), start=1)
-                    if not all(is_blank(v) for v in row)]
-            sheets.append(RawSheet(ws.title, rows))
+            sheets.append(RawSheet(ws.title, counter.rows(
+                ws.title, ws.iter_rows(values_only=True))))
     finally:
         workbook.close()
     return sheets
 
 
-def read_csv(data: bytes, name: str) -> RawSheet:
+def read_csv(data: bytes, name: str, *, counter: RowCounter) -> RawSheet:
     """A CSV file as one sheet titled with the file name; the delimiter is guessed."""
     content = decode_text(data)
     first = content.split("\n", 1)[0]
     delimiter = max(",;\t", key=first.count)
     reader = csv.reader(io.StringIO(content, newline=""), delimiter=delimiter)
-    rows = [(number, tuple(row)) for number, row in enumerate(reader, start=1)
-            if not all(is_blank(v) for v in row)]
-    return RawSheet(name, rows, is_file=True)
+    return RawSheet(name, counter.rows(name, reader), is_file=True)
 
 
 def decode_text(data: bytes) -> str:

@@ -19,7 +19,7 @@ from app import audit, store
 from app.access import POLICE, actor
 from app.deps import LocaleDep, SessionDep, SettingsDep
 from app.i18n import gettext_for
-from app.records import excel
+from app.records import excel, importer
 from app.records.importer import ImportRejected, ImportResult, file_problem, import_file
 from app.records.schema import BY_NAME, RECORD_TYPES, RecordType
 from app.records.service import Context
@@ -155,7 +155,7 @@ def _import(request: Request, session: Session, settings: Settings, code: str, l
             raise ImportRejected("", [file_problem("no_file")])
         result = import_file(session, code, name, data, actor=actor(request),
                              type_name=record_type or None,
-                             max_unzipped_mb=settings.max_unzipped_mb)
+                             limits=importer.ImportLimits.of(settings))
     except ImportRejected as exc:
         audit.record_request(request, "import", commune_code=code, object_type="file",
                              object_id=name, detail={"accepted": False,
