@@ -34,6 +34,7 @@ from app.models import (
     Venue,
 )
 from app.privacy import mask_count, masked_total
+from app.records.values import EARLIEST
 from geo.frame import FrameResult, village_frame
 from geo.plans import shipped_plans
 
@@ -119,14 +120,15 @@ _DATED = ((PersonState.valid_from, Person), (DrugTest.date, Person),
 
 def record_months(session: Session, commune: str, today: dt.date) -> list[str]:
     """Every month ("YYYY-MM") from the commune's first dated record to its last one,
-    never after ``today``: the months the month pickers offer."""
+    never after ``today`` nor before 1900 (a slip stored before dates were checked): the
+    months the month pickers offer."""
     firsts, lasts = [], []
     for column, owner in _DATED:
         query = select(func.min(column), func.max(column)).select_from(column.class_)
         if owner is not column.class_:
             query = query.join(owner)
         lo, hi = session.execute(query.where(owner.commune_code == commune,
-                                             column <= today)).one()
+                                             column >= EARLIEST, column <= today)).one()
         if lo is not None:
             firsts.append(lo)
             lasts.append(hi)

@@ -37,11 +37,13 @@ FILE_PROBLEMS = {
     "too_many_rows": N_("the file holds more than {limit} rows of records (the limit is "
                         "passed at row {row} of “{sheet}”): split it into several files"),
     "more_problems": N_("… and {n} more problems"),
+    "cell_too_long": N_("line {row} of “{sheet}” holds a cell longer than {limit} characters"),
     "file_too_large": N_("the file is larger than {limit_mb} MB"),
     "empty_file": N_("the file holds no records"),
     "no_file": N_("choose a file to import"),
     "unknown_type": N_("unknown record type “{name}”; the types are: {names}"),
 }
+COUNTS = ("limit", "n")  # parameters written as numbers are in the language: 50.000
 
 
 @dataclass
@@ -58,7 +60,7 @@ class FileProblem:
     def text(self, locale: str) -> str:
         _ = gettext_for(locale)
         if self.problem.code in FILE_PROBLEMS:
-            params = {k: number(v, locale) if isinstance(v, int) else v
+            params = {k: number(v, locale) if k in COUNTS else v
                       for k, v in self.problem.params.items()}
             return _(FILE_PROBLEMS[self.problem.code]).format(**params)
         if self.in_file:

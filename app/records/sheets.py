@@ -79,8 +79,8 @@ def read_file(name: str, data: bytes, *, max_unzipped_bytes: int,
     """The sheets of an .xlsx workbook, or the one sheet of a .csv file.
 
     Rows are read one by one and the file refused (``too_many_rows``) as soon as it holds
-    more than ``max_rows`` non-blank rows of records (the guide and lists not counted): a
-    million-row file is refused after reading ``max_rows`` rows, not all of them.
+    more than ``max_rows`` non-blank rows below the headers (the guide and lists not read):
+    a million-row file is refused after reading ``max_rows`` rows, not all of them.
     """
     suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
     counter = RowCounter(max_rows)
@@ -98,12 +98,14 @@ class RowCounter:
         self.limit, self.seen = limit, 0
 
     def rows(self, title: str, rows: Iterable[tuple]) -> list[tuple[int, tuple]]:
-        """The non-blank rows of ``rows`` with their numbers, counted as they are read."""
+        """The non-blank rows of a sheet with their numbers, counted as they are read but
+        for the first (the header)."""
         kept = []
         for number, row in enumerate(rows, start=1):
             if all(is_blank(v) for v in row):
                 continue
-            self.seen += 1
+            if kept:
+                self.seen += 1
             if self.seen > self.limit:
                 raise Unreadable("too_many_rows", limit=self.limit, sheet=title, row=number)
             kept.append((number, tuple(row)))
@@ -135,6 +137,10 @@ def read_xlsx(data: bytes, *, max_unzipped_bytes: int, counter: RowCounter) -> l
             ws.reset_dimensions()  # some writers store wrong dimensions
             sheets.append(RawSheet(ws.title, counter.rows(
                 ws.title, ws.iter_rows(values_only=True))))
+    except Unreadable:
+        raise
+    except Exception as exc:  # damage further in: a sheet's XML cut off, a bad cell
+        raise Unreadable("bad_workbook") from exc
     finally:
         workbook.close()
     return sheets
@@ -146,7 +152,11 @@ def read_csv(data: bytes, name: str, *, counter: RowCounter) -> RawSheet:
     first = content.split("\n", 1)[0]
     delimiter = max(",;\t", key=first.count)
     reader = csv.reader(io.StringIO(content, newline=""), delimiter=delimiter)
-    return RawSheet(name, counter.rows(name, reader), is_file=True)
+    try:
+        return RawSheet(name, counter.rows(name, reader), is_file=True)
+    except csv.Error:  # the only one a lenient reader raises: a cell past its limit
+        raise Unreadable("cell_too_long", sheet=name, row=reader.line_num,
+                         limit=csv.field_size_limit()) from None
 
 
 def decode_text(data: bytes) -> str:

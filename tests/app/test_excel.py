@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import zipfile
 from zoneinfo import ZoneInfo
 
 import openpyxl
@@ -293,3 +294,56 @@ def test_the_demo_records_export_and_reimport_unchanged(sessions, settings):
     assert all(s.summary.created == s.summary.updated == 0 for s in result.sheets)
     assert snapshot(sessions) == before
     assert change_count(sessions) == logged
+
+
+FORMULA_LIKE = ['=HYPERLINK("http://example.org/x","bấm vào đây")', "+84 912 345 678",
+                "-1+2", "@SUM(1,2)", " \t=1+2"]
+
+
+def test_text_that_looks_like_a_formula_is_exported_as_text_and_reimports_unchanged(commune):
+    """Spreadsheet formula injection: text starting with =, +, - or @ (also after spaces or
+    a tab) is a string cell with a quote prefix in the export, never a formula."""
+    from tests.factories import save_records
+
+    venues = [{"code": f"CS0{i}", "name": f"Karaoke {i}", "kind": "karaoke", "lat": 20.125,
+               "lon": 105.535, "licence": text} for i, text in enumerate(FORMULA_LIKE, 1)]
+    venues.append({"code": "=CS09", "name": "=1+1", "kind": "karaoke", "lat": 20.125,
+                   "lon": 105.535})
+    assert save_records(commune, "venues", venues) == []
+    assert save_records(commune, "inspections", [
+        {"venue": "CS01", "date": "01/11/2024", "result": "ok", "team": "@tổ 1",
+         "note": "-Không vi phạm"}]) == []
+    types = [BY_NAME["venues"], BY_NAME["inspections"]]
+    exported = export_bytes(commune, types)
+
+    sheets = zipfile.ZipFile(io.BytesIO(exported))
+    assert not any(b"<f>" in sheets.read(n) or b"<f " in sheets.read(n)
+                   for n in sheets.namelist() if n.startswith("xl/worksheets/"))
+    wb = load(exported)
+    texts = [cell for ws in (wb[excel.sheet_title(rt, "vi")] for rt in types)
+             for row in ws.iter_rows(min_row=2) for cell in row
+             if isinstance(cell.value, str) and cell.value.lstrip()[:1] in "=+-@"]
+    assert sorted(c.value for c in texts) == sorted(
+        [*(t.strip() for t in FORMULA_LIKE), "=CS09", "=1+1", "@tổ 1", "-Không vi phạm"])
+    assert all(c.data_type == "s" and c.quotePrefix for c in texts)
+
+    before = snapshot(commune)
+    again = run_import(commune, exported, "xuat.xlsx")
+    assert [(s.summary.created, s.summary.updated, s.summary.unchanged)
+            for s in again.sheets] == [(0, 0, 6), (0, 0, 1)]
+    assert snapshot(commune) == before
+
+
+def test_a_village_name_that_looks_like_a_formula_stays_text_in_every_sheet(commune):
+    from sqlalchemy import update
+
+    from app.models import Village
+
+    with commune.begin() as session:
+        session.execute(update(Village).where(Village.code == "T01").values(name="=Thôn 1"))
+    wb = load(template_bytes(commune, [BY_NAME["pledges"]]))
+    cells = [cell for ws in wb.worksheets for row in ws.iter_rows() for cell in row
+             if isinstance(cell.value, str) and cell.value.startswith("=")]
+    assert {ws.title for ws in wb.worksheets if any(c.parent is ws for c in cells)} == {
+        "Hướng dẫn", "Danh mục"}
+    assert all(c.data_type == "s" and c.quotePrefix for c in cells)
