@@ -14,7 +14,7 @@ from bs4 import BeautifulSoup
 from sqlalchemy import select, update
 
 from app import store
-from app.models import OutreachEvent, Person, Venue
+from app.models import OutreachEvent, Person, PersonState, Venue
 from tests.app.test_excel import load
 from tests.app.test_import_records import PERSONS, VENUES, person, rejected, run, workbook
 from tests.app.test_routes_records import as_browser_sends
@@ -196,17 +196,23 @@ def test_control_characters_in_a_form_are_refused_at_their_field(client, demo):
 
 def test_a_stored_impossible_date_and_control_character_do_not_break_the_commune(client, demo):
     """Written before the checks existed (here: straight into the database), a year-1
-    outreach and a NUL in a venue's name leave the map, dashboard, APIs, lists and
-    exports answering; the bad date counts as unknown."""
+    outreach, a person's state from year 9999 and a NUL in a venue's name leave the map,
+    dashboard, APIs, lists and exports answering; the bad dates count as unknown."""
     assert save_records(demo, "outreach", [{"kind": "broadcast", "date": "05/11/2024"}]) == []
     assert save_records(demo, "venues", [{"code": "V1", "name": "Karaoke", "kind": "karaoke",
                                           "lat": T06[0], "lon": T06[1]}]) == []
+    assert save_records(demo, "persons", [{
+        "code": "P1", "village": "T01", "category": "addict", "status": "no_treatment",
+        "status_date": "01/11/2024"}]) == []
     with demo.begin() as session:
         session.execute(update(OutreachEvent).values(date=dt.date(1, 1, 1)))
         session.execute(update(Venue).values(name="Kara\x00oke\x0b"))
+        session.execute(update(PersonState).values(valid_from=dt.date(9999, 12, 31)))
+        session.execute(update(Person).values(status_date=dt.date(9999, 12, 31)))
     for url in ["/communes/15178/map", "/communes/15178/dashboard",
                 "/api/communes/15178/villages.geojson", "/api/communes/15178/compliance",
-                "/communes/15178/records/outreach", "/communes/15178/records/venues"]:
+                "/communes/15178/records/outreach", "/communes/15178/records/venues",
+                "/communes/15178/records/persons", "/communes/15178/persons/P1"]:
         assert client.get(url).status_code == 200, url
     response = client.get("/communes/15178/records/venues/export.xlsx")
     assert response.status_code == 200
