@@ -202,7 +202,7 @@ def read_url(value) -> str:
 
 
 READERS = {
-    "date": read_date, "int": read_int, "float": read_float, "bool": read_bool,
+    "date": read_day, "int": read_int, "float": read_float, "bool": read_bool,
     "year": read_year, "lat": read_lat, "lon": read_lon, "x": read_float, "y": read_float,
     "url": read_url, "text": read_text, "code": read_code, "person": read_code,
     "venue": read_code, "school": read_code,
