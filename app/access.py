@@ -13,8 +13,7 @@ from fastapi import Depends, HTTPException, Request
 
 from app.deps import SessionDep
 from app.i18n import N_
-from app.models import User
-from app.security import Scope
+from app.security import Scope, session_user
 from geo.errors import UnknownCommune
 
 
@@ -43,12 +42,10 @@ class Viewer:
 
 
 def signed_in(request: Request, session: SessionDep) -> Viewer | None:
-    data = request.session
-    uid, version = data.get("uid"), data.get("ver")
-    if uid is None:
+    if not request.session:
         return None
-    user = session.get(User, uid)
-    if user is None or not user.active or version != user.password_hash[-16:]:
+    user = session_user(session, request.session.get("sid"))  # a live server-side session
+    if user is None:
         request.session.clear()
         return None
     return Viewer(user.id, user.username, user.role, user.must_change_password,

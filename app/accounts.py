@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.models import Commune, User
-from app.security import create_user, new_password, set_password
+from app.security import create_user, end_sessions, new_password, set_password
 
 DEMO_ACCOUNTS = (("demo_admin", "admin"), ("demo_police", "police"),
                  ("demo_leader", "leader"), ("demo_viewer", "viewer"))
@@ -44,7 +44,10 @@ def _get(session: Session, username: str) -> User:
 
 
 def disable(session: Session, username: str) -> None:
-    _get(session, username).active = False
+    """The account can no longer sign in, and its open sessions end at once."""
+    user = _get(session, username)
+    user.active = False
+    end_sessions(session, user.id)
 
 
 def reset_password(session: Session, username: str) -> str:
@@ -53,6 +56,7 @@ def reset_password(session: Session, username: str) -> str:
     password = new_password()
     set_password(user, password)
     user.must_change_password = True
+    end_sessions(session, user.id)  # whoever knew the old password is signed out
     return password
 
 

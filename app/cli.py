@@ -140,8 +140,18 @@ def _serve(args, settings: Settings, locale: str) -> int:
     _ = gettext_for(locale)
     print(_("Open the map at http://{host}:{port}/").format(
         host=host, port=port), flush=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    uvicorn.Server(server_config(app, host, port)).run()
     return 0
+
+
+def server_config(app, host: str, port: int):
+    """How ``xkmt serve`` runs uvicorn. Its proxy headers are off: uvicorn's default believes
+    X-Forwarded-For from any local client, so the app reads them itself, and only from
+    ``XKMT_TRUSTED_PROXIES`` (``create_app``)."""
+    import uvicorn
+
+    return uvicorn.Config(app, host=host, port=port, log_level="warning",
+                          proxy_headers=False)
 
 
 if __name__ == "__main__":

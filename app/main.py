@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import anyio
 from fastapi import FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from app import errors
 from app.compliance import FrameCache, LruCache
 from app.db import make_engine, session_factory
 from app.routes import api, audit, auth, dashboard, pages, records, tasks, transfer, villages
 from app.security import secret_key
-from app.settings import Settings
+from app.settings import Settings, proxy_list
 from app.web_security import BodyLimit, CsrfMiddleware, SecurityHeaders, csrf_failed
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -30,6 +32,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = make_engine(settings.database_url)
     app.state.sessions = session_factory(app.state.engine)
+    app.state.login_slots = anyio.Semaphore(settings.login_concurrency)  # sign-ins at once
     app.state.frames = FrameCache()  # village frames by commune, month and data version
     app.state.maps = LruCache(64)  # drawn maps by commune, month, layer, role, language
     _add_middleware(app, settings)
@@ -55,7 +58,10 @@ def _add_middleware(app: FastAPI, settings: Settings) -> None:
     # Uploads over the limit get a helpful page from their route; the middleware stops
     # anything far larger (1 MB of margin for the multipart wrapping) before it is read.
     app.add_middleware(BodyLimit, max_bytes=(settings.max_upload_mb + 1) * 1_000_000)
-    app.add_middleware(SecurityHeaders, tiles=settings.tiles)
+    app.add_middleware(SecurityHeaders, tiles=settings.tiles, hsts=settings.secure_cookies)
+    if settings.trusted_proxies:  # outermost: everything inside sees the real client
+        app.add_middleware(ProxyHeadersMiddleware,
+                           trusted_hosts=proxy_list(settings.trusted_proxies))
 
 
 def _mount_assets(app: FastAPI, settings: Settings) -> None:

@@ -1,17 +1,21 @@
-"""Passwords (Argon2), sign-in throttling, the secret key, and who is signed in."""
+"""Passwords (Argon2), sign-in throttling, server-side sessions, the secret key, and who is
+signed in."""
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import secrets
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import func, select
+from sqlalchemy import case, delete, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from app.models import AuditEvent, Commune, User, UserScope
+from app.models import Commune, LoginSession, LoginThrottle, User, UserScope
 from app.models.users import ROLES
 from app.settings import ROOT, Settings
 from app.store import TZ
@@ -66,15 +70,103 @@ def check_password(user: User | None, password: str) -> bool:
         return False
 
 
-def locked_out(session: Session, settings: Settings, username: str, address: str) -> bool:
-    """Too many failed sign-ins lately, for this account or from this address."""
-    since = dt.datetime.now(TZ) - dt.timedelta(minutes=settings.login_lockout_minutes)
-    failures = select(func.count()).select_from(AuditEvent).where(
-        AuditEvent.action == "login_failed", AuditEvent.at >= since)
-    by_user = session.scalar(failures.where(AuditEvent.username == username))
-    by_address = session.scalar(failures.where(AuditEvent.address == address))
-    return (by_user >= settings.login_max_failures
-            or by_address >= settings.login_max_failures_per_address)
+# --- sign-in throttle -------------------------------------------------------------------
+# Every attempt takes a slot of its account name and of its address with one atomic UPDATE
+# (row lock on PostgreSQL, the write lock on SQLite) before the password is checked, so
+# concurrent guesses get at most the limit of checks; a right password gives its slots back.
+
+def reserve_attempt(session: Session, settings: Settings, username: str, address: str) -> bool:
+    """Count one attempt for this account name and this address; False (nothing counted)
+    when either is locked. Commit soon: on SQLite the write lock is held till then."""
+    if not _take(session, settings, "address", address,
+                 settings.login_max_failures_per_address):
+        return False
+    if not _take(session, settings, "account", username, settings.login_max_failures):
+        _give_back(session, "address", address)
+        return False
+    return True
+
+
+def release_attempt(session: Session, username: str, address: str) -> None:
+    """The password was right: the attempt was not a failure."""
+    _give_back(session, "account", username)
+    _give_back(session, "address", address)
+
+
+def _take(session: Session, settings: Settings, kind: str, name: str, limit: int) -> bool:
+    now = dt.datetime.now(TZ)
+    stale = now - dt.timedelta(minutes=settings.login_lockout_minutes)
+    row = LoginThrottle.__table__
+    session.execute(_insert_ignoring_duplicates(session, row).values(
+        kind=kind, name=name[:80], failures=0, last_at=now))
+    taken = session.execute(
+        update(row).where(row.c.kind == kind, row.c.name == name[:80],
+                          or_(row.c.failures < limit, row.c.last_at < stale))
+        .values(failures=case((row.c.last_at < stale, 1), else_=row.c.failures + 1),
+                last_at=now)
+        .returning(row.c.failures)).first()
+    return taken is not None
+
+
+def _give_back(session: Session, kind: str, name: str) -> None:
+    row = LoginThrottle.__table__
+    session.execute(update(row).where(row.c.kind == kind, row.c.name == name[:80],
+                                      row.c.failures > 0)
+                    .values(failures=row.c.failures - 1))
+
+
+def _insert_ignoring_duplicates(session: Session, table):
+    """INSERT … ON CONFLICT DO NOTHING, in the database's own dialect."""
+    insert = {"sqlite": sqlite_insert, "postgresql": postgresql_insert}[
+        session.get_bind().dialect.name]
+    return insert(table).on_conflict_do_nothing()
+
+
+def forget_old_attempts(session: Session, settings: Settings) -> None:
+    """Drop the counts nobody has added to for longer than a lockout."""
+    stale = dt.datetime.now(TZ) - dt.timedelta(minutes=settings.login_lockout_minutes)
+    session.execute(delete(LoginThrottle).where(LoginThrottle.last_at < stale))
+
+
+# --- sessions ---------------------------------------------------------------------------
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def open_session(session: Session, settings: Settings, user: User) -> str:
+    """A new server-side session for ``user``; returns the token for the cookie. Expired
+    sessions of anyone are deleted on the way."""
+    now = dt.datetime.now(TZ)
+    session.execute(delete(LoginSession).where(LoginSession.expires_at <= now))
+    token = secrets.token_urlsafe(32)
+    session.add(LoginSession(id=_digest(token), user_id=user.id, created_at=now,
+                             expires_at=now + dt.timedelta(hours=settings.session_hours)))
+    return token
+
+
+def session_user(session: Session, token: object) -> User | None:
+    """The active account whose live, unexpired session ``token`` is, else None."""
+    if not isinstance(token, str) or not token:
+        return None
+    return session.scalar(
+        select(User).join(LoginSession, LoginSession.user_id == User.id).where(
+            LoginSession.id == _digest(token), LoginSession.expires_at > dt.datetime.now(TZ),
+            User.active.is_(True)))
+
+
+def end_session(session: Session, token: object) -> None:
+    """Sign-out: this session's cookie is worthless from now on, wherever it was copied."""
+    if isinstance(token, str) and token:
+        session.execute(delete(LoginSession).where(LoginSession.id == _digest(token)))
+
+
+def end_sessions(session: Session, user_id: int, *, keep: object = None) -> None:
+    """End every session of an account (but ``keep``, the one asking, if given)."""
+    query = delete(LoginSession).where(LoginSession.user_id == user_id)
+    if isinstance(keep, str) and keep:
+        query = query.where(LoginSession.id != _digest(keep))
+    session.execute(query)
 
 
 @dataclass(frozen=True)

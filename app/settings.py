@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -53,6 +54,16 @@ class Settings(BaseSettings):
         default=20, description="Failed sign-ins from one address before it is locked for a while.")
     login_lockout_minutes: int = Field(
         default=15, description="Minutes an account or address stays locked after failures.")
+    login_concurrency: int = Field(
+        default=2, ge=1, description="Most sign-ins whose password is checked at once (each "
+        "Argon2 check takes 64 MiB and a database connection); more wait their turn.")
+    login_wait_seconds: float = Field(
+        default=5, gt=0, description="Seconds a sign-in waits for its turn before it is asked "
+        "to try again (HTTP 429).")
+    trusted_proxies: str = Field(
+        default="", description="Addresses or networks (comma-separated, e.g. "
+        "'127.0.0.1,10.0.0.0/8') of the reverse proxies whose X-Forwarded-For and "
+        "X-Forwarded-Proto headers are believed; empty: none, the connecting address counts.")
     tip_box_radius_m: int = Field(
         default=500, description="Radius in metres of the coverage circle drawn round each "
         "tip box on the map.")
@@ -76,3 +87,19 @@ class Settings(BaseSettings):
     max_import_problems: int = Field(
         default=200, description="Most problems of a refused import that are listed; the "
         "rest are counted (“… and N more problems”).")
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _addresses(cls, value: str) -> str:
+        for item in proxy_list(value):
+            try:
+                ipaddress.ip_network(item)
+            except ValueError:
+                raise ValueError(
+                    f"XKMT_TRUSTED_PROXIES: {item!r} is not an IP address or network") from None
+        return value
+
+
+def proxy_list(value: str) -> list[str]:
+    """The items of a comma-separated list of addresses, blanks dropped."""
+    return [item.strip() for item in value.split(",") if item.strip()]

@@ -51,8 +51,9 @@ class SecurityHeaders:
     """Adds the security headers and a per-response CSP nonce (``scope['csp_nonce']``)
     for the inline scripts and styles the pages (and folium) write."""
 
-    def __init__(self, app: ASGIApp, *, tiles: str):
+    def __init__(self, app: ASGIApp, *, tiles: str, hsts: bool = False):
         self.app = app
+        self.hsts = hsts  # served over HTTPS (secure cookies): browsers must keep to it
         origin = tile_origin(tiles)
         self.images = "'self' data:" + (f" {origin}" if origin else "")
 
@@ -76,6 +77,8 @@ class SecurityHeaders:
                 headers["X-Content-Type-Options"] = "nosniff"
                 headers["Referrer-Policy"] = "same-origin"
                 headers["Cross-Origin-Opener-Policy"] = "same-origin"
+                if self.hsts:
+                    headers["Strict-Transport-Security"] = "max-age=31536000"
                 if not scope["path"].startswith(("/vendor/", "/static/")):
                     headers.setdefault("Cache-Control", "no-store")  # records, pages
             await send(message)

@@ -21,10 +21,10 @@ from app.models.records import (
     TipBox,
     Venue,
 )
-from app.models.users import AuditEvent, User, UserScope
+from app.models.users import AuditEvent, LoginSession, LoginThrottle, User, UserScope
 
 __all__ = [
-    "AuditEvent", "User", "UserScope",
+    "AuditEvent", "LoginSession", "LoginThrottle", "User", "UserScope",
     "Base", "BoundaryImport", "Commune", "Village", "Baseline", "ChangeLog", "DrugTest",
     "Incident", "Inspection", "OutreachEvent", "OutreachVillage", "Person", "PersonState",
     "Pledge", "PreventionModel", "School", "Tip", "TipBox", "Venue", "TaskMark",

@@ -1,4 +1,5 @@
-"""Accounts, their scope (communes or a whole province) and the audit log."""
+"""Accounts, their scope (communes or a whole province), their sign-ins (live sessions and
+the throttle of failed attempts) and the audit log."""
 
 from __future__ import annotations
 
@@ -53,3 +54,28 @@ class AuditEvent(Base):
     object_type: Mapped[str | None] = mapped_column(String(40))
     object_id: Mapped[str | None] = mapped_column(String(200))
     detail: Mapped[str | None] = mapped_column(Text)  # JSON
+
+
+class LoginSession(Base):
+    """A signed-in browser. Its cookie holds a random token; the row is keyed by the token's
+    SHA-256, so the table alone cannot sign anyone in. Signing out, a password change and
+    disabling the account delete rows: a copied cookie stops working at once."""
+
+    __tablename__ = "login_session"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # SHA-256 hex of the token
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class LoginThrottle(Base):
+    """Recent sign-in attempts of one account name or from one address, counted with one
+    atomic UPDATE before the password is checked (given back when it was right)."""
+
+    __tablename__ = "login_throttle"
+
+    kind: Mapped[str] = mapped_column(String(10), primary_key=True)  # account, address
+    name: Mapped[str] = mapped_column(String(80), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer)
+    last_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated
 from urllib.parse import urlparse
 
+import anyio
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse
 from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+from starlette.concurrency import run_in_threadpool
 
 from app import audit
 from app.access import OWN_ACCOUNT, PUBLIC, Viewer
@@ -15,10 +19,22 @@ from app.deps import LocaleDep, SessionDep, SettingsDep
 from app.i18n import gettext_for
 from app.models import User
 from app.rendering import render
-from app.security import check_password, locked_out, set_password
+from app.security import (
+    check_password,
+    end_session,
+    end_sessions,
+    forget_old_attempts,
+    open_session,
+    release_attempt,
+    reserve_attempt,
+    set_password,
+)
+from app.settings import Settings
 
 router = APIRouter()
 MIN_PASSWORD = 10
+USERNAME_MAX = 80  # the column's size: no account has a longer name
+ADDRESS_MAX = 64
 
 
 def _safe_next(target: str | None) -> str:
@@ -34,37 +50,77 @@ def login_page(request: Request, locale: LocaleDep, next: str | None = None):
     return render(request, "login.html", locale, next=_safe_next(next))
 
 
+@dataclass(frozen=True)
+class _Outcome:
+    status: int  # 303 signed in, 401 wrong, 429 locked
+    token: str | None = None
+    must_change_password: bool = False
+
+
 @router.post("/login", dependencies=[Depends(PUBLIC)])
-def login(request: Request, session: SessionDep, settings: SettingsDep, locale: LocaleDep,
-          username: Annotated[str, Form()], password: Annotated[str, Form()],
-          next: Annotated[str, Form()] = "/"):
+async def login(request: Request, settings: SettingsDep, locale: LocaleDep,
+                username: Annotated[str, Form()], password: Annotated[str, Form()],
+                next: Annotated[str, Form()] = "/"):
+    """At most ``login_concurrency`` sign-ins are checked at once, each with one database
+    connection and one worker thread; the others wait here, holding neither, and are sent
+    back after ``login_wait_seconds``: a flood of sign-ins cannot stall the signed-in."""
     _ = gettext_for(locale)
-    address = audit.client_address(request) or "?"
-    username = username.strip()
-    if locked_out(session, settings, username, address):
-        audit.record(request.app.state.sessions, "login_failed", username=username,
-                     address=address, detail={"locked": True})
+    slots = request.app.state.login_slots
+    with anyio.move_on_after(settings.login_wait_seconds) as waited:
+        await slots.acquire()
+    if waited.cancelled_caught:
+        return render(request, "login.html", locale, status=429, next=next, error=_(
+            "Many people are signing in at this moment. Try again in a little while."))
+    try:
+        outcome = await run_in_threadpool(
+            _attempt, request.app.state.sessions, settings, username.strip()[:USERNAME_MAX],
+            password, (audit.client_address(request) or "?")[:ADDRESS_MAX])
+    finally:
+        slots.release()
+    if outcome.status == 429:
         error = _("Too many failed sign-ins. Try again in {minutes} minutes.").format(
             minutes=settings.login_lockout_minutes)
         return render(request, "login.html", locale, status=429, error=error, next=next)
-    user = session.scalar(select(User).where(User.username == username))
-    if not check_password(user, password) or not user.active:
-        audit.record(request.app.state.sessions, "login_failed", username=username,
-                     address=address)
+    if outcome.status == 401:
         return render(request, "login.html", locale, status=401, next=next,
                       error=_("Wrong username or password."))
     request.session.clear()
-    request.session.update({"uid": user.id, "ver": user.password_hash[-16:]})
-    audit.record(request.app.state.sessions, "login", username=username, address=address)
-    target = "/account/password" if user.must_change_password else _safe_next(next)
+    request.session["sid"] = outcome.token
+    target = "/account/password" if outcome.must_change_password else _safe_next(next)
     return RedirectResponse(target, status_code=303)
 
 
+def _attempt(sessions: sessionmaker[Session], settings: Settings, username: str,
+             password: str, address: str) -> _Outcome:
+    """One sign-in on one database session: count the attempt, check the password with no
+    connection held, then write the outcome and its audit event together."""
+    with sessions() as session:
+        with session.begin():
+            if not reserve_attempt(session, settings, username, address):
+                audit.record(session, "login_failed", username=username, address=address,
+                             detail={"locked": True})
+                return _Outcome(429)
+            user = session.scalar(select(User).where(User.username == username))
+        if not check_password(user, password) or not user.active:
+            with session.begin():
+                audit.record(session, "login_failed", username=username, address=address)
+            return _Outcome(401)
+        with session.begin():
+            release_attempt(session, username, address)
+            forget_old_attempts(session, settings)
+            token = open_session(session, settings, user)
+            audit.record(session, "login", username=username, address=address)
+        return _Outcome(303, token, user.must_change_password)
+
+
 @router.post("/logout", dependencies=[Depends(PUBLIC)])
-def logout(request: Request):
+def logout(request: Request, session: SessionDep):
     viewer = request.state.user
     if viewer is not None:
-        audit.record_request(request, "logout")
+        end_session(session, request.session.get("sid"))
+        audit.record(session, "logout", username=viewer.username,
+                     address=audit.client_address(request))
+        session.commit()
     request.session.clear()
     return RedirectResponse("/login", status_code=303)
 
@@ -94,8 +150,9 @@ def change_password(request: Request, session: SessionDep, locale: LocaleDep,
         return render(request, "password.html", locale, status=422, error=error)
     set_password(user, new)
     user.must_change_password = False
+    end_sessions(session, user.id, keep=request.session.get("sid"))  # other browsers
+    audit.record(session, "account", username=user.username,
+                 address=audit.client_address(request), object_type="user",
+                 object_id=user.username, detail={"change": "password"})
     session.commit()
-    request.session.update({"ver": user.password_hash[-16:]})
-    audit.record_request(request, "account", object_type="user", object_id=user.username,
-                         detail={"change": "password"})
     return RedirectResponse("/", status_code=303)
