@@ -7,6 +7,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
+import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -16,13 +17,16 @@ import pytest
 import uvicorn
 from fastapi.testclient import TestClient
 from pydantic import ValidationError
-from sqlalchemy import select
+from sqlalchemy import create_engine, make_url, select, text
 
+from app import imports
 from app.cli import main, server_config
+from app.db import make_engine, session_factory, upgrade
 from app.main import create_app
 from app.models import AuditEvent
 from app.settings import Settings
 from tests.conftest import PASSWORD, client_as, make_user, sign_in
+from tests.postgres import postgres_url  # noqa: F401  (the session fixture)
 
 PERSONS = "/communes/15178/records/persons"  # person-level rows: the police only
 
@@ -38,10 +42,33 @@ def _checked(sessions) -> int:
     return sum(1 for event in _failures(sessions) if event.detail is None)
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request, settings):
+    """Settings and sessions of a database holding the demo commune: SQLite, and a fresh
+    database on the throwaway PostgreSQL server (skipped without one)."""
+    if request.param == "sqlite":
+        return settings, request.getfixturevalue("demo")
+    server = make_url(request.getfixturevalue("postgres_url"))
+    name = f"xkmt_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    url = server.set(database=name).render_as_string(hide_password=False)
+    settings = settings.model_copy(update={"database_url": url})
+    upgrade(url)
+    engine = make_engine(url)
+    request.addfinalizer(engine.dispose)
+    sessions = session_factory(engine)
+    imports.load_demo(sessions, settings, records=False)
+    return settings, sessions
+
+
 # --- sign-out ---------------------------------------------------------------------------
 
-def test_a_cookie_copied_before_sign_out_is_refused_after_it(demo, settings):
-    police = client_as(settings, demo, "police")
+def test_a_cookie_copied_before_sign_out_is_refused_after_it(database):
+    settings, sessions = database
+    police = client_as(settings, sessions, "police")
     copy = TestClient(police.app)
     copy.cookies.update(police.cookies)
     assert copy.get(PERSONS).status_code == 200
@@ -119,10 +146,11 @@ def _statuses(results: list) -> Counter:
                    for r in results)
 
 
-def test_thirty_concurrent_guesses_get_no_more_password_checks_than_the_limit(demo,
-                                                                             settings):
+def test_thirty_concurrent_guesses_get_no_more_password_checks_than_the_limit(database):
+    settings, demo = database
     make_user(demo, "u1", "police")
-    with _serving(settings) as base:
+    # all thirty at once: the count alone must hold them, not the bound on sign-ins
+    with _serving(settings.model_copy(update={"login_concurrency": 30})) as base:
         threads, results = _together(30, lambda i, barrier: _attempt(
             base, "u1", f"sai-{i}", barrier=barrier))
         for thread in threads:
@@ -182,8 +210,8 @@ def test_sign_ins_over_the_bound_wait_then_are_asked_to_try_again(demo, settings
             thread.join(timeout=120)
         busy = [r for r in results if r.status_code == 429]
         assert busy and all("Đang có nhiều lượt đăng nhập cùng lúc" in r.text for r in busy)
+        assert _statuses(results)[401] == _checked(demo) >= 1  # turned away: nothing checked
         english = _attempt(base, "u1", "sai", cookies={"xkmt_lang": "en"})
-    assert _statuses(results)[401] == _checked(demo) >= 1  # turned away: nothing checked
     assert english.status_code == 401 and "Wrong username or password" in english.text
 
 
