@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import case, delete, or_, select, update
+from sqlalchemy import case, delete, or_, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -24,6 +24,7 @@ HASHER = PasswordHasher()
 # A hash to verify against when the account does not exist, so that the time taken
 # does not tell which usernames exist.
 _DUMMY_HASH = HASHER.hash(secrets.token_urlsafe(16))
+NAME_MAX = 80  # of a throttle row's name: an account name or an address
 
 
 def secret_key(settings: Settings) -> str:
@@ -71,12 +72,14 @@ def check_password(user: User | None, password: str) -> bool:
 
 
 # --- sign-in throttle -------------------------------------------------------------------
-# Every attempt takes a slot of its account name and of its address with one atomic UPDATE
-# (row lock on PostgreSQL, the write lock on SQLite) before the password is checked, so
-# concurrent guesses get at most the limit of checks; a right password gives its slots back.
+# Every attempt takes a slot of its address and of its account name with one atomic UPDATE
+# each (row locks on PostgreSQL, the write lock on SQLite) before the password is checked,
+# so concurrent guesses get no more checks than the limit; a right password gives them back.
+# Rows are always taken address first, then account: two sign-ins never wait on each other
+# in a circle.
 
 def reserve_attempt(session: Session, settings: Settings, username: str, address: str) -> bool:
-    """Count one attempt for this account name and this address; False (nothing counted)
+    """Count one attempt for this address and this account name; False (nothing counted)
     when either is locked. Commit soon: on SQLite the write lock is held till then."""
     if not _take(session, settings, "address", address,
                  settings.login_max_failures_per_address):
@@ -89,28 +92,33 @@ def reserve_attempt(session: Session, settings: Settings, username: str, address
 
 def release_attempt(session: Session, username: str, address: str) -> None:
     """The password was right: the attempt was not a failure."""
-    _give_back(session, "account", username)
     _give_back(session, "address", address)
+    _give_back(session, "account", username)
 
 
 def _take(session: Session, settings: Settings, kind: str, name: str, limit: int) -> bool:
     now = dt.datetime.now(TZ)
     stale = now - dt.timedelta(minutes=settings.login_lockout_minutes)
     row = LoginThrottle.__table__
-    session.execute(_insert_ignoring_duplicates(session, row).values(
-        kind=kind, name=name[:80], failures=0, last_at=now))
-    taken = session.execute(
-        update(row).where(row.c.kind == kind, row.c.name == name[:80],
-                          or_(row.c.failures < limit, row.c.last_at < stale))
-        .values(failures=case((row.c.last_at < stale, 1), else_=row.c.failures + 1),
-                last_at=now)
-        .returning(row.c.failures)).first()
-    return taken is not None
+    key = (row.c.kind == kind, row.c.name == name[:NAME_MAX])
+    for _ in range(2):  # a row tidied away meanwhile (forget_expired) is made again
+        session.execute(_insert_ignoring_duplicates(session, row).values(
+            kind=kind, name=name[:NAME_MAX], failures=0, last_at=now))
+        taken = session.execute(
+            update(row).where(*key, or_(row.c.failures < limit, row.c.last_at < stale))
+            .values(failures=case((row.c.last_at < stale, 1), else_=row.c.failures + 1),
+                    last_at=now)
+            .returning(row.c.failures)).first()
+        if taken is not None:
+            return True
+        if session.scalar(select(row.c.failures).where(*key)) is not None:
+            return False  # there, and at the limit: locked
+    return False
 
 
 def _give_back(session: Session, kind: str, name: str) -> None:
     row = LoginThrottle.__table__
-    session.execute(update(row).where(row.c.kind == kind, row.c.name == name[:80],
+    session.execute(update(row).where(row.c.kind == kind, row.c.name == name[:NAME_MAX],
                                       row.c.failures > 0)
                     .values(failures=row.c.failures - 1))
 
@@ -122,10 +130,18 @@ def _insert_ignoring_duplicates(session: Session, table):
     return insert(table).on_conflict_do_nothing()
 
 
-def forget_old_attempts(session: Session, settings: Settings) -> None:
-    """Drop the counts nobody has added to for longer than a lockout."""
-    stale = dt.datetime.now(TZ) - dt.timedelta(minutes=settings.login_lockout_minutes)
-    session.execute(delete(LoginThrottle).where(LoginThrottle.last_at < stale))
+def forget_expired(session: Session, settings: Settings) -> None:
+    """Delete expired sessions and counts nobody has added to for a lockout's time. Rows
+    another transaction holds are skipped (PostgreSQL), never waited for: next time."""
+    now = dt.datetime.now(TZ)
+    expired = select(LoginSession.id).where(LoginSession.expires_at <= now)
+    session.execute(delete(LoginSession).where(
+        LoginSession.id.in_(expired.with_for_update(skip_locked=True))))
+    stale = now - dt.timedelta(minutes=settings.login_lockout_minutes)
+    old = select(LoginThrottle.kind, LoginThrottle.name).where(LoginThrottle.last_at < stale)
+    session.execute(delete(LoginThrottle).where(
+        tuple_(LoginThrottle.kind, LoginThrottle.name).in_(
+            old.with_for_update(skip_locked=True))))
 
 
 # --- sessions ---------------------------------------------------------------------------
@@ -135,10 +151,8 @@ def _digest(token: str) -> str:
 
 
 def open_session(session: Session, settings: Settings, user: User) -> str:
-    """A new server-side session for ``user``; returns the token for the cookie. Expired
-    sessions of anyone are deleted on the way."""
+    """A new server-side session for ``user``; returns the token for the cookie."""
     now = dt.datetime.now(TZ)
-    session.execute(delete(LoginSession).where(LoginSession.expires_at <= now))
     token = secrets.token_urlsafe(32)
     session.add(LoginSession(id=_digest(token), user_id=user.id, created_at=now,
                              expires_at=now + dt.timedelta(hours=settings.session_hours)))

@@ -23,7 +23,7 @@ from app.security import (
     check_password,
     end_session,
     end_sessions,
-    forget_old_attempts,
+    forget_expired,
     open_session,
     release_attempt,
     reserve_attempt,
@@ -107,7 +107,7 @@ def _attempt(sessions: sessionmaker[Session], settings: Settings, username: str,
             return _Outcome(401)
         with session.begin():
             release_attempt(session, username, address)
-            forget_old_attempts(session, settings)
+            forget_expired(session, settings)
             token = open_session(session, settings, user)
             audit.record(session, "login", username=username, address=address)
         return _Outcome(303, token, user.must_change_password)

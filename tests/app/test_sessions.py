@@ -4,6 +4,7 @@ HSTS behind HTTPS."""
 
 from __future__ import annotations
 
+import datetime as dt
 import socket
 import threading
 import time
@@ -17,14 +18,15 @@ import pytest
 import uvicorn
 from fastapi.testclient import TestClient
 from pydantic import ValidationError
-from sqlalchemy import create_engine, make_url, select, text
+from sqlalchemy import create_engine, func, make_url, select, text, update
 
 from app import imports
 from app.cli import main, server_config
-from app.db import make_engine, session_factory, upgrade
+from app.db import make_engine, session_factory, transaction, upgrade
 from app.main import create_app
-from app.models import AuditEvent
+from app.models import AuditEvent, LoginSession, LoginThrottle
 from app.settings import Settings
+from app.store import TZ
 from tests.conftest import PASSWORD, client_as, make_user, sign_in
 from tests.postgres import postgres_url  # noqa: F401  (the session fixture)
 
@@ -76,6 +78,36 @@ def test_a_cookie_copied_before_sign_out_is_refused_after_it(database):
     refused = copy.get(PERSONS, follow_redirects=False)
     assert refused.status_code == 303 and refused.headers["location"].startswith("/login")
     assert police.get(PERSONS, follow_redirects=False).status_code == 303
+
+
+def _login(client: TestClient, username: str, password: str) -> int:
+    client.get("/login")
+    return client.post("/login", follow_redirects=False, data={
+        "username": username, "password": password, "next": "/",
+        "csrftoken": client.cookies.get("csrftoken")}).status_code
+
+
+def test_sessions_and_locks_end_in_time_and_are_tidied_away(database):
+    settings, sessions = database
+    make_user(sessions, "u1", "police")
+    app = create_app(settings)
+    kept = sign_in(TestClient(app), "u1")
+    for n in range(settings.login_max_failures):
+        assert _login(TestClient(app), "u1", f"sai-{n}") == 401
+    assert _login(TestClient(app), "u1", PASSWORD) == 429
+    assert _login(TestClient(app), "doan", "sai") == 401
+    # sixteen minutes and a working day later, as far as the database can tell
+    with transaction(sessions) as session:
+        past = dt.datetime.now(TZ) - dt.timedelta(minutes=settings.login_lockout_minutes + 1)
+        session.execute(update(LoginThrottle).values(last_at=past))
+        session.execute(update(LoginSession).values(expires_at=past))
+    expired = kept.get(PERSONS, follow_redirects=False)  # the cookie alone is not enough
+    assert expired.status_code == 303 and expired.headers["location"].startswith("/login")
+    assert _login(TestClient(app), "u1", PASSWORD) == 303  # the lock is over
+    with sessions() as session:
+        assert session.scalar(select(func.count()).select_from(LoginSession)) == 1
+        names = set(session.execute(select(LoginThrottle.kind, LoginThrottle.name)))
+    assert names == {("address", "testclient"), ("account", "u1")}  # not ("account", "doan")
 
 
 def test_a_new_password_from_the_command_line_ends_every_session(demo, settings,
