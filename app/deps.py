@@ -9,6 +9,7 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
 from app.i18n import LOCALES
+from app.params import read_month
 from app.settings import Settings
 
 LANG_COOKIE = "xkmt_lang"
@@ -31,6 +32,12 @@ def get_locale(request: Request) -> str:
     return request.app.state.settings.default_locale
 
 
+def get_month(month: str | None = None) -> str | None:
+    """``?month=YYYY-MM`` within the months the app can show (else 400); None if absent."""
+    return read_month(month)
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 SessionDep = Annotated[Session, Depends(get_session)]
 LocaleDep = Annotated[str, Depends(get_locale)]
+MonthDep = Annotated[str | None, Depends(get_month)]

@@ -15,12 +15,14 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from app.access import MustChangePassword, NotSignedIn
 from app.deps import get_locale
 from app.i18n import N_, gettext_for
+from app.params import BadParameter
 from app.rendering import render
 from geo.errors import UnknownCommune
 
 log = logging.getLogger("xkmt")
 
 MESSAGES = {
+    400: N_("Request refused."),
     401: N_("Please sign in."),
     403: N_("Your account may not open this page."),
     404: N_("Page not found."),
@@ -52,6 +54,11 @@ async def _unknown_commune(request: Request, exc: UnknownCommune):
     return answer(request, 404, _("No commune has the code {code}.").format(code=exc.code))
 
 
+async def _bad_parameter(request: Request, exc: BadParameter):
+    _ = gettext_for(get_locale(request))
+    return answer(request, 400, _(exc.message).format(**exc.values))
+
+
 async def _http_error(request: Request, exc: StarletteHTTPException):
     return answer(request, exc.status_code)
 
@@ -76,6 +83,7 @@ async def _server_error(request: Request, exc: Exception):
 
 def install(app: FastAPI) -> None:
     app.add_exception_handler(UnknownCommune, _unknown_commune)
+    app.add_exception_handler(BadParameter, _bad_parameter)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(NotSignedIn, _not_signed_in)
     app.add_exception_handler(MustChangePassword, _must_change_password)

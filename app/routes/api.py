@@ -4,26 +4,16 @@ for the police; small counts masked for viewers."""
 from __future__ import annotations
 
 import json
-import re
 
-from fastapi import APIRouter, Depends, HTTPException, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
 
 from app import compliance, store
 from app.access import ANYONE
-from app.deps import SessionDep, SettingsDep
+from app.deps import MonthDep, SessionDep, SettingsDep
 
 router = APIRouter(prefix="/api", dependencies=[Depends(ANYONE)])
 
 GEOJSON_PROPERTIES = ["code", "name", "households", "population", "synthetic"]
-MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
-
-
-def _month(month: str | None) -> str | None:
-    if month is not None and not MONTH.fullmatch(month):
-        raise HTTPException(status_code=422)
-    return month
-
-
 def _json(data: dict, media_type: str = "application/json") -> Response:
     return Response(json.dumps(data, ensure_ascii=False), media_type=media_type)
 
@@ -40,10 +30,10 @@ def shaper_for(request: Request, session, code: str, settings) -> compliance.Sha
 
 @router.get("/communes/{code}/villages.geojson")
 def villages_geojson(code: str, request: Request, session: SessionDep, settings: SettingsDep,
-                     month: str | None = None) -> Response:
+                     month: MonthDep) -> Response:
     """The commune's current villages; with ``?month=YYYY-MM`` every indicator too."""
     store.get_commune(session, code)
-    if _month(month) is None:
+    if month is None:
         villages = store.load_villages(session, code)
         body = villages[GEOJSON_PROPERTIES + ["geometry"]].to_json(
             na="null", drop_id=True, ensure_ascii=False)
@@ -55,10 +45,10 @@ def villages_geojson(code: str, request: Request, session: SessionDep, settings:
 
 @router.get("/communes/{code}/compliance")
 def commune_compliance(code: str, request: Request, session: SessionDep,
-                       settings: SettingsDep, month: str | None = None) -> Response:
+                       settings: SettingsDep, month: MonthDep) -> Response:
     """The commune's summary for a month (default: this month)."""
     store.get_commune(session, code)
-    month = _month(month) or compliance.current_month()
+    month = month or compliance.current_month()
     result = frame_for(request, session, code, month)
     return _json(compliance.commune_summary(
         result, shaper_for(request, session, code, settings)))

@@ -14,6 +14,7 @@ from app.audit import ACTIONS
 from app.deps import LocaleDep, SessionDep
 from app.i18n import N_, gettext_for
 from app.models import AuditEvent, User, UserScope
+from app.params import read_day
 from app.records.schema import RECORD_TYPES
 from app.rendering import render
 
@@ -32,19 +33,14 @@ ACTION_LABELS = {
 assert set(ACTION_LABELS) == set(ACTIONS)
 
 
-def _date(value: str | None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
-
-
 @router.get("/communes/{code}/audit")
 def audit_log(code: str, request: Request, session: SessionDep, locale: LocaleDep,
               user: str | None = None, action: str | None = None,
               start: str | None = None, end: str | None = None):
-    """Audit events of this commune, and the sign-ins of its accounts."""
+    """Audit events of this commune, and the sign-ins of its accounts; ``start`` and
+    ``end`` are days (400 for one that is not, or is out of range)."""
     commune = store.get_commune(session, code)
+    first, last = read_day(start), read_day(end)
     accounts = select(User.username).join(UserScope).where(UserScope.commune_code == code)
     query = select(AuditEvent).where(or_(
         AuditEvent.commune_code == code,
@@ -53,7 +49,6 @@ def audit_log(code: str, request: Request, session: SessionDep, locale: LocaleDe
         query = query.where(AuditEvent.username == user)
     if action in ACTIONS:
         query = query.where(AuditEvent.action == action)
-    first, last = _date(start), _date(end)
     if first:
         query = query.where(AuditEvent.at >= dt.datetime.combine(first, dt.time(), store.TZ))
     if last:
@@ -67,7 +62,8 @@ def audit_log(code: str, request: Request, session: SessionDep, locale: LocaleDe
              "detail": json.loads(e.detail) if e.detail else None} for e in events]
     return render(request, "audit.html", locale, commune=commune, rows=rows,
                   actions=ACTION_LABELS, filters={"user": user or "", "action": action or "",
-                                                  "start": start or "", "end": end or ""},
+                                                  "start": first.isoformat() if first else "",
+                                                  "end": last.isoformat() if last else ""},
                   page=PAGE)
 
 

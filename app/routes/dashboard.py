@@ -12,13 +12,12 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app import compliance, errors, mapview, store
+from app import compliance, mapview, store
 from app.access import ANYONE, MARK_TASKS
-from app.deps import LocaleDep, SessionDep, SettingsDep
+from app.deps import LocaleDep, MonthDep, SessionDep, SettingsDep
 from app.i18n import N_, gettext_for, number
 from app.models import TaskMark
 from app.rendering import render
-from app.routes.api import MONTH
 from geo.criteria import METRICS
 from geo.frame import FrameResult
 from geo.plans import shipped_plans
@@ -36,12 +35,10 @@ COMPARISONS = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "==": "="}
 
 @router.get("/communes/{code}/dashboard", response_class=HTMLResponse)
 def dashboard(code: str, request: Request, session: SessionDep, settings: SettingsDep,
-              locale: LocaleDep, month: str | None = None) -> HTMLResponse:
+              locale: LocaleDep, month: MonthDep) -> HTMLResponse:
     """The commune's status for a month (default: the latest month with records, as on
-    the map)."""
+    the map; 400 for one it cannot show)."""
     store.get_commune(session, code)
-    if month is not None and not MONTH.fullmatch(month):
-        return errors.answer(request, 422)
     return render_dashboard(request, session, settings, locale, code, month)
 
 

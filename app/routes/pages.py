@@ -8,7 +8,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from app import compliance, errors, mapview, store
 from app.access import ANYONE, STAFF, Viewer
-from app.deps import LocaleDep, SessionDep, SettingsDep
+from app.deps import LocaleDep, MonthDep, SessionDep, SettingsDep
 from app.i18n import gettext_for, number
 from app.rendering import render
 from app.web_security import add_nonce
@@ -36,16 +36,12 @@ def home(request: Request, settings: SettingsDep):
 
 @router.get("/communes/{code}/map", response_class=HTMLResponse)
 def commune_map(code: str, request: Request, session: SessionDep, settings: SettingsDep,
-                locale: LocaleDep, month: str | None = None,
+                locale: LocaleDep, month: MonthDep,
                 layer: str | None = None) -> HTMLResponse:
     """The commune's risk map for a month (``?month=YYYY-MM``, default the latest month
-    with data), coloured by one thematic layer (``?layer=``)."""
+    with data; 400 for one it cannot show), coloured by one thematic layer (``?layer=``)."""
     commune = store.get_commune(session, code)
     _ = gettext_for(locale)
-    if month is not None and not mapview.MONTH.fullmatch(month):
-        return errors.answer(request, 422, _(
-            "“{month}” is not a month: choose one in the list, or write it as YYYY-MM "
-            "(for example 2025-10).").format(month=month))
     months = compliance.record_months(session, code, store.today())
     month = month or (months[-1] if months else compliance.current_month())
     viewer: Viewer = request.state.user

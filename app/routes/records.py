@@ -13,6 +13,7 @@ change go to the audit log. Police only (the router's rule).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -21,6 +22,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
+from starlette.convertors import register_url_convertor
 
 from app import audit, compliance, store
 from app.access import POLICE, actor
@@ -28,6 +30,7 @@ from app.db import transaction
 from app.deps import LocaleDep, SessionDep, SettingsDep
 from app.i18n import N_, gettext_for
 from app.models import OutreachEvent, Person
+from app.params import MAX_ID, IdConvertor, month_or_none
 from app.records import forms, writers
 from app.records.schema import BY_NAME, RECORD_TYPES, RecordType
 from app.records.service import (
@@ -42,6 +45,7 @@ from app.rendering import render
 from app.web_security import CSRF_FIELD, csrf_token
 
 router = APIRouter(dependencies=[Depends(POLICE)])  # person-level records
+register_url_convertor("id", IdConvertor())  # record ids in paths: {record_id:id}
 
 PERSON_STATE = ("village", "category", "status", "psychosis")
 PRIVACY_NOTICE = N_("No name, ID number, address or phone number is recorded here: a person "
@@ -76,11 +80,11 @@ class Pages:
 
         >>> Pages.of(250, "", None), Pages.of(250, "9", None).number, Pages.of(250, "", 120)
         (Pages(number=1, count=3), 3, Pages(number=2, count=3))
-        >>> Pages.of(0, "x", None)
-        Pages(number=1, count=1)
+        >>> Pages.of(0, "x", None), Pages.of(250, "9" * 5000, None).number, Pages.of(250, "²", 0)
+        (Pages(number=1, count=1), 1, Pages(number=1, count=3))
         """
         count = max(1, -(-rows // PAGE_SIZE))
-        if asked.isdigit():
+        if re.fullmatch(r"[0-9]{1,9}", asked):
             number = int(asked)
         elif saved_at is not None:
             number = saved_at // PAGE_SIZE + 1
@@ -143,7 +147,7 @@ def records_list(code: str, type_name: str, request: Request, session: SessionDe
     _ = gettext_for(locale)
     village = village if village in set(ctx.villages["code"]) else ""
     dated = forms.date_field(rt) is not None
-    period = forms.parse_month(month) if dated else None
+    period = forms.parse_month(month_or_none(month)) if dated else None
     records = forms.list_records(session, rt, ctx, village=village or None, month=period)
     pages = Pages.of(len(records), page, next((i for i, (ident, _row) in enumerate(records)
                                                if str(ident) == saved), None))
@@ -201,7 +205,7 @@ async def records_create(code: str, type_name: str, request: Request,
     return await run_in_threadpool(_submit, request, code, rt, values, locale, None)
 
 
-@router.get("/communes/{code}/records/{type_name}/{record_id:int}",
+@router.get("/communes/{code}/records/{type_name}/{record_id:id}",
             response_class=HTMLResponse)
 def records_edit(code: str, type_name: str, record_id: int, request: Request,
                  session: SessionDep, locale: LocaleDep) -> HTMLResponse:
@@ -215,7 +219,7 @@ def records_edit(code: str, type_name: str, record_id: int, request: Request,
     return _render_form(request, session, ctx, rt, values, locale, record_id=record_id)
 
 
-@router.post("/communes/{code}/records/{type_name}/{record_id:int}",
+@router.post("/communes/{code}/records/{type_name}/{record_id:id}",
              response_class=HTMLResponse)
 async def records_update(code: str, type_name: str, record_id: int, request: Request,
                          locale: LocaleDep) -> Response:
@@ -226,7 +230,8 @@ async def records_update(code: str, type_name: str, record_id: int, request: Req
 
 def _record(session: Session, rt: RecordType, ctx: Context, record_id: int):
     """The record ``record_id`` of type ``rt`` in the commune, or 404."""
-    record = session.scalar(writers.commune_query(rt, ctx).where(rt.model.id == record_id))
+    record = None if record_id > MAX_ID else session.scalar(
+        writers.commune_query(rt, ctx).where(rt.model.id == record_id))
     if record is None:
         raise HTTPException(404)
     return record

@@ -23,9 +23,9 @@ from app.db import transaction
 from app.deps import LocaleDep, SessionDep, SettingsDep
 from app.i18n import N_, gettext_for
 from app.models import ChangeLog, TaskMark
+from app.params import month_or_none
 from app.records.service import logged
 from app.records.values import BadValue, read_date
-from app.routes.api import MONTH
 from app.routes.dashboard import render_dashboard
 from geo.plans import Task, shipped_plans
 
@@ -68,8 +68,7 @@ async def mark_task(code: str, plan_id: str, task_id: str, request: Request,
     store.get_commune(session, code)
     manual_task(code, plan_id, task_id)
     form = await request.form()
-    month = str(form.get("month") or "")
-    month = month if MONTH.fullmatch(month) else None
+    month = month_or_none(str(form.get("month") or ""))
     raw = {k: unicodedata.normalize("NFC", str(form.get(k) or "")).strip()
            for k in ("done_on", "reference")}
     try:

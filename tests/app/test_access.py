@@ -75,7 +75,7 @@ POLICY = {
     "/communes/{code}/records/{type_name}/template.xlsx": {"police"},
     "/communes/{code}/records/{type_name}/export.xlsx": {"police"},
     "/communes/{code}/records/{type_name}/new": {"police"},
-    "/communes/{code}/records/{type_name}/{record_id:int}": {"police"},
+    "/communes/{code}/records/{type_name}/{record_id:id}": {"police"},
     "/communes/{code}/persons/{person_code}": {"police"},
 }
 

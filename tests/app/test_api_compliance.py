@@ -201,7 +201,7 @@ def test_no_masked_village_count_can_be_recovered_from_the_commune_total(get):
         assert value in (0, 0.0, None, "≤2") or (isinstance(value, (int, float)) and value > 2)
 
 
-def test_bad_month_422_and_another_commune_404(full, settings):
+def test_bad_month_400_and_another_commune_404(full, settings):
     communes = gpd.read_file(settings.boundaries_dir / "cam_thuy_communes_2019.geojson")
     other = communes[communes["gso_code"] == "15142"].rename(columns={"gso_code": "code"})
     with transaction(full) as session:  # Cẩm Thạch exists, but is not the account's
@@ -210,7 +210,7 @@ def test_bad_month_422_and_another_commune_404(full, settings):
     for url in ("/api/communes/15178/villages.geojson?month=2025-13",
                 "/api/communes/15178/compliance?month=10-2025",
                 "/api/communes/15178/compliance?month=2025-1"):
-        assert client.get(url).status_code == 422, url
+        assert client.get(url).status_code == 400, url
     for url in ("/api/communes/15142/villages.geojson?month=2025-10",
                 "/api/communes/15142/compliance?month=2025-10",
                 "/api/communes/99999/compliance?month=2025-10"):

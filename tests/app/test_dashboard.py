@@ -163,7 +163,7 @@ def test_default_month_bad_month_english_and_the_top_bar_link(client):
     soup = _page(client, URL)
     assert f"{month[5:]}/{month[:4]}" in soup.h1.get_text()
     assert soup.select_one("select[name=month] option[selected]")["value"] == month
-    assert client.get(f"{URL}?month=2025-13").status_code == 422
+    assert client.get(f"{URL}?month=2025-13").status_code == 400
     assert client.get("/communes/99999/dashboard").status_code == 404
     english = _page(client, f"{URL}?month=2025-10&lang=en")
     assert english.h1.get_text(strip=True).startswith("Dashboard")

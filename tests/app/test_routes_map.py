@@ -127,7 +127,7 @@ def _config(soup) -> dict:
 def test_a_bad_month_is_refused_with_a_clear_message(client):
     for bad in ("2025-13", "10/2025", "2025-1"):
         response = client.get(f"/communes/15178/map?month={bad}")
-        assert response.status_code == 422
+        assert response.status_code == 400
         assert f"“{bad}” không phải là một tháng" in response.text
         assert "ví dụ 2025-10" in response.text
 
