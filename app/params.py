@@ -124,6 +124,16 @@ def read_day(text: str | None, today: dt.date | None = None) -> dt.date | None:
     return day
 
 
+def storable(text: str) -> bool:
+    """Whether ``text`` can be compared with stored text: PostgreSQL refuses a NUL in a
+    string (an error, not "no match"), and no stored code or name holds one.
+
+    >>> storable("P001"), storable("P\\x00")
+    (True, False)
+    """
+    return "\x00" not in text
+
+
 def month_or_none(text: str | None) -> str | None:
     """A month to carry on (a form's hidden field), or None when it is not a good one."""
     try:

@@ -6,7 +6,7 @@ import datetime as dt
 import json
 
 from fastapi import APIRouter, Depends, Request
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, false, or_, select
 
 from app import store
 from app.access import STAFF
@@ -14,7 +14,7 @@ from app.audit import ACTIONS
 from app.deps import LocaleDep, SessionDep
 from app.i18n import N_, gettext_for
 from app.models import AuditEvent, User, UserScope
-from app.params import read_day
+from app.params import read_day, storable
 from app.records.schema import RECORD_TYPES
 from app.rendering import render
 
@@ -45,8 +45,8 @@ def audit_log(code: str, request: Request, session: SessionDep, locale: LocaleDe
     query = select(AuditEvent).where(or_(
         AuditEvent.commune_code == code,
         and_(AuditEvent.commune_code.is_(None), AuditEvent.username.in_(accounts))))
-    if user:
-        query = query.where(AuditEvent.username == user)
+    if user:  # a name no account can have (a NUL) matches nothing
+        query = query.where(AuditEvent.username == user if storable(user) else false())
     if action in ACTIONS:
         query = query.where(AuditEvent.action == action)
     if first:

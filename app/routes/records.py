@@ -30,7 +30,7 @@ from app.db import transaction
 from app.deps import LocaleDep, SessionDep, SettingsDep
 from app.i18n import N_, gettext_for
 from app.models import OutreachEvent, Person
-from app.params import MAX_ID, IdConvertor, month_or_none
+from app.params import MAX_ID, IdConvertor, month_or_none, storable
 from app.records import forms, writers
 from app.records.schema import BY_NAME, RECORD_TYPES, RecordType
 from app.records.service import (
@@ -354,8 +354,8 @@ def person_page(code: str, person_code: str, request: Request, session: SessionD
                 locale: LocaleDep) -> HTMLResponse:
     """One person: current state, status history, tests, visits and change history."""
     ctx = Context.load(session, code)
-    person = session.scalar(select(Person).where(Person.commune_code == code,
-                                                 Person.code == person_code))
+    person = None if not storable(person_code) else session.scalar(select(Person).where(
+        Person.commune_code == code, Person.code == person_code))
     if person is None:
         raise HTTPException(404)
     audit.record_request(request, "view_person", commune_code=code, object_type="persons",
