@@ -47,3 +47,35 @@ def record_request(request: Request, action: str, **kwargs) -> None:
     record(request.app.state.sessions, action,
            username=user.username if user else None,
            address=client_address(request), **kwargs)
+
+
+def codes_in(data: Any, codes: set[str]) -> set[str]:
+    """The person codes ``codes`` found among the values of ``data`` (nested dicts,
+    lists and strings): what a page or an answer shows of them.
+
+    >>> sorted(codes_in({"a": ["P1", "T01"], "b": {"c": "P2", "d": 3}}, {"P1", "P2", "P3"}))
+    ['P1', 'P2']
+    """
+    found: set[str] = set()
+    stack = [data]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            stack.extend(value.values())
+        elif isinstance(value, list | tuple | set):
+            stack.extend(value)
+        elif isinstance(value, str) and value in codes:
+            found.add(value)
+    return found
+
+
+def record_codes_shown(request: Request, data: Any, codes: set[str], *, commune_code: str,
+                       object_type: str, object_id: Any = None,
+                       detail: dict | None = None) -> None:
+    """One "viewed a person list" event when ``data``, about to be shown to the signed-in
+    user, holds person codes (how many, not which: the log is no list of people)."""
+    shown = codes_in(data, codes)
+    if shown:
+        record_request(request, "view_person_list", commune_code=commune_code,
+                       object_type=object_type, object_id=object_id,
+                       detail={**(detail or {}), "persons": len(shown)})

@@ -7,7 +7,7 @@ import json
 
 from fastapi import APIRouter, Depends, Request, Response
 
-from app import compliance, store
+from app import audit, compliance, store
 from app.access import ANYONE
 from app.deps import MonthDep, SessionDep, SettingsDep
 
@@ -39,7 +39,11 @@ def villages_geojson(code: str, request: Request, session: SessionDep, settings:
             na="null", drop_id=True, ensure_ascii=False)
         return Response(body, media_type="application/geo+json")
     result = frame_for(request, session, code, month)
-    data = compliance.village_features(result, shaper_for(request, session, code, settings))
+    shaper = shaper_for(request, session, code, settings)
+    data = compliance.village_features(result, shaper)
+    audit.record_codes_shown(request, data, shaper.person_codes, commune_code=code,
+                             object_type="api", object_id=month,
+                             detail={"answer": "villages.geojson"})
     return _json(data, "application/geo+json")
 
 
@@ -50,5 +54,9 @@ def commune_compliance(code: str, request: Request, session: SessionDep,
     store.get_commune(session, code)
     month = month or compliance.current_month()
     result = frame_for(request, session, code, month)
-    return _json(compliance.commune_summary(
-        result, shaper_for(request, session, code, settings)))
+    shaper = shaper_for(request, session, code, settings)
+    data = compliance.commune_summary(result, shaper)
+    audit.record_codes_shown(request, data, shaper.person_codes, commune_code=code,
+                             object_type="api", object_id=month,
+                             detail={"answer": "compliance"})
+    return _json(data)

@@ -22,6 +22,7 @@ router = APIRouter(dependencies=[Depends(STAFF)])
 PAGE = 200
 OBJECTS = {"task": N_("Plan task"), "village": N_("Village figures"),
            "records": N_("Records"), "file": N_("File"), "user": N_("Account"),
+           "map": N_("Risk map"), "api": N_("Figures for other programs"),
            **{rt.name: rt.label for rt in RECORD_TYPES}}  # what an event is about
 
 ACTION_LABELS = {

@@ -6,7 +6,7 @@ import pandas as pd
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from app import compliance, errors, mapview, store
+from app import audit, compliance, errors, mapview, store
 from app.access import ANYONE, STAFF, Viewer
 from app.deps import LocaleDep, MonthDep, SessionDep, SettingsDep
 from app.i18n import gettext_for, number
@@ -56,6 +56,8 @@ def commune_map(code: str, request: Request, session: SessionDep, settings: Sett
     shaper = compliance.Shaper(viewer.role, compliance.person_codes(session, code),
                                settings.small_count_threshold)
     data = mapview.panel_data(result, previous, shaper, thematic, _, locale)
+    audit.record_codes_shown(request, data, shaper.person_codes, commune_code=code,
+                             object_type="map", object_id=month, detail={"layer": chosen.key})
     villages = store.load_villages(session, code)
     synthetic = bool(villages["synthetic"].any())
     police = viewer.role == "police"

@@ -152,11 +152,11 @@ def records_list(code: str, type_name: str, request: Request, session: SessionDe
     pages = Pages.of(len(records), page, next((i for i, (ident, _row) in enumerate(records)
                                                if str(ident) == saved), None))
     shown = records[pages.first:pages.first + PAGE_SIZE]
-    if rt.person_level:
+    if rt.person_level or any(row.get(key) for _i, row in shown for key in _person_keys(rt)):
         audit.record_request(request, "view_person_list", commune_code=code,
-                             object_type=rt.name, detail={"village": village, "month": month,
-                                                          "page": pages.number,
-                                                          "rows": len(shown)})
+                             object_type=rt.name, detail={
+                                 "village": village, "month": month if period else "",
+                                 "page": pages.number, "rows": len(shown)})
     cols = forms.columns(rt)
     show = forms.Show.of(ctx, locale)
     rows = [{"id": ident, "href": _url(code, rt, f"/{ident}"),
@@ -178,6 +178,11 @@ def records_list(code: str, type_name: str, request: Request, session: SessionDe
         list_href=_url(code, rt), pages=pages, matching=len(records),
         page_href={n: _url(code, rt, **query, page=n if n > 1 else None)
                    for n in (pages.number - 1, pages.number + 1) if 1 <= n <= pages.count})
+
+
+def _person_keys(rt: RecordType) -> list[str]:
+    """The fields of ``rt`` holding a person's code (a drug test's, a visit's)."""
+    return [f.key for f in rt.fields if f.kind == "person"]
 
 
 def _cell(rt: RecordType, key: str, row: dict, code: str, show: forms.Show) -> dict:
@@ -212,9 +217,6 @@ def records_edit(code: str, type_name: str, record_id: int, request: Request,
     rt = _record_type(type_name)
     ctx = Context.load(session, code)
     record = _record(session, rt, ctx, record_id)
-    if rt.person_level:
-        audit.record_request(request, "view_person", commune_code=code, object_type=rt.name,
-                             object_id=record_id)
     values = forms.form_values(rt, writers.snapshot(rt, record, ctx))
     return _render_form(request, session, ctx, rt, values, locale, record_id=record_id)
 
@@ -314,12 +316,13 @@ def _render_form(request: Request, session: Session, ctx: Context, rt: RecordTyp
         stored = writers.snapshot(rt, _record(session, rt, ctx, record_id), ctx)
         history = forms.change_history(session, rt, record_id, ctx, show)
         title = _title(rt, stored, show)
+    references = forms.reference_options(session, rt, ctx)
+    _audit_form(request, code, rt, record_id, stored, len(references.get("person", [])))
     return render(
         request, "records_form.html", locale, status=422 if refused else 200,
         commune=ctx.commune, rt=rt,
         rt_label=_(rt.label), nav=_nav(code, rt.name, _), title=title,
-        widgets=forms.widgets(rt, values, ctx, forms.reference_options(session, rt, ctx), _,
-                              errors),
+        widgets=forms.widgets(rt, values, ctx, references, _, errors),
         hidden=_hidden_fields(request), action=request.url.path, general=general,
         other_href=other, refused=refused is not None, history=history,
         editing=record_id is not None, list_href=_url(code, rt),
@@ -327,6 +330,23 @@ def _render_form(request: Request, session: Session, ctx: Context, rt: RecordTyp
         point_help=_(POINT_HELP) if rt.point != "none" else None,
         person_href=f"/communes/{code}/persons/{stored['code']}"
         if rt.name == "persons" and stored else None)
+
+
+def _audit_form(request: Request, code: str, rt: RecordType, record_id: int | None,
+                stored: dict, choices: int) -> None:
+    """A form showing person codes is a view of them, logged once per page: the record
+    of a person or naming one ("viewed a person"), else the drop-down of every person
+    code of the commune ("viewed a person list")."""
+    if record_id is not None and (rt.person_level or any(
+            stored.get(key) for key in _person_keys(rt))):
+        audit.record_request(request, "view_person", commune_code=code, object_type=rt.name,
+                             object_id=record_id,
+                             detail={"choices": choices} if choices else None)
+    elif choices:
+        audit.record_request(request, "view_person_list", commune_code=code,
+                             object_type=rt.name, object_id=record_id,
+                             detail={"form": "edit" if record_id else "new",
+                                     "choices": choices})
 
 
 def _notices(rt: RecordType, editing: bool) -> list[str]:
