@@ -25,7 +25,11 @@ def _parser() -> argparse.ArgumentParser:
         .add_parser("upgrade", help="create or migrate the database")
     communes = sub.add_parser("communes", help="communes").add_subparsers(
         dest="action", required=True)
-    communes.add_parser("import", help="load commune outlines").add_argument("path", type=Path)
+    outlines = communes.add_parser("import", help="load commune outlines")
+    outlines.add_argument("path", type=Path)
+    outlines.add_argument("--code-field", help="the field of the GSO code (found if usual)")
+    outlines.add_argument("--name-field", help="the field of the name (found if usual)")
+    outlines.add_argument("--crs", help="CRS of the file, e.g. EPSG:4326")
     boundaries = sub.add_parser("boundaries", help="village boundaries").add_subparsers(
         dest="action", required=True)
     imp = boundaries.add_parser("import", help="import a village boundary file")
@@ -86,9 +90,14 @@ def _db(args, settings: Settings, locale: str) -> int:
 
 
 def _communes(args, settings: Settings, locale: str) -> int:
-    count = imports.import_communes(_sessions(settings), args.path)
+    outcome = imports.import_communes(
+        _sessions(settings), args.path, code_field=args.code_field,
+        name_field=args.name_field, crs=args.crs, limits=imports.limits_of(settings))
     _ = gettext_for(locale)
-    print(_("{count} commune(s) loaded.").format(count=count))
+    print(_("Imported {file}: {added} commune(s) added, {updated} updated.").format(
+        file=args.path.name, added=len(outcome.added), updated=len(outcome.updated)))
+    for problem in outcome.read.problems:
+        print("  " + problem_text(problem, locale, args.path.name))
     return 0
 
 

@@ -5,16 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import geopandas as gpd
+import pandas as pd
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app import store
 from app.db import transaction
+from app.models import Commune
 from app.records.messages import cell_problem_text
 from app.records.schema import BY_NAME, RecordType
 from app.records.service import CellProblem, Context, SaveSummary, check_rows, save_rows
 from app.settings import Settings
 from geo.boundaries import BoundaryResult, Limits, read_villages
+from geo.communes import OPTIONAL_FIELDS, CommuneFile, read_communes
 from geo.demo_records import demo_records
 
 DEMO_COMMUNE = "15178"
@@ -38,21 +41,51 @@ def import_boundaries(sessions: sessionmaker[Session], settings: Settings, path:
     with sessions() as session:
         commune = store.get_commune(session, commune_code)
         outline, epsg = store.commune_outline(commune), commune.metric_epsg
-    limits = Limits(max_zip_entries=settings.max_zip_entries,
-                    max_unzipped_bytes=settings.max_unzipped_mb * 1_000_000)
     result = read_villages(path, outline=outline, name_field=name_field,
-                           code_field=code_field, crs=crs, province_epsg=epsg, limits=limits)
+                           code_field=code_field, crs=crs, province_epsg=epsg,
+                           limits=limits_of(settings))
     with transaction(sessions) as session:
         commune = store.get_commune(session, commune_code)
         summary = store.save_villages(session, commune, result, Path(path).name)
     return BoundaryImportOutcome(result, summary)
 
 
-def import_communes(sessions: sessionmaker[Session], path: Path) -> int:
-    """Load commune outlines (code, name, district, province, ...) from a vector file."""
-    communes = gpd.read_file(path)
+@dataclass
+class CommuneImportOutcome:
+    read: CommuneFile
+    added: list[str]  # codes
+    updated: list[str]
+
+
+def limits_of(settings: Settings) -> Limits:
+    """The archive and tolerance limits of the settings."""
+    return Limits(max_zip_entries=settings.max_zip_entries,
+                  max_unzipped_bytes=settings.max_unzipped_mb * 1_000_000)
+
+
+def import_communes(sessions: sessionmaker[Session], path: Path, *,
+                    code_field: str | None = None, name_field: str | None = None,
+                    crs: str | None = None,
+                    limits: Limits | None = None) -> CommuneImportOutcome:
+    """Load commune outlines (code, name, district, province, ...) from a vector file, all
+    or nothing. Raises ``InvalidBoundary`` before anything is written. A column the file
+    lacks keeps what is stored (a commune's population is not erased by a file without
+    one)."""
+    read = read_communes(path, code_field=code_field, name_field=name_field, crs=crs,
+                         limits=limits)
+    communes = read.communes.drop(columns="feature")
     with transaction(sessions) as session:
-        return store.save_communes(session, communes)
+        stored = {c.code: c for c in session.scalars(select(Commune).where(
+            Commune.code.in_(list(communes["code"]))))}
+        for column in OPTIONAL_FIELDS:
+            if column not in communes:
+                communes[column] = pd.Series([getattr(stored.get(code), column, None)
+                                              for code in communes["code"]],
+                                             index=communes.index, dtype=object)
+        store.save_communes(session, communes)
+    codes = list(communes["code"])
+    return CommuneImportOutcome(read, [c for c in codes if c not in stored],
+                                [c for c in codes if c in stored])
 
 
 def load_demo(sessions: sessionmaker[Session], settings: Settings, *,
@@ -60,7 +93,8 @@ def load_demo(sessions: sessionmaker[Session], settings: Settings, *,
     """The demo commune (Cẩm Tân, 15178), its synthetic villages from ``boundaries/`` and,
     unless ``records`` is false, its synthetic monitoring records (``geo.demo_records``)."""
     folder = settings.boundaries_dir
-    import_communes(sessions, folder / "cam_tan_15178_commune.geojson")
+    import_communes(sessions, folder / "cam_tan_15178_commune.geojson",
+                    limits=limits_of(settings))
     outcome = import_boundaries(sessions, settings,
                                 folder / "cam_tan_15178_villages.geojson", DEMO_COMMUNE)
     if records:

@@ -41,6 +41,20 @@ PROBLEMS = {
     "encoding": N_("text encoding: {encoding}"),
     "codes_from_names": N_("the file has no code field: codes were made from the names"),
     "crs_used": N_("coordinate system: {crs} ({why})"),
+    # commune outline files (xkmt communes import)
+    "no_communes": N_("the file holds no commune"),
+    "field_not_found": N_(
+        "there is no {role} field: none of {names}; the fields in the file are: "
+        "{available}. Name it with {option}"),
+    "field_used": N_("the {role} is read from the field “{field}”"),
+    "commune_without_code": N_("“{name}” has no code in the field “{field}”: left out"),
+    "commune_no_shape": N_("the commune has no shape"),
+    "duplicate_commune": N_("the code “{value}” is used by several communes (features "
+                            "{features})"),
+    "long_value": N_("the field “{field}” holds “{value}”, longer than {limit} characters"),
+    "not_metric_crs": N_("the field “{field}” holds “{value}”, not the EPSG code of a "
+                         "coordinate system in metres"),
+    "bad_crs": N_("“{crs}” is not a coordinate system: write it as EPSG:4326, for example"),
 }
 
 CRS_REASONS = {
