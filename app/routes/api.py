@@ -1,5 +1,6 @@
-"""JSON and GeoJSON for other programs (ISO 8601 dates, EPSG:4326). Person codes only
-for the police; small counts masked for viewers."""
+"""JSON and GeoJSON for other programs (ISO 8601 dates, EPSG:4326), shaped for the role
+by :mod:`app.shaping`: person codes only for the police; for viewers no figure from which
+a small count of people could be worked out."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import re
 
 from fastapi import APIRouter, Depends, HTTPException, Request, Response
 
-from app import compliance, store
+from app import compliance, shaping, store
 from app.access import ANYONE
 from app.deps import SessionDep, SettingsDep
 
@@ -33,9 +34,9 @@ def frame_for(request: Request, session, code: str, month: str):
     return cache.get(session, code, month)
 
 
-def shaper_for(request: Request, session, code: str, settings) -> compliance.Shaper:
-    return compliance.Shaper(request.state.user.role, compliance.person_codes(session, code),
-                             settings.small_count_threshold)
+def shaper_for(request: Request, session, code: str, settings) -> shaping.Shaper:
+    return shaping.Shaper(request.state.user.role, compliance.person_codes(session, code),
+                          settings.small_count_threshold)
 
 
 @router.get("/communes/{code}/villages.geojson")
@@ -49,7 +50,7 @@ def villages_geojson(code: str, request: Request, session: SessionDep, settings:
             na="null", drop_id=True, ensure_ascii=False)
         return Response(body, media_type="application/geo+json")
     result = frame_for(request, session, code, month)
-    data = compliance.village_features(result, shaper_for(request, session, code, settings))
+    data = shaping.village_features(result, shaper_for(request, session, code, settings))
     return _json(data, "application/geo+json")
 
 
@@ -60,5 +61,5 @@ def commune_compliance(code: str, request: Request, session: SessionDep,
     store.get_commune(session, code)
     month = _month(month) or compliance.current_month()
     result = frame_for(request, session, code, month)
-    return _json(compliance.commune_summary(
+    return _json(shaping.commune_summary(
         result, shaper_for(request, session, code, settings)))
