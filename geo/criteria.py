@@ -68,10 +68,11 @@ class ParamSpec:
 
 @dataclass(frozen=True)
 class Metric:
-    """A metric. ``people``: whether its figures (value and evidence) count people, or
-    are computed from counts of people (a share of them, a change); for some metrics it
-    depends on the parameters. Outside the police, small counts of people must never be
-    recoverable: the application shows the figures of such a metric to fewer roles."""
+    """A metric. ``people`` (every metric must say): whether its figures, value and
+    evidence, count people or are computed from counts of people (a share of them, a
+    change), or a function of the parameters telling it. Small counts of people must
+    never be recoverable outside the police: the application shows the figures of such
+    a metric to fewer roles."""
 
     name: str
     fn: Callable[[Context, Scope], pd.DataFrame]
@@ -79,7 +80,7 @@ class Metric:
     periods: tuple[str, ...]
     unit: str  # "percent", "count" or "change"
     params: dict[str, ParamSpec] = field(default_factory=dict)
-    people: bool | Callable[[Mapping[str, Any]], bool] = False
+    people: bool | Callable[[Mapping[str, Any]], bool] = field(kw_only=True)
 
     def counts_people(self, params: Mapping[str, Any]) -> bool:
         """Whether the figures count people, with these parameters.
@@ -112,25 +113,25 @@ METRICS: dict[str, Metric] = _table(
            people=lambda params: params.get("kind") == "individual_visit"),
     Metric("school_sessions", outreach.school_sessions, ("school",), ("semester", "month"),
            "count", {"levels": ParamSpec(("primary", "lower_secondary"), SCHOOL_LEVELS,
-                                         many=True)}),
+                                         many=True)}, people=False),
     Metric("managed_visited_pct", outreach.managed_visited_pct, VC, ("month",), "percent",
            people=True),
     Metric("pledged_households_pct", places.pledged_households_pct, VC, ("cumulative",),
-           "percent"),
+           "percent", people=False),
     Metric("models_established", places.models_established, ("commune",), ("cumulative",),
            "count", {"kind": ParamSpec(choices=("prevention", "reintegration_3_1", "other"),
-                                       required=True)}),
-    Metric("working_tip_boxes", places.working_tip_boxes, VC, ("at_date",), "count"),
+                                       required=True)}, people=False),
+    Metric("working_tip_boxes", places.working_tip_boxes, VC, ("at_date",), "count", people=False),
     Metric("incidents", places.incidents, VC, ("month", "evaluation_year", "cumulative"),
            "count", {"kinds": ParamSpec(choices=INCIDENT_KINDS, many=True, required=True)},
            people=lambda params: bool(set(params.get("kinds") or ())
                                       & set(PERSON_INCIDENTS))),
     Metric("tips_settled_on_time_pct", places.tips_settled_on_time_pct, VC, ("month",),
-           "percent"),
+           "percent", people=False),
     Metric("venues_inspected_clean_pct", places.venues_inspected_clean_pct, VC, ("month",),
-           "percent"),
+           "percent", people=False),
     Metric("drug_use_places", places.drug_use_places, VC, ("month", "evaluation_year"),
-           "count"),
+           "count", people=False),
     Metric("addicts_file_treatment_pct", people.addicts_file_treatment_pct, VC,
            ("at_date",), "percent", people=True),
     Metric("addicts_tested_pct", people.addicts_tested_pct, VC, ("month",), "percent",
