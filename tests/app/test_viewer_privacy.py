@@ -205,8 +205,23 @@ def _map_config(client, month: str | None, layer: str | None = None) -> dict:
 
 def _same_data(one: dict, other: dict) -> bool:
     """The same figures on two layers (the chosen layer and its drawing differ)."""
-    drawn = {"layer": None, "villagesLayer": None}
+    drawn = {"layer": None, "drawn": None}
     return {**one, **drawn} == {**other, **drawn}
+
+
+def read_drawing(config: dict, reading: Reading, world: str) -> None:
+    """The drawn map shows nothing more: each village filled with the colour of its
+    category on the chosen layer, its tooltip its name, households and residents."""
+    legend = next(t["legend"] for t in config["layers"] if t["key"] == config["layer"])
+    colours = {c["key"]: c["colour"] for c in config["legends"][legend]["categories"]}
+    for feature in config["drawn"]["villages"]["features"]["features"]:
+        props = feature["properties"]
+        village = config["villages"][props["code"]]
+        assert props["fill"] == colours[village["categories"][config["layer"]]]
+        shown = [text_interval(text) for _label, text in props["tooltip"][1:]]
+        for name, value in zip(("households", "population"), shown, strict=True):
+            base = reading.base[(world, props["code"])].get(name)
+            assert (value is None and base is None) or value == (base, base), name
 
 
 def read_map(client, reading: Reading, world: str, months: list[str], *,
@@ -221,6 +236,8 @@ def read_map(client, reading: Reading, world: str, months: list[str], *,
             other = _map_config(client, month, layer)
             assert other["layer"] == layer
             assert _same_data(other, config), (month, layer)
+            read_drawing(other, reading, world)
+        read_drawing(config, reading, world)
         for code, props in config["villages"].items():
             reading.feature((world, month, code), props)
             reading.bands[(world, month, code)] = props["categories"]["per_thousand"]
@@ -296,11 +313,9 @@ READERS: dict[str, Callable] = {
 
 def read_everything(client, world: str, months: list[str], every_layer: set[str],
                     reading: Reading) -> None:
-    done = set()
-    for reader in READERS.values():
-        if reader in done:
-            continue
-        done.add(reader)
+    """Every reader once, the API first (the villages' residents, checked on the
+    villages page and the drawn map)."""
+    for reader in sorted(set(READERS.values()), key=lambda r: r is not read_api):
         if reader is read_map:
             read_map(client, reading, world, months, every_layer=every_layer)
         else:
