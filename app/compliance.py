@@ -1,7 +1,6 @@
-"""From the database to the village frame: load the record tables of a commune, compute
-the frame with ``geo.frame.village_frame`` (cached per commune, month and data version),
-and shape it for who asks (person codes only for the police; small counts masked for
-viewers)."""
+"""From the database to the village frame: load the record tables of a commune and compute
+the frame with ``geo.frame.village_frame`` (cached per commune, month and data version).
+:mod:`app.shaping` shapes it for who asks."""
 
 from __future__ import annotations
 
@@ -33,7 +32,6 @@ from app.models import (
     TipBox,
     Venue,
 )
-from app.privacy import mask_count, masked_total
 from app.records.values import EARLIEST
 from geo.frame import FrameResult, village_frame
 from geo.plans import shipped_plans
@@ -212,174 +210,6 @@ def current_month(today: dt.date | None = None) -> str:
 def previous_month(month: str) -> str:
     year, number = map(int, month.split("-"))
     return f"{year - 1:04d}-12" if number == 1 else f"{year:04d}-{number - 1:02d}"
-
-
-CATEGORIES = ("addicts", "users", "post_rehab", "released")  # their sum is "people"
-# Indicators whose value is a number of people: masked like counts for viewers.
-PEOPLE_METRICS = {"users_addicts_residing", "addicts_in_community", "psychosis_in_community",
-                  "relapses"}
-PEOPLE_COUNTS = ("people", "addicts", "users", "post_rehab", "released", "psychosis",
-                 "tests", "positive_tests", "individual_visits")
-
-
-def plain(value):
-    """JSON-ready: numpy and pandas scalars, dates, NaN → None, nested."""
-    if isinstance(value, dict):
-        return {str(k): plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple | set):
-        return [plain(v) for v in value]
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if hasattr(value, "item"):  # numpy scalar
-        value = value.item()
-    if isinstance(value, float) and value != value:
-        return None
-    if value is pd.NA or value is pd.NaT:
-        return None
-    return value
-
-
-class Shaper:
-    """Shapes figures for a role: the police see everything; others never a person code;
-    viewers (meetings, outside the police) see small counts of people masked."""
-
-    def __init__(self, role: str, person_codes: set[str], threshold: int):
-        self.police = role == "police"
-        self.mask = role == "viewer"
-        self.person_codes = person_codes
-        self.threshold = threshold
-
-    def evidence(self, evidence):
-        evidence = plain(evidence)
-        if self.police or not isinstance(evidence, dict):
-            return evidence
-        return {k: self._value(k, v) for k, v in evidence.items()}
-
-    def _value(self, key: str, value):
-        if isinstance(value, dict):
-            return {k: self._value(k, v) for k, v in value.items()}
-        if isinstance(value, list):
-            if any(str(v) in self.person_codes for v in value):
-                return self.count(len(value))  # who: never; how many: yes
-            return value
-        if isinstance(value, int) and not isinstance(value, bool) and key in (
-                *PEOPLE_COUNTS, "persons", "counting", "excluded", "now", "baseline", "ok",
-                "tested", "visited", "arrested"):
-            return self.count(value)
-        return value
-
-    def count(self, value):
-        if self.mask and isinstance(value, int) and 1 <= value <= self.threshold:
-            return mask_count(value, self.threshold)
-        return value
-
-    def indicator_value(self, metric: str, value):
-        """An indicator's value; a number of people is masked for viewers."""
-        if not self.mask or metric not in PEOPLE_METRICS or value is None:
-            return value
-        return self.count(int(value)) if float(value).is_integer() else value
-
-    def counts(self, counts: dict) -> dict:
-        """Counts of people masked for viewers, their total as the range the parts allow
-        (so that no part can be subtracted back); counts of events and places as they are."""
-        if not self.mask:
-            return counts
-        shown = {k: self.count(v) if k in PEOPLE_COUNTS else v for k, v in counts.items()}
-        parts = [counts.get(k) for k in CATEGORIES if k in counts]
-        if "people" in counts and parts:
-            shown["people"] = masked_total(parts, self.threshold)
-        return shown
-
-
-def indicator_ids(result: FrameResult, level: str) -> list[str]:
-    return [i["id"] for i in result.indicators if level in i["levels"]]
-
-
-def village_features(result: FrameResult, shaper: Shaper) -> dict:
-    """The frame as GeoJSON: per village its counts and every indicator's value, target,
-    status and evidence, the risk level and the compliance score."""
-    ids = indicator_ids(result, "village")
-    metrics = {i["id"]: i["metric"] for i in result.indicators}
-    features = []
-    for code, row in result.villages.iterrows():
-        props = {"code": code, "name": row["name"], "households": plain(row["households"]),
-                 "population": plain(row["population"]), "month": result.month}
-        props["counts"] = shaper.counts({c: plain(row[c]) for c in result.villages.columns
-                                         if c in PEOPLE_COUNTS or c in COUNT_COLUMNS})
-        props["indicators"] = {i: {"value": shaper.indicator_value(
-                                       metrics[i], plain(row.get(f"{i}_value"))),
-                                   "target": plain(row.get(f"{i}_target")),
-                                   "status": row.get(f"{i}_status"),
-                                   "evidence": shaper.evidence(row.get(f"{i}_evidence"))}
-                               for i in ids if f"{i}_status" in row}
-        props["risk_level"] = plain(row.get("risk_level"))
-        props["risk_evidence"] = shaper.evidence(row.get("risk_evidence"))
-        props["score"] = plain(row.get("score"))
-        features.append({"type": "Feature", "properties": props,
-                         "geometry": row.geometry.__geo_interface__})
-    return {"type": "FeatureCollection", "features": features}
-
-
-COUNT_COLUMNS = ("broadcasts", "respected_person_sessions", "meetings", "school_sessions",
-                 "tips", "tip_boxes", "venues", "inspections", "incidents",
-                 "pledged_households")
-
-
-def _commune_counts(result: FrameResult, shaper: Shaper) -> dict:
-    """Commune counts. For viewers a count of people whose village parts are masked is
-    the range those parts allow, so that no village's count can be subtracted back."""
-    commune = result.commune
-    counts = {c: plain(commune.get(c)) for c in (*PEOPLE_COUNTS, *COUNT_COLUMNS)
-              if c in commune}
-    if not shaper.mask:
-        return counts
-    villages = result.villages
-    for key in PEOPLE_COUNTS:
-        if key in counts and key in villages:
-            counts[key] = masked_total([plain(v) for v in villages[key]], shaper.threshold)
-    if "people" in counts:
-        counts["people"] = masked_total(
-            [plain(v) for key in CATEGORIES if key in villages for v in villages[key]],
-            shaper.threshold)
-    return counts
-
-
-def _commune_value(result: FrameResult, shaper: Shaper, indicator: dict):
-    value = plain(result.commune.get(f"{indicator['id']}_value"))
-    if not shaper.mask or indicator["metric"] not in PEOPLE_METRICS or value is None:
-        return value
-    column = f"{indicator['id']}_value"
-    if column in result.villages:
-        parts = [plain(v) for v in result.villages[column]]
-        return masked_total([int(v) for v in parts if v is not None], shaper.threshold)
-    return shaper.indicator_value(indicator["metric"], value)
-
-
-def commune_summary(result: FrameResult, shaper: Shaper) -> dict:
-    """The commune's figures: commune-level indicators, national status, blocking
-    villages, risk level, score, the plan's tasks and the next report due."""
-    commune = result.commune
-    ids = indicator_ids(result, "commune")
-    return plain({
-        "month": result.month, "as_of": result.as_of, "plans": list(result.plans),
-        "indicators": [{**i, "value": _commune_value(result, shaper, i),
-                        "target": commune.get(f"{i['id']}_target"),
-                        "status": commune.get(f"{i['id']}_status"),
-                        "evidence": shaper.evidence(commune.get(f"{i['id']}_evidence"))}
-                       for i in result.indicators if i["id"] in ids],
-        "villages": {code: {f"{i}_status": row.get(f"{i}_status")
-                            for i in indicator_ids(result, "village")
-                            if f"{i}_status" in row} | {"score": row.get("score"),
-                                                        "risk_level": row.get("risk_level")}
-                     for code, row in result.villages.iterrows()},
-        "national_status": commune.get("national_status"),
-        "blocking_villages": commune.get("blocking_villages"),
-        "risk_level": commune.get("risk_level"),
-        "risk_evidence": shaper.evidence(commune.get("risk_evidence")),
-        "score": commune.get("score"),
-        "tasks": commune.get("tasks"), "next_reports": commune.get("next_reports"),
-        "counts": _commune_counts(result, shaper),
-    })
 
 
 def person_codes(session: Session, commune: str) -> set[str]:

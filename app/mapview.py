@@ -12,9 +12,10 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from app.compliance import FrameResult, Shaper, indicator_ids, plain, village_features
+from app.compliance import FrameResult
 from app.i18n import N_, month_label
 from app.records.schema import CHOICES
+from app.shaping import Shaper, indicator_ids, plain, village_features
 from geo import legends, maplayers
 from geo.plans import shipped_plans
 

@@ -45,3 +45,20 @@ def masked_total(values: Iterable[int | None], threshold: int) -> str:
     if masked == 1 and known == 0:  # the total is that one small count
         return f"≤{threshold}"
     return f"{known + masked}–{known + masked * threshold}"
+
+
+def band_limit(threshold: int, lists: int) -> int:
+    """How far a total of people over ``lists`` separate lists (addicts, users…) is shown
+    as "≤n" rather than exact.
+
+    The statuses tell which lists hold somebody (a share of addicts tested is "not
+    applicable" where there is no addict), so as many as ``lists`` people can be known
+    to be there. Under the small-count threshold alone, a total shown "≤2" in a village
+    known to have an addict and a user would be exactly 2, one of each. Reaching one
+    past the number of lists, the band leaves every total and every list at least two
+    possible values.
+
+    >>> band_limit(2, 4), band_limit(10, 4)
+    (5, 10)
+    """
+    return max(threshold, lists + 1)

@@ -68,7 +68,8 @@ class Settings(BaseSettings):
         default=500, description="Radius in metres of the coverage circle drawn round each "
         "tip box on the map.")
     small_count_threshold: int = Field(
-        default=2, description="Counts from 1 to this are shown as “≤N” outside the police.")
+        default=2, description="Small counts of people: viewers see a village's count from 1 to "
+                               "this, at least to 5, as “≤N” (app.privacy.band_limit).")
     retention_months: int = Field(
         default=60, description="Months after management ended before a person is anonymised.")
     max_zip_entries: int = Field(

@@ -10,6 +10,15 @@ from geo.context import counts as _count
 from geo.criteria_outreach import reached
 
 CATEGORIES = ("addict", "user", "post_rehab", "released")
+# The columns of :func:`village_counts`, declared by what they count. People: the lists
+# (whose sum is ``people``), the people with psychosis signs, drug tests, visits to people,
+# and incidents (an arrest, a violation, a fugitive are people). The rest counts places and
+# events that concern no one in particular.
+LISTS = ("addicts", "users", "post_rehab", "released")  # their sum is "people"
+PEOPLE = ("people", *LISTS, "psychosis", "tests", "positive_tests", "individual_visits",
+          "incidents")
+NOT_PEOPLE = ("broadcasts", "respected_person_sessions", "meetings", "school_sessions",
+              "tips", "tip_boxes", "venues", "inspections", "pledged_households")
 OUTREACH = {"broadcasts": "broadcast", "respected_person_sessions": "respected_person",
             "meetings": "meeting"}
 

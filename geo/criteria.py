@@ -20,7 +20,7 @@ the whole commune is "no data", while a village with none when others have some 
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -68,12 +68,29 @@ class ParamSpec:
 
 @dataclass(frozen=True)
 class Metric:
+    """A metric. ``people`` (every metric must say): whether its figures, value and
+    evidence, count people or are computed from counts of people (a share of them, a
+    change), or a function of the parameters telling it. Small counts of people must
+    never be recoverable outside the police: the application shows the figures of such
+    a metric to fewer roles."""
+
     name: str
     fn: Callable[[Context, Scope], pd.DataFrame]
     levels: tuple[str, ...]
     periods: tuple[str, ...]
     unit: str  # "percent", "count" or "change"
     params: dict[str, ParamSpec] = field(default_factory=dict)
+    people: bool | Callable[[Mapping[str, Any]], bool] = field(kw_only=True)
+
+    def counts_people(self, params: Mapping[str, Any]) -> bool:
+        """Whether the figures count people, with these parameters.
+
+        >>> METRICS["outreach_events"].counts_people({"kind": "broadcast"})
+        False
+        >>> METRICS["incidents"].counts_people({"kinds": ["arrest", "cultivation"]})
+        True
+        """
+        return bool(self.people(params)) if callable(self.people) else self.people
 
 
 VC = ("village", "commune")
@@ -82,6 +99,7 @@ EVENTS = ("iso_weeks", "month", "semester", "rolling_3_months", "evaluation_year
 OUTREACH_KINDS = ("broadcast", "post", "school_session", "individual_visit",
                   "respected_person", "meeting")
 INCIDENT_KINDS = ("violation", "arrest", "cultivation", "production", "use_site", "fugitive")
+PERSON_INCIDENTS = ("violation", "arrest", "fugitive")  # each is about people
 SCHOOL_LEVELS = ("primary", "lower_secondary", "upper_secondary", "other")
 
 
@@ -91,41 +109,48 @@ def _table(*metrics: Metric) -> dict[str, Metric]:
 
 METRICS: dict[str, Metric] = _table(
     Metric("outreach_events", outreach.outreach_events, VC, EVENTS, "count",
-           {"kind": ParamSpec(choices=OUTREACH_KINDS, required=True)}),
+           {"kind": ParamSpec(choices=OUTREACH_KINDS, required=True)},
+           people=lambda params: params.get("kind") == "individual_visit"),
     Metric("school_sessions", outreach.school_sessions, ("school",), ("semester", "month"),
            "count", {"levels": ParamSpec(("primary", "lower_secondary"), SCHOOL_LEVELS,
-                                         many=True)}),
-    Metric("managed_visited_pct", outreach.managed_visited_pct, VC, ("month",), "percent"),
+                                         many=True)}, people=False),
+    Metric("managed_visited_pct", outreach.managed_visited_pct, VC, ("month",), "percent",
+           people=True),
     Metric("pledged_households_pct", places.pledged_households_pct, VC, ("cumulative",),
-           "percent"),
+           "percent", people=False),
     Metric("models_established", places.models_established, ("commune",), ("cumulative",),
            "count", {"kind": ParamSpec(choices=("prevention", "reintegration_3_1", "other"),
-                                       required=True)}),
-    Metric("working_tip_boxes", places.working_tip_boxes, VC, ("at_date",), "count"),
+                                       required=True)}, people=False),
+    Metric("working_tip_boxes", places.working_tip_boxes, VC, ("at_date",), "count", people=False),
     Metric("incidents", places.incidents, VC, ("month", "evaluation_year", "cumulative"),
-           "count", {"kinds": ParamSpec(choices=INCIDENT_KINDS, many=True, required=True)}),
+           "count", {"kinds": ParamSpec(choices=INCIDENT_KINDS, many=True, required=True)},
+           people=lambda params: bool(set(params.get("kinds") or ())
+                                      & set(PERSON_INCIDENTS))),
     Metric("tips_settled_on_time_pct", places.tips_settled_on_time_pct, VC, ("month",),
-           "percent"),
+           "percent", people=False),
     Metric("venues_inspected_clean_pct", places.venues_inspected_clean_pct, VC, ("month",),
-           "percent"),
+           "percent", people=False),
     Metric("drug_use_places", places.drug_use_places, VC, ("month", "evaluation_year"),
-           "count"),
+           "count", people=False),
     Metric("addicts_file_treatment_pct", people.addicts_file_treatment_pct, VC,
-           ("at_date",), "percent"),
-    Metric("addicts_tested_pct", people.addicts_tested_pct, VC, ("month",), "percent"),
-    Metric("relapses", people.relapses, VC, ("month",), "count"),
+           ("at_date",), "percent", people=True),
+    Metric("addicts_tested_pct", people.addicts_tested_pct, VC, ("month",), "percent",
+           people=True),
+    Metric("relapses", people.relapses, VC, ("month",), "count", people=True),
     Metric("users_file_negative_pct", people.users_file_negative_pct, VC, ("at_date",),
-           "percent"),
+           "percent", people=True),
     Metric("psychosis_in_community", people.psychosis_in_community, VC, ("at_date",),
-           "count"),
+           "count", people=True),
     Metric("users_addicts_vs_baseline", people.users_addicts_vs_baseline, VC, ("at_date",),
-           "change"),
-    Metric("addicts_in_community", people.addicts_in_community, VC, ("at_date",), "count"),
+           "change", people=True),
+    Metric("addicts_in_community", people.addicts_in_community, VC, ("at_date",), "count",
+           people=True),
     Metric("post_rehab_tested_pct", people.post_rehab_tested_pct, VC, ("rolling_3_months",),
-           "percent"),
-    Metric("supported_pct", people.supported_pct, VC, ("cumulative",), "percent"),
+           "percent", people=True),
+    Metric("supported_pct", people.supported_pct, VC, ("cumulative",), "percent",
+           people=True),
     Metric("users_addicts_residing", people.users_addicts_residing, VC, ("at_date",),
-           "count"),
+           "count", people=True),
 )
 
 

@@ -51,7 +51,8 @@ class FrameResult:
 
     ``schools``: DataFrame, one row per school (``code``, ``name``, ``level``, ``village``)
     with the school-level indicators. ``indicators``: the indicators computed, in order,
-    with their plan, labels, levels, period, comparison, target and deadline.
+    with their plan, labels, levels, period, comparison, target, deadline and whether
+    their figures count people (``people``, :meth:`geo.criteria.Metric.counts_people`).
 
     Evidence may hold person codes: the application strips them for roles that must not
     see person-level data.
@@ -169,7 +170,7 @@ def _indicators(plans: list[Plan], context) -> tuple[dict, list[dict]]:
                 "label_en": ind.label_en, "levels": list(ind.levels), "metric": ind.metric,
                 "period": ind.period, "comparison": ind.comparison, "target": ind.target,
                 "deadline": ind.deadline.isoformat() if ind.deadline else None,
-                "recognition": ind.id in plan.recognition})
+                "recognition": ind.id in plan.recognition, "people": ind.people})
             for level in ind.levels:
                 results[(plan.id, ind.id, level)] = evaluate(ctx, ind, level)
     return results, listing

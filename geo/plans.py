@@ -85,6 +85,7 @@ class Indicator:
     params: tuple[tuple[str, Any], ...] = ()
     note_vi: str = ""
     note_en: str = ""
+    people: bool = False  # its figures count people (the metric's declaration)
 
     @property
     def param(self) -> dict[str, Any]:
@@ -267,7 +268,8 @@ def _indicator(raw: dict) -> Indicator:
         target=None if target is None else float(target), deadline=raw.get("deadline"),
         params=tuple((k, tuple(v) if isinstance(v, list) else v)
                      for k, v in sorted(params.items())),
-        note_vi=raw.get("note_vi", ""), note_en=raw.get("note_en", ""))
+        note_vi=raw.get("note_vi", ""), note_en=raw.get("note_en", ""),
+        people=metric.counts_people(params))
 
 
 def _condition(raw: dict) -> Condition:

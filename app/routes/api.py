@@ -1,5 +1,6 @@
-"""JSON and GeoJSON for other programs (ISO 8601 dates, EPSG:4326). Person codes only
-for the police; small counts masked for viewers."""
+"""JSON and GeoJSON for other programs (ISO 8601 dates, EPSG:4326), shaped for the role
+by :mod:`app.shaping`: person codes only for the police; for viewers no figure from which
+a small count of people could be worked out."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import json
 
 from fastapi import APIRouter, Depends, Request, Response
 
-from app import audit, compliance, store
+from app import audit, compliance, shaping, store
 from app.access import ANYONE
 from app.deps import MonthDep, SessionDep, SettingsDep
 
@@ -23,9 +24,9 @@ def frame_for(request: Request, session, code: str, month: str):
     return cache.get(session, code, month)
 
 
-def shaper_for(request: Request, session, code: str, settings) -> compliance.Shaper:
-    return compliance.Shaper(request.state.user.role, compliance.person_codes(session, code),
-                             settings.small_count_threshold)
+def shaper_for(request: Request, session, code: str, settings) -> shaping.Shaper:
+    return shaping.Shaper(request.state.user.role, compliance.person_codes(session, code),
+                          settings.small_count_threshold)
 
 
 @router.get("/communes/{code}/villages.geojson")
@@ -40,7 +41,7 @@ def villages_geojson(code: str, request: Request, session: SessionDep, settings:
         return Response(body, media_type="application/geo+json")
     result = frame_for(request, session, code, month)
     shaper = shaper_for(request, session, code, settings)
-    data = compliance.village_features(result, shaper)
+    data = shaping.village_features(result, shaper)
     audit.record_codes_shown(request, data, shaper.person_codes, commune_code=code,
                              object_type="api", object_id=month,
                              detail={"answer": "villages.geojson"})
@@ -55,7 +56,7 @@ def commune_compliance(code: str, request: Request, session: SessionDep,
     month = month or compliance.current_month()
     result = frame_for(request, session, code, month)
     shaper = shaper_for(request, session, code, settings)
-    data = compliance.commune_summary(result, shaper)
+    data = shaping.commune_summary(result, shaper)
     audit.record_codes_shown(request, data, shaper.person_codes, commune_code=code,
                              object_type="api", object_id=month,
                              detail={"answer": "compliance"})

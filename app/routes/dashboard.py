@@ -1,7 +1,8 @@
 """The commune dashboard: the month's status against each plan in force, the national
 criteria and the villages blocking recognition, the risk levels, the plan's dated tasks
-and the next report due. Built from the village frame and ``compliance.commune_summary``
-(shaped for the role): no evidence and no person code reaches the page."""
+and the next report due. Built from the village frame and ``shaping.commune_summary``
+(shaped for the role): no evidence and no person code reaches the page, and viewers see
+no figure computed from people (only the statuses)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app import compliance, mapview, store
+from app import compliance, mapview, shaping, store
 from app.access import ANYONE, MARK_TASKS
 from app.deps import LocaleDep, MonthDep, SessionDep, SettingsDep
 from app.i18n import N_, gettext_for, number
@@ -51,9 +52,9 @@ def render_dashboard(request: Request, session: Session, settings, locale: str, 
     month = month or (months[-1] if months else compliance.current_month())
     result = request.app.state.frames.get(session, code, month)
     role = request.state.user.role
-    shaper = compliance.Shaper(role, compliance.person_codes(session, code),
-                               settings.small_count_threshold)
-    summary = compliance.commune_summary(result, shaper)
+    shaper = shaping.Shaper(role, compliance.person_codes(session, code),
+                            settings.small_count_threshold)
+    summary = shaping.commune_summary(result, shaper)
     synthetic = bool(store.load_villages(session, code)["synthetic"].any())
     return render(
         request, "dashboard.html", locale, status=status, commune=commune, month=month,
@@ -129,10 +130,9 @@ def _plans(result: FrameResult, summary: dict, locale: str, code: str) -> list[d
                "target": _target(ind, locale), "deadline": day_text(ind["deadline"]),
                "units": None, "commune": None}
         if ind["id"] in commune:
-            value = commune[ind["id"]]["value"]  # counts of people come masked for viewers
-            row["commune"] = {"status": commune[ind["id"]]["status"],
-                              "value": value if isinstance(value, str) else _value(
-                                  value, unit, locale)}
+            shown = commune[ind["id"]]  # a figure of people: no value for viewers
+            row["commune"] = {"status": shown["status"],
+                              "value": _value(shown.get("value"), unit, locale)}
         for level in ("village", "school"):
             if level in ind["levels"]:
                 link = _map_link(code, result.month, ind["id"]) if level == "village" else None

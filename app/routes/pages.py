@@ -11,6 +11,7 @@ from app.access import ANYONE, STAFF, Viewer
 from app.deps import LocaleDep, MonthDep, SessionDep, SettingsDep
 from app.i18n import gettext_for, number
 from app.rendering import render
+from app.shaping import Shaper
 from app.web_security import add_nonce
 from geo import legends
 from geo.webmap import MapTexts, village_map
@@ -49,12 +50,12 @@ def commune_map(code: str, request: Request, session: SessionDep, settings: Sett
     result = request.app.state.frames.get(session, code, month, version)
     previous = request.app.state.frames.get(session, code, compliance.previous_month(month),
                                             version)
-    mask = settings.small_count_threshold if viewer.role == "viewer" else 0
+    shaper = Shaper(viewer.role, compliance.person_codes(session, code),
+                    settings.small_count_threshold)
+    mask = shaper.people_mask  # counts of people shown as "a few" on the per-1,000 layer
     thematic = mapview.layers(result, previous, _, locale, mask)
     chosen = next((t for t in thematic if t.key == layer), thematic[0])
     legend_keys = dict.fromkeys(t.legend for t in thematic)
-    shaper = compliance.Shaper(viewer.role, compliance.person_codes(session, code),
-                               settings.small_count_threshold)
     data = mapview.panel_data(result, previous, shaper, thematic, _, locale)
     audit.record_codes_shown(request, data, shaper.person_codes, commune_code=code,
                              object_type="map", object_id=month, detail={"layer": chosen.key})

@@ -5,7 +5,6 @@ only for the police, small counts masked for viewers."""
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import json
 import math
 
@@ -13,10 +12,11 @@ import geopandas as gpd
 import pytest
 from sqlalchemy import select
 
-from app import compliance, imports, store
+from app import compliance, imports, shaping, store
 from app.db import transaction
 from app.models import ChangeLog, Person
-from app.privacy import masked_total
+from app.privacy import mask_count, masked_total
+from geo.counts import NOT_PEOPLE
 from geo.frame import village_frame
 from geo.plans import shipped_plans
 from tests.conftest import client_as
@@ -24,7 +24,9 @@ from tests.conftest import client_as
 MONTH = "2025-10"  # QĐ 28/2025 in force: N1-N3 and risk levels exist
 GEOJSON = f"/api/communes/15178/villages.geojson?month={MONTH}"
 SUMMARY = f"/api/communes/15178/compliance?month={MONTH}"
-CATEGORIES = ("addicts", "users", "post_rehab", "released")
+# indicators of the shipped plans about people on the lists, visits to them (P02) and
+# violations, arrests and fugitives (N2)
+PEOPLE_INDICATORS = {"P02", *(f"P{n}" for n in range(13, 22)), "N1", "N2"}
 
 
 @pytest.fixture
@@ -86,11 +88,11 @@ def test_every_village_carries_every_indicator_as_the_frame_computes_it(get, dir
             shown = props["indicators"][ident]
             assert set(shown) == {"value", "target", "status", "evidence"}
             assert shown["status"] == row[f"{ident}_status"], (code, ident)
-            assert _same(shown["value"], compliance.plain(row[f"{ident}_value"])), (code, ident)
-            assert _same(shown["target"], compliance.plain(row[f"{ident}_target"]))
+            assert _same(shown["value"], shaping.plain(row[f"{ident}_value"])), (code, ident)
+            assert _same(shown["target"], shaping.plain(row[f"{ident}_target"]))
         assert props["risk_level"] == row["risk_level"]
         assert props["risk_level"] in {"I", "II", "III", "none"}
-        assert _same(props["score"], compliance.plain(row["score"]))
+        assert _same(props["score"], shaping.plain(row["score"]))
         assert props["counts"]["people"] == row["people"]
     # the demo design: type I in T07, type II in T04 this month
     assert features["T07"]["risk_level"] == "I" and features["T04"]["risk_level"] == "II"
@@ -145,60 +147,46 @@ def test_person_codes_for_the_police_only_with_the_same_statuses(get, codes):
     assert summary["national_status"] == "not_met" and len(summary["blocking_villages"]) == 5
 
 
-def test_viewers_see_small_counts_masked_and_people_as_a_range(get, codes):
-    police, _ = get("police", GEOJSON)
+def test_viewers_see_statuses_one_band_of_people_and_no_figure_of_people(get, codes):
+    leader, _ = get("leader", GEOJSON)
     viewer, viewer_text = get("viewer", GEOJSON)
     assert not [c for c in codes if c in viewer_text]
-    masked = 0
-    for ours, theirs in zip(police["features"], viewer["features"], strict=True):
-        true, shown = ours["properties"]["counts"], theirs["properties"]["counts"]
-        for key in compliance.PEOPLE_COUNTS:
-            if key == "people" or key not in true:
-                continue
-            expected = "≤2" if 1 <= true[key] <= 2 else true[key]
-            assert shown[key] == expected, (ours["properties"]["code"], key)
-            masked += expected == "≤2"
-        assert shown["people"] == masked_total([true[k] for k in CATEGORIES], 2)
-        assert _cannot_recover(shown, true)
-    assert masked >= 10
+    banded = 0
+    for ours, theirs in zip(leader["features"], viewer["features"], strict=True):
+        true, shown = ours["properties"], theirs["properties"]
+        assert set(shown["counts"]) == {"people", *NOT_PEOPLE}
+        assert shown["counts"]["people"] == mask_count(true["counts"]["people"], 5)
+        banded += shown["counts"]["people"] == "≤5"
+        assert all(shown["counts"][k] == true["counts"][k] for k in NOT_PEOPLE)
+        assert "risk_evidence" not in shown and shown["risk_level"] == true["risk_level"]
+        for ident, figures in shown["indicators"].items():
+            assert figures["status"] == true["indicators"][ident]["status"]
+            if ident in PEOPLE_INDICATORS:  # a status, never a figure
+                assert set(figures) == {"target", "status"}, ident
+            else:
+                assert figures == true["indicators"][ident], ident
+    assert banded >= 2
     t01 = next(f["properties"]["counts"] for f in viewer["features"]
                if f["properties"]["code"] == "T01")
-    # T01 in 10/2025: 1 addict, 0 users, 2 post-rehab, 1 released = 4 people
-    assert [t01[k] for k in ("people", *CATEGORIES)] == ["3–6", "≤2", 0, "≤2", "≤2"]
+    assert t01["people"] == "≤5"  # T01 in 10/2025: 4 people
     json.dumps(viewer)  # plain JSON throughout
 
 
-def _cannot_recover(shown: dict, true: dict) -> bool:
-    """Every masked category could be 1 or 2 given the other shown figures and the total."""
-    cells = [shown[k] for k in CATEGORIES]
-    options = [range(1, 3) if c == "≤2" else [c] for c in cells]
-    possible = [combo for combo in itertools.product(*options)
-                if masked_total(list(combo), 2) == shown["people"]]
-    assert tuple(true[k] for k in CATEGORIES) in possible
-    return all({combo[i] for combo in possible} == {1, 2}
-               for i, c in enumerate(cells) if c == "≤2")
-
-
-def test_no_masked_village_count_can_be_recovered_from_the_commune_total(get):
+def test_the_commune_total_of_people_is_the_range_its_villages_allow(get):
+    leader, _ = get("leader", GEOJSON)
     viewer, _ = get("viewer", GEOJSON)
     summary, _ = get("viewer", SUMMARY)
-    recovered = []
-    for key in CATEGORIES:
-        cells = [f["properties"]["counts"][key] for f in viewer["features"]]
-        total = summary["counts"][key]
-        if any(c == "≤2" for c in cells):  # then the total is a range, not a number
-            assert isinstance(total, str) and "–" in total, (key, total)
-        if not isinstance(total, int):
-            continue
-        known = sum(c for c in cells if isinstance(c, int))
-        hidden = sum(c == "≤2" for c in cells)
-        if hidden and total - known == hidden:  # every masked village must be exactly 1
-            recovered.append(key)
-    assert recovered == []
-    # a village's indicator value that counts people is masked too (N1: users+addicts)
-    for feature in viewer["features"]:
-        value = feature["properties"]["indicators"].get("N1", {}).get("value")
-        assert value in (0, 0.0, None, "≤2") or (isinstance(value, (int, float)) and value > 2)
+    cells = [f["properties"]["counts"]["people"] for f in viewer["features"]]
+    true = [f["properties"]["counts"]["people"] for f in leader["features"]]
+    assert summary["counts"]["people"] == masked_total(true, 5)
+    assert "–" in summary["counts"]["people"] and "≤5" in cells
+    assert set(summary["counts"]) == {"people", *NOT_PEOPLE}
+    assert "risk_evidence" not in summary
+    by_id = {i["id"]: i for i in summary["indicators"]}
+    for ident in ("N1", "P18", "P19"):  # counts of people: the status only
+        assert "value" not in by_id[ident] and "evidence" not in by_id[ident]
+        assert by_id[ident]["status"] in {"met", "not_met", "no_data", "not_applicable"}
+    assert by_id["P11"]["value"] is not None and "evidence" in by_id["P11"]  # tips
 
 
 def test_bad_month_400_and_another_commune_404(full, settings):

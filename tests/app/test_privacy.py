@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 
-from app.privacy import mask_count, masked_total
+from app.privacy import band_limit, mask_count, masked_total
 
 
 def _consistent(shown_cells: list[str], shown_total: str, threshold: int) -> set[tuple]:
@@ -78,3 +78,53 @@ def test_a_tip_has_no_field_for_who_sent_it(client):
         assert not any(word in column for column in columns), word
     form = client.get("/communes/15178/records/tips/new").text
     assert "Không bao giờ ghi nhận người cung cấp nguồn tin" in form
+
+
+def _totals_consistent(shown_limit: int, present: int) -> set[tuple]:
+    """Every split of a village's people over the four lists that a viewer could not
+    tell apart: the total shown "≤limit", the statuses telling that the first
+    ``present`` lists hold somebody and the others nobody."""
+    options = [range(1, shown_limit + 1)] * present + [[0]] * (4 - present)
+    return {split for split in itertools.product(*options)
+            if 1 <= sum(split) <= shown_limit}
+
+
+def test_a_band_as_narrow_as_the_threshold_is_undone_by_the_statuses():
+    # an addict and a user (P14 and P16 apply), total shown "≤2": exactly one of each
+    assert _totals_consistent(2, 2) == {(1, 1, 0, 0)}
+    limit = band_limit(2, 4)
+    assert limit == 5
+    for present in range(1, 5):  # whatever lists are known to hold somebody
+        splits = _totals_consistent(limit, present)
+        assert len({sum(s) for s in splits}) >= 2, present  # the total stays open
+        for i in range(present):  # and so does every list
+            assert len({s[i] for s in splits}) >= 2, (present, i)
+
+
+def test_every_count_of_the_frame_says_whether_it_counts_people():
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    from geo.context import Context
+    from geo.counts import LISTS, NOT_PEOPLE, PEOPLE, village_counts
+    from geo.plans import PlanSettings
+    from geo.tables import Tables
+
+    villages = gpd.GeoDataFrame({"code": ["T01"], "name": ["Thôn 1"], "households": [100],
+                                 "population": [400]}, geometry=[box(0, 0, 1, 1)])
+    columns = set(village_counts(Context(Tables({}), villages, "2025-10", PlanSettings())))
+    assert columns == set(PEOPLE) | set(NOT_PEOPLE) and not set(PEOPLE) & set(NOT_PEOPLE)
+    assert {"people", *LISTS, "tests", "individual_visits"} <= set(PEOPLE)
+
+
+def test_the_indicators_declared_about_people_are_those_about_people():
+    """geo's declarations (Metric.counts_people) against the test's own reading of the
+    plans: people on the lists, visits to them, violations, arrests and fugitives."""
+    from geo.plans import shipped_plans
+    from tests.app.test_viewer_privacy import people_indicators
+
+    about_people = people_indicators()
+    declared = {i.id for p in shipped_plans() for i in p.indicators if i.people}
+    assert declared == set(about_people)
+    assert {"N1", "N2", "P02", "P13", "P19", "P21"} <= declared
+    assert not declared & {"N3", "P01", "P05", "P09", "P10", "P11", "P12"}

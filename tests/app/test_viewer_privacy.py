@@ -1,0 +1,610 @@
+"""Nothing a viewer can read, on any page or API, alone or combined, gives back a count
+of people from 1 to 2 (issue 9, point 2).
+
+The adversary signs in as a viewer and reads everything a viewer may open: every GET
+route of the route table, every month with records, every map layer; HTML parsed, JSON
+walked. It gathers the figures of each village and of the commune, and works counts of
+people out of them as a reader would: a ratio times the residents, a percentage times
+its base, the difference of two figures, a total less the other parts, the commune less
+the other villages, the per-1,000 band, and which lists the statuses say hold somebody.
+
+Each way of working a figure out is then checked against the truth (the police's
+figures) over every village and month: a way that is never wrong is one a reader can
+trust, and a count from 1 to 2 that the trusted ways pin down is a leak. Run on the full
+demo and on a commune built here with 1 or 2 people in every list of every village.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import math
+import re
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+from bs4 import BeautifulSoup
+from fastapi.testclient import TestClient
+
+from app import compliance, imports, store
+from app.db import make_engine, session_factory, upgrade
+from app.main import create_app
+from app.routes.auth import MIN_PASSWORD
+from geo.criteria import METRICS
+from geo.plans import shipped_plans
+from tests.app.test_access import app_routes, rules_of
+from tests.conftest import make_user, sign_in
+from tests.factories import save_records
+
+CODE = "15178"
+SMALL = (1.0, 2.0)
+INF = math.inf
+TRUSTED = 5  # a way of working a figure out is trusted once right in this many places
+# (and right about different values: a figure that happens to equal a count is no way)
+Interval = tuple[float, float]
+
+# --- what counts people (the test's own list, not the application's) -------------------
+
+PEOPLE_COUNTS = {"people", "addicts", "users", "post_rehab", "released", "psychosis",
+                 "tests", "positive_tests", "individual_visits", "incidents"}
+LISTS = ("addicts", "users", "post_rehab", "released")
+PERSON_INCIDENTS = {"violation", "arrest", "fugitive"}
+
+
+def people_indicators() -> dict[str, str]:
+    """Indicator id -> unit, for the indicators of the shipped plans about people: the
+    people on the lists (geo.criteria_people), visits to them, and incidents of
+    violations, arrests and fugitives."""
+    found = {}
+    for plan in shipped_plans():
+        for ind in plan.indicators:
+            metric = METRICS[ind.metric]
+            about_people = (
+                metric.fn.__module__ == "geo.criteria_people"
+                or ind.metric == "managed_visited_pct"
+                or (ind.metric == "outreach_events"
+                    and ind.param.get("kind") == "individual_visit")
+                or (ind.metric == "incidents"
+                    and set(ind.param.get("kinds", ())) & PERSON_INCIDENTS))
+            if about_people:
+                found[ind.id] = metric.unit
+    return found
+
+
+def is_count_of_people(path: str, indicators: dict[str, str]) -> bool:
+    parts = path.split(".")
+    if parts[0] == "counts":
+        return parts[1] in PEOPLE_COUNTS
+    if parts[0] == "risk_evidence":
+        return parts[1] in ("people", "arrested")
+    if parts[0] == "indicators" and parts[1] in indicators:
+        return parts[2] == "evidence" or (parts[2] == "value"
+                                          and indicators[parts[1]] == "count")
+    return False
+
+
+# --- reading figures ------------------------------------------------------------------
+
+def vi_number(text: str) -> float | None:
+    """A number as the pages write it in Vietnamese: "1.234", "12,5"."""
+    if not re.fullmatch(r"-?\d{1,3}(\.\d{3})*(,\d+)?", text):
+        return None
+    return float(text.replace(".", "").replace(",", "."))
+
+
+def text_interval(text: str) -> Interval | None:
+    """"7", "≤2", "3–6", "50%" as the interval of values it allows."""
+    text = text.strip().removesuffix("%").strip()
+    if found := re.fullmatch(r"≤\s*(\d+)", text):
+        return 1.0, float(found[1])
+    if found := re.fullmatch(r"(\d+)\s*–\s*(\d+)", text):
+        return float(found[1]), float(found[2])
+    number = vi_number(text)
+    return None if number is None else (number, number)
+
+
+def interval(value) -> Interval | None:
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int | float):
+        return float(value), float(value)
+    if isinstance(value, list):  # codes: how many
+        return float(len(value)), float(len(value))
+    if isinstance(value, str):
+        return text_interval(value)
+    return None
+
+
+WEEK = re.compile(r"\d{4}-W\d{2}")
+
+
+def flatten(value, prefix: str, out: dict[str, Interval]) -> None:
+    """Every figure under ``value`` by its path ("counts.people", "indicators.P02.value",
+    "indicators.P02.evidence.visited"…); several readings of one path are intersected.
+    The weeks of a month are named by their order, the same in every month."""
+    if isinstance(value, dict):
+        for n, (key, item) in enumerate(value.items()):
+            key = f"week {n + 1}" if WEEK.fullmatch(str(key)) else key
+            flatten(item, f"{prefix}.{key}" if prefix else str(key), out)
+        return
+    found = interval(value)
+    if found is not None:
+        out[prefix] = meet(out[prefix], found) if prefix in out else found
+
+
+def meet(a: Interval, b: Interval) -> Interval:
+    return max(a[0], b[0]), min(a[1], b[1])
+
+
+def plus(a: Interval, b: Interval) -> Interval:
+    return a[0] + b[0], a[1] + b[1]
+
+
+def minus(a: Interval, b: Interval) -> Interval:
+    return a[0] - b[1], a[1] - b[0]
+
+
+def times(a: Interval, k: float) -> Interval:
+    low, high = a[0] * k, a[1] * k
+    return min(low, high), max(low, high)
+
+
+@dataclass
+class Reading:
+    """What one reader read: per (world, month, unit) the figures, the statuses of the
+    indicators and the village's per-1,000 category; per village its residents."""
+
+    figures: dict[tuple, dict[str, Interval]] = field(
+        default_factory=lambda: defaultdict(dict))
+    statuses: dict[tuple, dict[str, str]] = field(default_factory=lambda: defaultdict(dict))
+    bands: dict[tuple, str] = field(default_factory=dict)
+    base: dict[tuple, dict[str, float]] = field(default_factory=lambda: defaultdict(dict))
+
+    def feature(self, key: tuple, props: dict) -> None:
+        """A village as the GeoJSON and the map's panel data carry it."""
+        skip = {"code", "name", "month", "categories", "previous"}
+        flatten({k: v for k, v in props.items() if k not in skip}, "", self.figures[key])
+        for ident, figures in (props.get("indicators") or {}).items():
+            self.statuses[key][ident] = figures.get("status")
+
+    def summary(self, world: str, month: str, data: dict) -> None:
+        """The commune's summary (the compliance API)."""
+        key = (world, month, "commune")
+        for ind in data["indicators"]:
+            flatten({k: ind.get(k) for k in ("value", "evidence")},
+                    f"indicators.{ind['id']}", self.figures[key])
+            self.statuses[key][ind["id"]] = ind.get("status")
+        flatten({k: data.get(k) for k in ("counts", "risk_evidence", "score",
+                                          "score_evidence")}, "", self.figures[key])
+        for code, village in data["villages"].items():
+            for name, status in village.items():
+                if name.endswith("_status"):
+                    self.statuses[(world, month, code)][name[:-7]] = status
+            flatten({"score": village.get("score")}, "", self.figures[(world, month, code)])
+
+
+# --- the viewer's pages and APIs --------------------------------------------------------
+
+def viewer_get_routes() -> set[str]:
+    return {route.path for route in app_routes() if "GET" in route.methods
+            and any(rule.public or "viewer" in rule.roles for rule in rules_of(route))}
+
+
+def _soup(response) -> BeautifulSoup:
+    assert response.status_code == 200, response.text[:500]
+    return BeautifulSoup(response.text, "html.parser")
+
+
+def _map_config(client, month: str | None, layer: str | None = None) -> dict:
+    query = "&".join(f"{k}={v}" for k, v in (("month", month), ("layer", layer)) if v)
+    soup = _soup(client.get(f"/communes/{CODE}/map?{query}"))
+    return json.loads(soup.select_one("#map-config").string)
+
+
+def _same_data(one: dict, other: dict) -> bool:
+    """The same figures on two layers (the chosen layer and its drawing differ)."""
+    drawn = {"layer": None, "drawn": None}
+    return {**one, **drawn} == {**other, **drawn}
+
+
+def read_drawing(config: dict, reading: Reading, world: str) -> None:
+    """The drawn map shows nothing more: each village filled with the colour of its
+    category on the chosen layer, its tooltip its name, households and residents."""
+    legend = next(t["legend"] for t in config["layers"] if t["key"] == config["layer"])
+    colours = {c["key"]: c["colour"] for c in config["legends"][legend]["categories"]}
+    for feature in config["drawn"]["villages"]["features"]["features"]:
+        props = feature["properties"]
+        village = config["villages"][props["code"]]
+        assert props["fill"] == colours[village["categories"][config["layer"]]]
+        shown = [text_interval(text) for _label, text in props["tooltip"][1:]]
+        for name, value in zip(("households", "population"), shown, strict=True):
+            base = reading.base[(world, props["code"])].get(name)
+            assert (value is None and base is None) or value == (base, base), name
+
+
+def read_map(client, reading: Reading, world: str, months: list[str], *,
+             every_layer: set[str]) -> None:
+    """The map of every month, on every layer in the months of ``every_layer`` (the
+    page's data, every layer's category of every village included, is the same whatever
+    the layer chosen: checked there, so other months are read on the first layer)."""
+    for month in months:
+        config = _map_config(client, month)
+        keys = [layer["key"] for layer in config["layers"]]
+        for layer in keys if month in every_layer else []:
+            other = _map_config(client, month, layer)
+            assert other["layer"] == layer
+            assert _same_data(other, config), (month, layer)
+            read_drawing(other, reading, world)
+        read_drawing(config, reading, world)
+        for code, props in config["villages"].items():
+            reading.feature((world, month, code), props)
+            reading.bands[(world, month, code)] = props["categories"]["per_thousand"]
+    latest = _map_config(client, None)  # no month: the latest month, nothing more
+    assert _same_data(latest, _map_config(client, latest["month"]))
+    assert client.get("/map", follow_redirects=False).headers["location"] == \
+        f"/communes/{CODE}/map"
+    assert client.get("/").url.path == f"/communes/{CODE}/map"
+
+
+def read_dashboard(client, reading: Reading, world: str, months: list[str]) -> None:
+    for month in months:
+        soup = _soup(client.get(f"/communes/{CODE}/dashboard?month={month}"))
+        figures = reading.figures[(world, month, "commune")]
+        for row in soup.select("tr[id^=indicator-], tr[id^=national-]"):
+            ident = row["id"].split("-", 1)[1]
+            cell = row.select_one("td.value")
+            if cell is not None:
+                flatten({"value": cell.get_text()}, f"indicators.{ident}", figures)
+            for status in ("met", "not_met", "no_data", "not_applicable"):
+                tally = row.select_one(f"td.num.{status}")
+                if tally is not None:
+                    flatten({status: tally.get_text()}, f"tally.{ident}", figures)
+        flatten({"score_pct": soup.select_one("#score .figure").get_text()}, "", figures)
+    latest = _soup(client.get(f"/communes/{CODE}/dashboard")).select_one("main").get_text()
+    explicit = _soup(client.get(f"/communes/{CODE}/dashboard?month={months[-1]}"))
+    assert latest == explicit.select_one("main").get_text()
+
+
+def read_api(client, reading: Reading, world: str, months: list[str]) -> None:
+    for month in months:
+        data = client.get(f"/api/communes/{CODE}/villages.geojson?month={month}").json()
+        for feature in data["features"]:
+            props = feature["properties"]
+            reading.feature((world, month, props["code"]), props)
+        reading.summary(world, month, client.get(
+            f"/api/communes/{CODE}/compliance?month={month}").json())
+    plain = client.get(f"/api/communes/{CODE}/villages.geojson").json()
+    for feature in plain["features"]:
+        props = feature["properties"]
+        for name in ("households", "population"):
+            if props[name] is not None:
+                reading.base[(world, props["code"])][name] = float(props[name])
+    today = client.get(f"/api/communes/{CODE}/compliance").json()  # this month
+    reading.summary(world, today["month"], today)
+
+
+def read_villages(client, reading: Reading, world: str, months: list[str]) -> None:
+    soup = _soup(client.get(f"/communes/{CODE}/villages"))
+    for row in soup.select("tr[id^=village-]"):
+        code = row["id"].removeprefix("village-")
+        cells = [text_interval(td.get_text()) for td in row.select("td.num")]
+        for name, cell in zip(("households", "population"), cells, strict=True):
+            if cell is not None:
+                assert reading.base[(world, code)].get(name, cell[0]) == cell[0]
+
+
+def read_account(client, reading: Reading, world: str, months: list[str]) -> None:
+    for url in ("/account/password", "/login"):  # forms: no figure but the rule's
+        text = _soup(client.get(url)).select_one("main").get_text()
+        assert set(re.findall(r"\d+", text)) <= {str(MIN_PASSWORD)}, url
+
+
+READERS: dict[str, Callable] = {
+    "/": read_map, "/map": read_map, "/communes/{code}/map": read_map,
+    "/communes/{code}/dashboard": read_dashboard,
+    "/api/communes/{code}/villages.geojson": read_api,
+    "/api/communes/{code}/compliance": read_api,
+    "/communes/{code}/villages": read_villages,
+    "/account/password": read_account, "/login": read_account,
+}
+
+
+def read_everything(client, world: str, months: list[str], every_layer: set[str],
+                    reading: Reading) -> None:
+    """Every reader once, the API first (the villages' residents, checked on the
+    villages page and the drawn map)."""
+    for reader in sorted(set(READERS.values()), key=lambda r: r is not read_api):
+        if reader is read_map:
+            read_map(client, reading, world, months, every_layer=every_layer)
+        else:
+            reader(client, reading, world, months)
+
+
+def truth(client, world: str, months: list[str], indicators: dict[str, str],
+          ) -> dict[tuple, dict[str, float]]:
+    """The counts of people as the police see them, by the same paths."""
+    found: Reading = Reading()
+    for month in [*months, compliance.current_month()]:
+        data = client.get(f"/api/communes/{CODE}/villages.geojson?month={month}").json()
+        for feature in data["features"]:
+            found.feature((world, month, feature["properties"]["code"]),
+                          feature["properties"])
+        found.summary(world, month, client.get(
+            f"/api/communes/{CODE}/compliance?month={month}").json())
+    return {key: {p: v[0] for p, v in figures.items() if is_count_of_people(p, indicators)}
+            for key, figures in found.figures.items()}
+
+
+# --- working figures out --------------------------------------------------------------
+
+def _group(path: str) -> str:
+    parts = path.split(".")
+    if parts[0] in ("indicators", "tally"):
+        return ".".join(parts[:2])
+    return parts[0] if parts[0] in ("counts", "risk_evidence", "score_evidence") else ""
+
+
+def ratios_and_pairs(figures: dict[str, Interval], base: dict[str, float],
+                     ) -> dict[str, Interval]:
+    """A figure as read; a ratio times the residents or households; within one
+    indicator's figures (or the counts, or the hotspot evidence) a percentage times a
+    base, a base from a percentage, the difference of two, a total less two parts."""
+    out = {f"= {p}": v for p, v in figures.items()}
+    exact = {p: v[0] for p, v in figures.items() if v[0] == v[1] and math.isfinite(v[0])}
+    for name, size in base.items():
+        for path, value in exact.items():
+            for per in (1, 100, 1000):
+                out[f"{path} × {name} / {per}"] = times((value, value), size / per)
+    groups: dict[str, list[str]] = defaultdict(list)
+    for path in figures:
+        groups[_group(path)].append(path)
+    for group, paths in groups.items():
+        if not group:
+            continue
+        for a, b in itertools.permutations(paths, 2):
+            out[f"{a} − {b}"] = minus(figures[a], figures[b])
+            if b in exact:
+                out[f"{a} × {b} / 100"] = times(figures[a], exact[b] / 100)
+                if exact[b]:
+                    out[f"{a} × 100 / {b}"] = times(figures[a], 100 / exact[b])
+        if len(paths) <= 10:
+            for a, b, c in itertools.permutations(paths, 3):
+                if b < c:
+                    out[f"{a} − {b} − {c}"] = minus(minus(figures[a], figures[b]),
+                                                    figures[c])
+    return out
+
+
+def commune_less_others(figures: dict[str, dict[str, Interval]],
+                        ) -> dict[str, dict[str, Interval]]:
+    """Per village: the commune's figure less the same figure of every other village."""
+    commune, villages = figures.get("commune", {}), [c for c in figures if c != "commune"]
+    out: dict[str, dict[str, Interval]] = defaultdict(dict)
+    for path, total in commune.items():
+        if not all(path in figures[v] for v in villages):
+            continue
+        for village in villages:
+            rest = (0.0, 0.0)
+            for other in villages:
+                if other != village:
+                    rest = plus(rest, figures[other][path])
+            out[village][f"commune − other villages: {path}"] = minus(total, rest)
+    return out
+
+
+BANDS = {"0-2": (0, 2), "2-5": (2, 5), "5-10": (5, 10), "10+": (10, INF)}
+
+
+def per_thousand(category: str | None, residents: float | None) -> Interval | None:
+    """People on the lists from the per-1,000 category and the residents."""
+    if category == "zero":
+        return 0.0, 0.0
+    if category == "few":
+        return 1.0, INF
+    if category not in BANDS or not residents:
+        return None
+    low, high = BANDS[category]
+    return (max(1.0, math.ceil(low * residents / 1000 - 1e-9)),
+            math.ceil(high * residents / 1000 - 1e-9) - 1 if math.isfinite(high) else INF)
+
+
+# which lists an indicator's status says hold somebody ("not applicable": nobody)
+PRESENCE = {"addicts": ("P13", "P14"), "users": ("P16",), "psychosis": ("P17",)}
+
+
+def from_statuses(statuses: dict[str, str], figures: dict[str, Interval],
+                  band: Interval | None) -> dict[str, Interval]:
+    """The lists the statuses say are empty or not, the people on them at least one per
+    list known to hold somebody, and each list as the people less the other lists."""
+    known: dict[str, Interval] = {}
+    for name, ids in PRESENCE.items():
+        seen = [statuses[i] for i in ids if statuses.get(i)]
+        if seen:
+            known[name] = (0.0, 0.0) if all(s == "not_applicable" for s in seen) else (1, INF)
+    if statuses.get("P20") not in (None, "not_applicable"):
+        known["post_rehab"] = (1.0, INF)
+    if statuses.get("P21") == "not_applicable":
+        known["post_rehab"] = known["released"] = (0.0, 0.0)
+    out = {f"status: {name}": value for name, value in known.items()}
+    lists = {name: meet(figures.get(f"counts.{name}", (0, INF)), known.get(name, (0, INF)))
+             for name in LISTS}
+    least = sum(lists[n][0] for n in ("addicts", "users"))
+    supported = 1.0 if statuses.get("P21") not in (None, "not_applicable") else 0.0
+    least += max(lists["post_rehab"][0] + lists["released"][0], supported)
+    out["statuses: lists holding somebody"] = (least, INF)
+    people = figures.get("counts.people", (0.0, INF))
+    if band is not None:
+        people = meet(people, band)
+    for name in LISTS:
+        rest = (0.0, 0.0)
+        for other in LISTS:
+            if other != name:
+                rest = plus(rest, lists[other])
+        out[f"people less the other lists: {name}"] = minus(people, rest)
+    total = (0.0, 0.0)
+    for name in LISTS:
+        total = plus(total, lists[name])
+    out["sum of the lists"] = total
+    return out
+
+
+def work_out(reading: Reading) -> dict[tuple, dict[str, Interval]]:
+    """Every way of working figures out, per (world, month, unit)."""
+    by_month: dict[tuple, dict[str, dict[str, Interval]]] = defaultdict(dict)
+    for (world, month, unit), figures in reading.figures.items():
+        by_month[(world, month)][unit] = figures
+    out: dict[tuple, dict[str, Interval]] = {}
+    for (world, month), units in by_month.items():
+        crossed = commune_less_others(units)
+        for unit, figures in units.items():
+            base = reading.base.get((world, unit), {})
+            key = (world, month, unit)
+            band = per_thousand(reading.bands.get(key), base.get("population"))
+            found = ratios_and_pairs(figures, base) | crossed.get(unit, {})
+            if band is not None:
+                found["per-1,000 band"] = band
+            if unit != "commune":
+                found |= from_statuses(reading.statuses.get(key, {}), figures, band)
+            out[key] = found
+    return out
+
+
+def leaks(worked: dict[tuple, dict[str, Interval]], true: dict[tuple, dict[str, float]],
+          ) -> list[str]:
+    """The counts of 1 or 2 that the trusted ways of working out pin down."""
+    keys = sorted(k for k in worked if true.get(k))
+    ways = sorted({w for k in keys for w in worked[k]})
+    column = {w: j for j, w in enumerate(ways)}
+    low = np.full((len(keys), len(ways)), np.nan)
+    high = np.full((len(keys), len(ways)), np.nan)
+    for i, key in enumerate(keys):
+        for way, (a, b) in worked[key].items():
+            low[i, column[way]], high[i, column[way]] = a, b
+    with np.errstate(invalid="ignore"):
+        broken = np.isnan(low) | np.isnan(high)
+        low, high = np.ceil(low - 0.01), np.floor(high + 0.01)  # counts are whole
+    low[broken], high[broken] = np.nan, np.nan
+    given = ~np.isnan(low)
+    targets = sorted({t for k in keys for t in true[k]})
+    found = []
+    for target in targets:
+        value = np.array([true[k].get(target, np.nan) for k in keys])
+        both = given & ~np.isnan(value)[:, None]
+        with np.errstate(invalid="ignore"):
+            inside = (low <= value[:, None]) & (value[:, None] <= high)
+        seen = np.where(both, value[:, None], np.nan)
+        varied = np.nanmax(seen, axis=0, initial=-np.inf) > np.nanmin(seen, axis=0,
+                                                                        initial=np.inf)
+        trusted = ~(both & ~inside).any(axis=0) & (both.sum(axis=0) >= TRUSTED) & varied
+        use = given & trusted
+        least = np.where(use, low, -np.inf).max(axis=1)
+        most = np.where(use, high, np.inf).min(axis=1)
+        for i in np.flatnonzero(np.isin(value, SMALL) & (least == most)):
+            how = [ways[j] for j in np.flatnonzero(use[i] & ((low[i] == value[i])
+                                                            | (high[i] == value[i])))]
+            found.append(f"{keys[i]} {target} = {value[i]:g} from {how[:4]}")
+    return found
+
+
+# --- the worlds -------------------------------------------------------------------------
+
+def _world(tmp_path, settings, name: str, build: Callable) -> tuple:
+    """A database of its own, built by ``build(sessions, settings)``."""
+    settings = settings.model_copy(update={
+        "database_url": f"sqlite:///{tmp_path / f'{name}.db'}"})
+    upgrade(settings.database_url)
+    sessions = session_factory(make_engine(settings.database_url))
+    build(sessions, settings)
+    with sessions() as session:
+        months = compliance.record_months(session, CODE, store.today())
+    return sessions, settings, months
+
+
+def _demo(sessions, settings) -> None:
+    imports.load_demo(sessions, settings)
+
+
+def how_many(village: int, lists: int) -> int:
+    """1 or 2 people in each list of each village, in every combination."""
+    return 1 + (village >> lists & 1)
+
+
+def _ones_and_twos(sessions, settings) -> None:
+    """The demo's villages with 1 or 2 people in every list, 1 or 2 with psychosis
+    signs, tests, visits, people arrested, supported and not, tested and not."""
+    imports.load_demo(sessions, settings, records=False)
+    persons, tests, outreach, incidents, baselines = [], [], [], [], []
+    for v in range(10):
+        village = f"T{v + 1:02d}"
+        for n, category in enumerate(("addict", "user", "post_rehab", "released")):
+            for k in range(how_many(v, n)):
+                code = f"X-{village}-{category}-{k}"
+                persons.append({
+                    "code": code, "village": village, "category": category,
+                    "status": "no_treatment", "status_date": "01/09/2025",
+                    "psychosis": "có" if category == "user" else "không",
+                    "file_opened": "có", "file_opened_date": "02/09/2025",
+                    "management_start": "01/03/2025" if n >= 2 else "01/09/2025",
+                    "loan_date": "01/06/2025" if n >= 2 and k == 0 else ""})
+                if category in ("addict", "user") or k == 0:
+                    tests.append({"person": code, "result": "negative",
+                                  "date": "15/10/2025" if n == 0 else "15/09/2025"})
+                if category == "addict" or (category == "user" and k == 0):
+                    outreach.append({"kind": "individual_visit", "date": "05/10/2025",
+                                     "person": code})
+            baselines.append({"village": village, "category": category,
+                              "as_of": "01/01/2025", "count": str(how_many(v, n))})
+        incidents.append({"code": f"BT-{village}", "kind": "arrest", "date": "10/09/2025",
+                          "village": village, "persons": str(1 + v % 2)})
+        outreach.append({"kind": "broadcast", "date": "06/10/2025", "villages": village,
+                         "count": str(1 + v % 3)})
+    for name, rows in (("persons", persons), ("drug_tests", tests),
+                       ("outreach", outreach), ("incidents", incidents),
+                       ("baselines", baselines)):
+        assert save_records(sessions, name, rows) == [], name
+
+
+# --- the tests --------------------------------------------------------------------------
+
+def test_the_adversary_reads_every_get_route_a_viewer_may_open():
+    assert viewer_get_routes() == set(READERS)
+
+
+def test_the_adversary_works_back_what_a_ratio_a_pair_or_a_total_gives_away():
+    """The adversary itself: on figures that do give counts away, it finds them."""
+    reading = Reading()
+    for v, (people, ratio) in enumerate(((1, 0.25), (2, 0.5), (7, 1.75)) * 3):
+        key, unit = ("w", "2025-10", f"T{v:02d}"), f"T{v:02d}"
+        reading.base[("w", unit)] = {"population": 400.0}
+        flatten({"counts": {"people": "≤2" if people <= 2 else people},
+                 "risk_evidence": {"ratios": {"people_pct": ratio}},
+                 "indicators": {"P02": {"evidence": {"persons": people + 5,
+                                                     "visited": 5}}}},
+                "", reading.figures[key])
+    true = {("w", "2025-10", f"T{v:02d}"): {"counts.people": float(p),
+                                              "indicators.P02.evidence.unvisited": float(p)}
+            for v, p in enumerate((1, 2, 7) * 3)}
+    found = leaks(work_out(reading), true)
+    assert len(found) == 12, found  # 6 villages with 1 or 2, two ways each
+    assert any("risk_evidence.ratios.people_pct × population / 100" in f for f in found)
+    assert any("indicators.P02.evidence.persons − indicators.P02.evidence.visited" in f
+               for f in found)
+
+
+def test_no_count_of_one_or_two_people_can_be_worked_out_by_a_viewer(settings, tmp_path):
+    indicators = people_indicators()
+    reading, true = Reading(), {}
+    for world, build in (("demo", _demo), ("ones_and_twos", _ones_and_twos)):
+        sessions, world_settings, months = _world(tmp_path, settings, world, build)
+        assert len(months) >= 2
+        app = create_app(world_settings)  # one app: the frames are computed once
+        for role in ("viewer", "police"):
+            make_user(sessions, role, role)
+        viewer, police = (sign_in(TestClient(app), role) for role in ("viewer", "police"))
+        read_everything(viewer, world, months, {"2025-10"}, reading)
+        true |= truth(police, world, months, indicators)
+    small = sum(v in SMALL for figures in true.values() for v in figures.values())
+    assert small > 500  # plenty of counts of 1 and 2 to protect
+    assert leaks(work_out(reading), true) == []
