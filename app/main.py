@@ -49,8 +49,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 def _add_middleware(app: FastAPI, settings: Settings) -> None:
     # The last added runs first: headers and limits outside, then session, then CSRF.
     key = secret_key(settings)
-    app.add_middleware(CsrfMiddleware, secret=key, secure=settings.secure_cookies,
-                       on_failure=csrf_failed)
+    app.add_middleware(CsrfMiddleware, on_failure=csrf_failed)  # tokens live in the session
     app.add_middleware(SessionMiddleware, secret_key=key, session_cookie="xkmt_session",
                        max_age=settings.session_hours * 3600, same_site="lax",
                        https_only=settings.secure_cookies)

@@ -4,6 +4,7 @@ clients of each role."""
 from __future__ import annotations
 
 import pytest
+from bs4 import BeautifulSoup
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
@@ -47,15 +48,41 @@ def make_user(sessions, username: str, role: str, communes=("15178",), provinces
         user.must_change_password = False
 
 
-def sign_in(client: TestClient, username: str, password: str = PASSWORD) -> TestClient:
-    """Sign in through the form; later requests carry the CSRF token as a header."""
-    client.get("/login")
-    token = client.cookies.get("csrftoken")
-    response = client.post("/login", data={"username": username, "password": password,
-                                           "csrftoken": token, "next": "/"},
-                           follow_redirects=False)
+CSRF_FIELD = "csrftoken"
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
+
+
+def csrf_of(client: TestClient, path: str = "/login") -> str:
+    """The CSRF token in the hidden field of the page at ``path``, as a browser sends it."""
+    page = BeautifulSoup(client.get(path).text, "html.parser")
+    return page.select_one(f"input[name={CSRF_FIELD}]")["value"]
+
+
+class FormClient(TestClient):
+    """A TestClient that posts forms as a browser does: its session's CSRF token (``csrf``,
+    read from a page's hidden field) travels inside the form body, url-encoded or
+    multipart, never in a header. ``csrf = None``: forms go without it; a ``csrftoken``
+    in ``data`` wins. JSON or raw bodies are sent as given."""
+
+    csrf: str | None = None
+
+    def request(self, method, url, *, data=None, **kwargs):
+        if (self.csrf and method.upper() not in SAFE_METHODS and kwargs.get("json") is None
+                and kwargs.get("content") is None):
+            data = {CSRF_FIELD: self.csrf, **(data or {})}
+        return super().request(method, url, data=data, **kwargs)
+
+
+def sign_in(client: TestClient, username: str, password: str = PASSWORD) -> FormClient:
+    """Sign in through the login form (with its hidden token); returns a ``FormClient``
+    holding the new session's token (a plain TestClient is swapped for one)."""
+    if not isinstance(client, FormClient):
+        client = FormClient(client.app, base_url=str(client.base_url), cookies=client.cookies)
+    response = client.post("/login", data={
+        "username": username, "password": password, "next": "/",
+        CSRF_FIELD: csrf_of(client, "/login")}, follow_redirects=False)
     assert response.status_code == 303, response.text
-    client.headers["x-csrftoken"] = token
+    client.csrf = csrf_of(client, "/account/password")  # a new session, a new token
     return client
 
 
@@ -65,7 +92,7 @@ def client_as(settings, sessions, role: str, username: str | None = None,
     username = username or f"{role}_{len(communes)}"
     make_user(sessions, username, role, communes)
     app = create_app(settings.model_copy(update=overrides) if overrides else settings)
-    return sign_in(TestClient(app), username)
+    return sign_in(FormClient(app), username)
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from fastapi import APIRouter, Depends, HTTPException, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
@@ -72,11 +72,18 @@ def template_all(code: str, session: SessionDep, locale: LocaleDep) -> Response:
     return _template(session, code, None, locale)
 
 
-@router.get("/communes/{code}/records/export.xlsx")
+@router.post("/communes/{code}/records/export.xlsx")
 def export_all(code: str, request: Request, session: SessionDep,
                locale: LocaleDep) -> Response:
-    """Every record of the commune, a sheet per type."""
+    """Every record of the commune, a sheet per type. A POST from the page's form (with
+    its CSRF token): a link from another site cannot make an export in one's name."""
     return _export(request, session, code, None, locale)
+
+
+@router.get("/communes/{code}/records/export.xlsx")
+def export_all_address(code: str, session: SessionDep) -> RedirectResponse:
+    """An old link or bookmark: the page with the export buttons; nothing is exported."""
+    return _to_downloads(session, code, None)
 
 
 @router.get("/communes/{code}/records/{type_name}/template.xlsx")
@@ -85,10 +92,21 @@ def template_one(code: str, type_name: str, session: SessionDep,
     return _template(session, code, type_name, locale)
 
 
-@router.get("/communes/{code}/records/{type_name}/export.xlsx")
+@router.post("/communes/{code}/records/{type_name}/export.xlsx")
 def export_one(code: str, type_name: str, request: Request, session: SessionDep,
                locale: LocaleDep) -> Response:
     return _export(request, session, code, type_name, locale)
+
+
+@router.get("/communes/{code}/records/{type_name}/export.xlsx")
+def export_one_address(code: str, type_name: str, session: SessionDep) -> RedirectResponse:
+    return _to_downloads(session, code, type_name)
+
+
+def _to_downloads(session: Session, code: str, type_name: str | None) -> RedirectResponse:
+    store.get_commune(session, code)
+    _types(type_name)
+    return RedirectResponse(f"/communes/{code}/records/import#downloads", status_code=303)
 
 
 def _page(request: Request, session: Session, code: str, locale: str, *, status: int = 200,
@@ -96,14 +114,14 @@ def _page(request: Request, session: Session, code: str, locale: str, *, status:
           ) -> HTMLResponse:
     ctx = Context.load(session, code)
     _ = gettext_for(locale)
-    base = f"/communes/{code}/records"
+    records = f"/communes/{code}/records"
     types = [{"name": rt.name, "label": _(rt.label),
-              "template": f"{base}/{rt.name}/template.xlsx?lang={locale}",
-              "export": f"{base}/{rt.name}/export.xlsx?lang={locale}"}
+              "template": f"{records}/{rt.name}/template.xlsx?lang={locale}",
+              "export": f"{records}/{rt.name}/export.xlsx?lang={locale}"}
              for rt in excel.ordered(RECORD_TYPES)]
     return render(
         request, "records_import.html", locale, status=status, commune=ctx.commune,
-        types=types, base=base,
+        types=types, records_href=records,
         max_upload_mb=request.app.state.settings.max_upload_mb, result=result,
         rejected=rejected,
         problems=[p.text(locale) for p in rejected.problems] if rejected else [],

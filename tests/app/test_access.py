@@ -17,7 +17,7 @@ from app.access import Rule
 from app.db import transaction
 from app.main import create_app
 from app.models import Commune, Person, Venue
-from tests.conftest import client_as, make_user, sign_in
+from tests.conftest import FormClient, client_as, csrf_of, make_user, sign_in
 from tests.factories import ROOT, save_records
 
 ROLES = ("admin", "police", "leader", "viewer")
@@ -136,9 +136,8 @@ def _url(route: APIRoute, commune: str, ids: dict) -> str:
 
 def _clients(settings, sessions) -> dict[str, TestClient]:
     clients = {role: client_as(settings, sessions, role, f"{role}-own") for role in ROLES}
-    anonymous = TestClient(create_app(settings))
-    anonymous.get("/login")  # a CSRF token, so that the rules are what is tested here
-    anonymous.headers["x-csrftoken"] = anonymous.cookies.get("csrftoken")
+    anonymous = FormClient(create_app(settings))
+    anonymous.csrf = csrf_of(anonymous)  # a CSRF token, so that the rules are tested here
     clients["anonymous"] = anonymous
     return clients
 

@@ -15,7 +15,7 @@ from app.models import AuditEvent, ChangeLog, Person
 from app.records.schema import RECORD_TYPES
 from tests.app.test_excel import FILLED, load_commune
 from tests.app.test_import_records import PERSONS, PLANTED_PERSONS, workbook
-from tests.conftest import client_as, snapshot
+from tests.conftest import client_as, csrf_of, snapshot
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BASE = "/communes/15178/records"
@@ -73,13 +73,13 @@ def test_template_downloads(web, path, sheets):
 def test_export_downloads_name_the_web_actor(web, commune):
     assert upload(web, "nguoi.xlsx", workbook(commune, {"persons": FILLED["persons"]})
                   ).status_code == 200
-    response = web.get(f"{BASE}/persons/export.xlsx")
+    response = web.post(f"{BASE}/persons/export.xlsx")
     assert response.status_code == 200 and response.headers["content-type"] == XLSX
     ws = openpyxl.load_workbook(io.BytesIO(response.content))[PERSONS]
     assert [ws.cell(r, 1).value for r in range(1, 5)] == ["Mã đối tượng *", "P001", "P002",
                                                           "P010"]
     assert ws.oddFooter.left.text.endswith("người xuất: police_1")
-    everything = openpyxl.load_workbook(io.BytesIO(web.get(f"{BASE}/export.xlsx").content))
+    everything = openpyxl.load_workbook(io.BytesIO(web.post(f"{BASE}/export.xlsx").content))
     assert everything[PERSONS].max_row == 4
     with commune() as session:  # every import and export is in the audit log
         events = session.scalars(select(AuditEvent).where(AuditEvent.action != "login")
@@ -95,11 +95,67 @@ def test_export_downloads_name_the_web_actor(web, commune):
 @pytest.mark.parametrize("path", ["/nothing/template.xlsx", "/nothing/export.xlsx"])
 def test_unknown_type_is_404(web, path):
     assert web.get(BASE + path).status_code == 404
+    if path.endswith("export.xlsx"):
+        assert web.post(BASE + path).status_code == 404
 
 
 def test_unknown_commune_is_404(web):
     assert web.get("/communes/99999/records/import").status_code == 404
     assert web.get("/communes/99999/records/export.xlsx").status_code == 404
+    assert web.post("/communes/99999/records/export.xlsx").status_code == 404
+
+
+def test_every_form_and_link_of_the_page_points_at_a_route_that_answers(web):
+    """The page's own addresses, followed as a browser does: the upload form (with its
+    hidden token), the all-types template link and export form, and one type's."""
+    soup = page(web.get(f"{BASE}/import?lang=en"))
+    upload_form = soup.find("form", enctype="multipart/form-data")
+    assert upload_form["action"] == f"{BASE}/import?lang=en"
+    assert upload_form.find("input", attrs={"name": "csrftoken"})["value"] == web.csrf
+    first, persons = soup.select("#downloads tbody tr")[:2]
+    for row, name in ((first, "all"), (persons, "persons")):
+        template = row.find("a")["href"]
+        assert template.endswith("template.xlsx?lang=en")
+        response = web.get(template)
+        assert response.status_code == 200 and response.headers["content-type"] == XLSX
+        assert f"xkmt_15178_{name}_template.xlsx" in response.headers["content-disposition"]
+        export = row.find("form")
+        assert export["method"] == "post" and export["action"].endswith("export.xlsx?lang=en")
+        response = web.post(export["action"], data={
+            "csrftoken": export.find("input", attrs={"name": "csrftoken"})["value"]})
+        assert response.status_code == 200 and response.headers["content-type"] == XLSX
+        assert f"xkmt_15178_{name}_" in response.headers["content-disposition"]
+    assert first.find("a")["href"] == f"{BASE}/template.xlsx?lang=en"
+    assert first.find("form")["action"] == f"{BASE}/export.xlsx?lang=en"
+    sent = web.post(upload_form["action"], files={"file": ("trong.csv", b"")})
+    assert sent.status_code == 422 and "trong.csv" in sent.text  # the import route's answer
+
+
+def _exports(sessions) -> int:
+    with sessions() as session:
+        return session.scalar(select(func.count()).select_from(AuditEvent).where(
+            AuditEvent.action == "export"))
+
+
+@pytest.mark.parametrize("path", ["/export.xlsx", "/persons/export.xlsx"])
+def test_a_link_from_another_site_exports_nothing(web, commune, path):
+    """A GET (a link, an image, a redirect from another site) never makes an export in
+    the signed-in officer's name: it leads to the page with the export buttons. A POST
+    without the session's token is refused; the page's form works."""
+    assert upload(web, "nguoi.xlsx", workbook(commune, {"persons": FILLED["persons"]})
+                  ).status_code == 200
+    linked = web.get(BASE + path, follow_redirects=False)
+    assert linked.status_code == 303
+    assert linked.headers["location"] == f"{BASE}/import#downloads"
+    assert _exports(commune) == 0
+    token, web.csrf = web.csrf, None
+    for data in ({}, {"csrftoken": "forged"}):
+        assert web.post(BASE + path, data=data).status_code == 403
+    assert _exports(commune) == 0
+    exported = web.post(BASE + path, data={"csrftoken": token})
+    assert exported.status_code == 200 and exported.headers["content-type"] == XLSX
+    assert _exports(commune) == 1
+    assert csrf_of(web, f"{BASE}/import") == token
 
 
 def test_bad_file_shows_every_problem_in_vietnamese_and_stores_nothing(web, commune):

@@ -13,22 +13,22 @@ from app.db import transaction
 from app.main import create_app
 from app.models import AuditEvent, User
 from app.security import create_user
-from tests.conftest import PASSWORD, client_as, make_user, sign_in
+from tests.conftest import PASSWORD, FormClient, client_as, csrf_of, make_user, sign_in
 
 VENUE = {"code": "KR-1", "name": "Karaoke", "kind": "karaoke", "lat": "20.125",
          "lon": "105.535", "active": "on"}
 NEW_VENUE = "/communes/15178/records/venues/new"
 
 
-def _fresh(settings, **overrides) -> TestClient:
+def _fresh(settings, **overrides) -> FormClient:
     app = create_app(settings.model_copy(update=overrides) if overrides else settings)
-    return TestClient(app)
+    return FormClient(app)
 
 
 def _login(client: TestClient, username: str, password: str, token: str | None = "auto"):
-    client.get("/login")
+    page_token = csrf_of(client, "/login")
     if token == "auto":
-        token = client.cookies.get("csrftoken")
+        token = page_token
     data = {"username": username, "password": password, "next": "/"}
     if token is not None:
         data["csrftoken"] = token
@@ -47,7 +47,7 @@ def _events(sessions, action: str | None = None) -> list[AuditEvent]:
 
 def test_a_form_without_its_csrf_token_is_refused_and_changes_nothing(demo, settings):
     police = client_as(settings, demo, "police")
-    del police.headers["x-csrftoken"]
+    token, police.csrf = police.csrf, None
     refused = police.post(NEW_VENUE, data=VENUE, follow_redirects=False)
     assert refused.status_code == 403
     assert "Biểu mẫu đã hết hạn" in refused.text
@@ -56,9 +56,86 @@ def test_a_form_without_its_csrf_token_is_refused_and_changes_nothing(demo, sett
     assert forged.status_code == 403
     with demo() as session:
         assert session.execute(text("SELECT count(*) FROM venue")).scalar() == 0
-    token = police.cookies.get("csrftoken")
     saved = police.post(NEW_VENUE, data={**VENUE, "csrftoken": token}, follow_redirects=False)
     assert saved.status_code == 303
+
+
+def _venue_count(sessions) -> int:
+    with sessions() as session:
+        return session.execute(text("SELECT count(*) FROM venue")).scalar()
+
+
+def test_the_csrf_token_belongs_to_one_session_and_is_renewed_at_sign_in_and_out(
+        demo, settings):
+    make_user(demo, "u1", "police")
+    make_user(demo, "u2", "police")
+    before_sign_in = csrf_of(laptop := _fresh(settings))
+    laptop = sign_in(laptop, "u1")
+    assert laptop.csrf != before_sign_in  # a new session at sign-in, a new token
+    other = sign_in(_fresh(settings), "u2")
+    for stale in (before_sign_in, other.csrf, "forged", ""):
+        refused = laptop.post(NEW_VENUE, data={**VENUE, "csrftoken": stale},
+                              follow_redirects=False)
+        assert refused.status_code == 403, stale
+    assert _venue_count(demo) == 0
+    assert laptop.post(NEW_VENUE, data=VENUE, follow_redirects=False).status_code == 303
+    signed_in_token = laptop.csrf
+    assert laptop.post("/logout", follow_redirects=False).status_code == 303
+    assert csrf_of(laptop) != signed_in_token  # and a new one after signing out
+    replayed = laptop.post("/login", data={"username": "u1", "password": PASSWORD,
+                                           "csrftoken": signed_in_token},
+                           follow_redirects=False)
+    assert replayed.status_code == 403
+
+
+def test_a_token_from_the_attackers_own_visit_is_refused(demo, settings):
+    """Double-submit cookies let whoever can write a cookie for the site (a sibling
+    subdomain, plain http) plant a token of their own visit next to the victim's session;
+    a token kept in the signed session cannot be planted that way."""
+    police = client_as(settings, demo, "police")
+    attacker = _fresh(settings)
+    token = csrf_of(attacker)
+    planted = attacker.cookies.get("csrftoken") or token
+    victim = police.cookies.get("xkmt_session")
+    response = police.post(NEW_VENUE, data={**VENUE, "csrftoken": token}, headers={
+        "cookie": f"xkmt_session={victim}; csrftoken={planted}"}, follow_redirects=False)
+    assert response.status_code == 403 and _venue_count(demo) == 0
+
+
+def test_a_multipart_form_carries_its_token_in_the_body(demo, settings):
+    """The upload form as a browser sends it: multipart, the token a field of the body,
+    no header (asgi-csrf 0.11 answered 500 to every such form with python-multipart
+    0.0.34). The token may come after the file; without it, nothing is stored."""
+    police = client_as(settings, demo, "police")
+    url = "/communes/15178/records/import"
+    csv = "Mã;Tên cơ sở;Loại cơ sở;Vĩ độ;Kinh độ\nKR-2;Quán;karaoke;20.125;105.535\n"
+    form = {"record_type": "venues"}
+    token, police.csrf = police.csrf, None
+    refused = police.post(url, data=form, files={"file": ("cs.csv", csv.encode())})
+    assert refused.status_code == 403 and "Biểu mẫu đã hết hạn" in refused.text
+    assert _venue_count(demo) == 0
+    # the file first and the token last, as a form whose hidden field follows its input
+    boundary = "xkmt-test-boundary"
+    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; "
+            f"filename=\"cs.csv\"\r\nContent-Type: text/csv\r\n\r\n{csv}\r\n"
+            f"--{boundary}\r\nContent-Disposition: form-data; name=\"record_type\"\r\n\r\n"
+            f"venues\r\n--{boundary}\r\nContent-Disposition: form-data; "
+            f"name=\"csrftoken\"\r\n\r\n{token}\r\n--{boundary}--\r\n").encode()
+    saved = police.post(url, content=body, headers={
+        "content-type": f"multipart/form-data; boundary={boundary}"})
+    assert saved.status_code == 200, saved.text
+    assert "Đã nhập cs.csv." in saved.text and _venue_count(demo) == 1
+
+
+def test_scripts_may_send_the_token_in_a_header_instead(demo, settings):
+    police = client_as(settings, demo, "police")
+    token, police.csrf = police.csrf, None
+    forged = police.post(NEW_VENUE, data=VENUE, headers={"x-csrftoken": "forged"},
+                         follow_redirects=False)
+    assert forged.status_code == 403
+    saved = police.post(NEW_VENUE, data=VENUE, headers={"x-csrftoken": token},
+                        follow_redirects=False)
+    assert saved.status_code == 303 and _venue_count(demo) == 1
 
 
 def test_sign_in_needs_the_csrf_token_too(demo, settings):
@@ -104,7 +181,7 @@ def test_a_system_made_password_must_be_changed_first(demo, settings):
     client = _fresh(settings)
     response = _login(client, "new", "tam-thoi-123")
     assert response.headers["location"] == "/account/password"
-    client.headers["x-csrftoken"] = client.cookies.get("csrftoken")
+    client.csrf = csrf_of(client, "/account/password")
     assert client.get("/communes/15178/map", follow_redirects=False).headers[
         "location"] == "/account/password"
     changed = client.post("/account/password", data={
@@ -144,7 +221,9 @@ def test_session_cookie_flags(demo, settings):
     assert "secure" not in session_cookie  # plain http on 127.0.0.1
     behind_https = TestClient(create_app(settings.model_copy(update={"secure_cookies": True})),
                               base_url="https://testserver")
-    assert "; secure" in _set_cookies(behind_https.get("/login"))["csrftoken"].lower()
+    anonymous = _set_cookies(behind_https.get("/login"))
+    assert "csrftoken" not in anonymous  # the token is in the session, no cookie of its own
+    assert "; secure" in anonymous["xkmt_session"].lower()
     secure = _set_cookies(_login(behind_https, "u1", PASSWORD))
     assert "; secure" in secure["xkmt_session"].lower()
 
@@ -223,7 +302,7 @@ def test_every_kind_of_event_is_audited(demo, settings):
               "status_date": "01/11/2024"}
     police.post("/communes/15178/records/persons/new", data=person)
     police.get("/communes/15178/persons/P1")
-    police.get("/communes/15178/records/venues/export.xlsx")
+    police.post("/communes/15178/records/venues/export.xlsx")
     csv = "Mã;Tên cơ sở;Loại cơ sở;Vĩ độ;Kinh độ\nKR-2;Quán;karaoke;20.125;105.535\n"
     police.post("/communes/15178/records/import", data={"record_type": "venues"},
                 files={"file": ("cs.csv", csv.encode())})
@@ -269,10 +348,9 @@ def test_sign_in_never_redirects_to_another_site(demo, settings):
     make_user(demo, "u1", "police")
     for target in ("https://evil.example/", "//evil.example/x", "javascript:alert(1)"):
         client = _fresh(settings)
-        client.get("/login")
         response = client.post("/login", data={
             "username": "u1", "password": PASSWORD, "next": target,
-            "csrftoken": client.cookies.get("csrftoken")}, follow_redirects=False)
+            "csrftoken": csrf_of(client)}, follow_redirects=False)
         assert response.headers["location"] == "/", target
 
 
