@@ -10,6 +10,7 @@ GeoJSON of the same commune as a baseline, with the ratio.
 
 from __future__ import annotations
 
+import re
 import shutil
 import socket
 import statistics
@@ -74,11 +75,10 @@ def _transferred(url: str) -> list[tuple[str, int, int]]:
 def _timing(url: str, n: int) -> float:
     with httpx.Client() as client:
         base = url.split("/communes")[0].split("/api")[0]
-        client.get(f"{base}/login")
-        token = client.cookies.get("csrftoken")
+        login = client.get(f"{base}/login").text  # the form's hidden CSRF token
+        token = re.search(r'name="csrftoken" value="([^"]+)"', login).group(1)
         client.post(f"{base}/login", data={"username": USER, "password": PASSWORD,
                                           "csrftoken": token, "next": "/"})
-        client.headers["x-csrftoken"] = token
         client.get(url)
         times = []
         for _ in range(n):
