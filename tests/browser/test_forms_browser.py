@@ -104,6 +104,7 @@ def _download(page, control, folder: Path) -> Path:
 
 # --- accounts ---------------------------------------------------------------------------
 
+@pytest.mark.parametrize("live_server", ["OpenStreetMap", "none"], indirect=True)
 def test_sign_in(live_server, demo, page):
     block_outside(page)
     page.goto(f"{live_server}/login")
