@@ -214,8 +214,8 @@ def test_a_stored_impossible_date_and_control_character_do_not_break_the_commune
                 "/communes/15178/records/outreach", "/communes/15178/records/venues",
                 "/communes/15178/records/persons", "/communes/15178/persons/P1"]:
         assert client.get(url).status_code == 200, url
-    response = client.get("/communes/15178/records/venues/export.xlsx")
+    response = client.post("/communes/15178/records/venues/export.xlsx")
     assert response.status_code == 200
     ws = load(response.content)[VENUES]
     assert ws["B2"].value == "Kara\ufffdoke\ufffd"
-    assert client.get("/communes/15178/records/export.xlsx").status_code == 200
+    assert client.post("/communes/15178/records/export.xlsx").status_code == 200
