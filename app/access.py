@@ -42,11 +42,12 @@ class Viewer:
 
 
 def signed_in(request: Request, session: SessionDep) -> Viewer | None:
-    if not request.session:
+    sid = request.session.get("sid")
+    if sid is None:  # not signed in (the session may hold just a CSRF token: keep it)
         return None
-    user = session_user(session, request.session.get("sid"))  # a live server-side session
+    user = session_user(session, sid)  # a live server-side session
     if user is None:
-        request.session.clear()
+        request.session.clear()  # ended elsewhere: its CSRF token goes with it
         return None
     return Viewer(user.id, user.username, user.role, user.must_change_password,
                   Scope.of(session, user))

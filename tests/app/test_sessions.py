@@ -27,7 +27,7 @@ from app.main import create_app
 from app.models import AuditEvent, LoginSession, LoginThrottle
 from app.settings import Settings
 from app.store import TZ
-from tests.conftest import PASSWORD, client_as, make_user, sign_in
+from tests.conftest import PASSWORD, client_as, csrf_of, make_user, sign_in
 from tests.postgres import postgres_url  # noqa: F401  (the session fixture)
 
 PERSONS = "/communes/15178/records/persons"  # person-level rows: the police only
@@ -81,10 +81,10 @@ def test_a_cookie_copied_before_sign_out_is_refused_after_it(database):
 
 
 def _login(client: TestClient, username: str, password: str) -> int:
-    client.get("/login")
+    token = csrf_of(client)  # the login page's hidden field
     return client.post("/login", follow_redirects=False, data={
         "username": username, "password": password, "next": "/",
-        "csrftoken": client.cookies.get("csrftoken")}).status_code
+        "csrftoken": token}).status_code
 
 
 def test_sessions_and_locks_end_in_time_and_are_tidied_away(database):
@@ -147,12 +147,11 @@ def _attempt(base: str, username: str, password: str, *, headers: dict | None = 
              ) -> httpx.Response:
     """A sign-in through the form, with the token of the page it came from."""
     with httpx.Client(base_url=base, timeout=60, headers=headers, cookies=cookies) as client:
-        client.get("/login")
+        token = csrf_of(client)
         if barrier is not None:
             barrier.wait()
         return client.post("/login", data={
-            "username": username, "password": password, "next": "/",
-            "csrftoken": client.cookies["csrftoken"]})
+            "username": username, "password": password, "next": "/", "csrftoken": token})
 
 
 def _together(count: int, attempt: Callable[[int, threading.Barrier], httpx.Response]
@@ -224,10 +223,9 @@ def test_a_flood_of_wrong_sign_ins_does_not_stall_a_signed_in_user(demo, setting
 
 def _signed_in_cookies(base: str) -> httpx.Cookies:
     with httpx.Client(base_url=base, timeout=60) as client:
-        client.get("/login")
         response = client.post("/login", data={
             "username": "police", "password": PASSWORD, "next": "/",
-            "csrftoken": client.cookies["csrftoken"]})
+            "csrftoken": csrf_of(client)})
         assert response.status_code == 303, response.text
         return client.cookies
 

@@ -88,6 +88,15 @@ def test_the_csrf_token_belongs_to_one_session_and_is_renewed_at_sign_in_and_out
     assert replayed.status_code == 403
 
 
+def test_the_sign_in_page_opened_twice_keeps_one_token(demo, settings):
+    """Two tabs of the sign-in page: the first one's form still works."""
+    make_user(demo, "u1", "police")
+    client = _fresh(settings)
+    first, second = csrf_of(client), csrf_of(client)
+    assert first == second
+    assert _login(client, "u1", PASSWORD, token=first).status_code == 303
+
+
 def test_a_token_from_the_attackers_own_visit_is_refused(demo, settings):
     """Double-submit cookies let whoever can write a cookie for the site (a sibling
     subdomain, plain http) plant a token of their own visit next to the victim's session;
