@@ -101,24 +101,30 @@ def _incidents(ctx: Context, scope: Scope, kinds) -> pd.DataFrame:
 
 def tips_settled_on_time_pct(ctx: Context, scope: Scope) -> pd.DataFrame:
     """Share of the tips judged in the month that were settled (or found unfounded) within
-    the deadline. No tip judged in the month: not applicable."""
+    the deadline, with the judged tips in three lists and the tips still open within it."""
     tips = ctx.tables.tips.dropna(subset=["received"])
     deadline = tips["received"] + pd.Timedelta(days=ctx.settings.tip_deadline_days)
     closed = tips[["settled_date", "unfounded_date"]].min(axis=1)
     in_time = closed <= deadline
+    closed_by_end = closed <= ctx.end
     judged_on = closed.where(in_time, deadline + pd.Timedelta(days=1))
     judged = ctx.within(judged_on, scope.window)
-    unit = ctx.unit_of(tips["village"], scope.level)
-    still_open = (tips["received"] <= ctx.end) & ~(closed <= ctx.end) & (deadline >= ctx.end)
-    tips = tips.assign(unit=unit)
+    open_in_time = (tips["received"] <= ctx.end) & ~closed_by_end & (deadline >= ctx.end)
+    tips = tips.assign(unit=ctx.unit_of(tips["village"], scope.level))
     units = ctx.units(scope.level)
     part = tips[judged].set_index("code")
-    return share(units, part["unit"], in_time[judged].set_axis(part.index),
-                 total_key="judged", ok_key="settled_in_time",
-                 failing={"on_time": in_time[judged].set_axis(part.index),
-                          "late": ~in_time[judged].set_axis(part.index)},
-                 extra={"open": grouped_codes(tips[still_open].dropna(subset=["unit"]),
-                                              "unit", "code", units),
+
+    def among_judged(mask: pd.Series) -> pd.Series:
+        return mask[judged].set_axis(part.index)
+
+    return share(units, part["unit"], among_judged(in_time), total_key="judged",
+                 ok_key="settled_in_time",
+                 failing={"on_time": among_judged(in_time),
+                          "settled_late": among_judged(~in_time & closed_by_end),
+                          "open_past_deadline": among_judged(~in_time & ~closed_by_end)},
+                 extra={"open_within_deadline": grouped_codes(
+                            tips[open_in_time].dropna(subset=["unit"]), "unit", "code",
+                            units),
                         "deadline_days": ctx.settings.tip_deadline_days})
 
 
