@@ -102,9 +102,18 @@ def village_frame(tables: Mapping[str, pd.DataFrame | None] | Tables,
     >>> v = gpd.GeoDataFrame({"code": ["T01"], "name": ["Thôn 1"], "households": [100],
     ...                       "population": [400]}, geometry=[box(0, 0, 1, 1)],
     ...                      crs="EPSG:4326")
-    >>> result = village_frame({}, v, "2025-09", shipped_plans(), commune="15178")
+    >>> post = pd.DataFrame({"kind": ["post"], "date": [dt.date(2025, 9, 3)]})
+    >>> result = village_frame({"outreach": post}, v, "2025-09", shipped_plans(),
+    ...                        commune="15178")
     >>> result.villages.loc["T01", ["N1_status", "P01_status", "risk_level"]].tolist()
     ['met', 'no_data', 'none']
+
+    A month with no record of any kind judges nothing:
+
+    >>> october = village_frame({"outreach": post}, v, "2025-10", shipped_plans(),
+    ...                         commune="15178")
+    >>> october.recorded, october.villages.at["T01", "N1_status"]
+    (False, 'no_data')
     """
     end = month_bounds(month).end
     in_force = [p for p in plans if p.in_force(end)
