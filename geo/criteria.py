@@ -24,8 +24,8 @@ rules, stated once (the records' own rules are in :mod:`geo.context` for people,
   happen (cultivation, violations, drug-use places, addicts and users: P10, N1–N3) is
   0 when nothing is recorded, and so met.
 
-A month with no record of any kind is judged by none of these: every indicator that
-would be met or not met is "no data" there (:func:`geo.frame.village_frame`).
+Whether a month is judged at all (it has records) is decided by the village frame
+(:class:`geo.frame.FrameResult`, ``recorded``).
 
 Examples
 --------
