@@ -35,6 +35,7 @@ from app.models import (
 from app.records.values import EARLIEST
 from geo.frame import FrameResult, village_frame
 from geo.plans import shipped_plans
+from geo.tables import DATED
 
 _SIMPLE = {  # table -> (model, {frame column: model attribute})
     "pledges": (Pledge, {"village": "village_code", "as_of": "as_of",
@@ -110,16 +111,29 @@ def _outreach(session: Session, commune: str) -> pd.DataFrame:
     return frame.drop(columns=["id"])
 
 
-# The dated records that make a month worth showing, and the model holding the commune.
-_DATED = ((PersonState.valid_from, Person), (DrugTest.date, Person),
-          (OutreachEvent.date, OutreachEvent), (Pledge.as_of, Pledge), (Tip.received, Tip),
-          (Inspection.date, Venue), (Incident.date, Incident))
+def _dated_columns() -> tuple:
+    """The columns of ``geo.tables.DATED`` (the records that make a month one with
+    records), each with the model holding its commune."""
+    joined = {"person_states": (PersonState, Person), "drug_tests": (DrugTest, Person),
+              "outreach": (OutreachEvent, OutreachEvent), "inspections": (Inspection, Venue)}
+    found = []
+    for table, columns in DATED.items():
+        if table in joined:
+            model, owner = joined[table]
+            found += [(getattr(model, c), owner) for c in columns]
+        else:
+            model, attributes = _SIMPLE[table]
+            found += [(getattr(model, attributes[c]), model) for c in columns]
+    return tuple(found)
+
+
+_DATED = _dated_columns()
 
 
 def record_months(session: Session, commune: str, today: dt.date) -> list[str]:
-    """Every month ("YYYY-MM") from the commune's first dated record to its last one,
-    never after ``today`` nor before 1900 (a slip stored before dates were checked): the
-    months the month pickers offer."""
+    """Every month ("YYYY-MM") from the commune's first dated record (``geo.tables.DATED``)
+    to its last one, never after ``today`` nor before 1900 (a slip stored before dates
+    were checked): the months the month pickers offer."""
     firsts, lasts = [], []
     for column, owner in _DATED:
         query = select(func.min(column), func.max(column)).select_from(column.class_)

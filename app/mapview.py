@@ -13,9 +13,9 @@ from collections.abc import Callable
 import pandas as pd
 
 from app.compliance import FrameResult
-from app.i18n import N_, month_label
+from app.i18n import N_, month_label, number
 from app.records.schema import CHOICES
-from app.shaping import Shaper, indicator_ids, plain, village_features
+from app.shaping import Shaper, indicator_ids, village_features
 from geo import legends, maplayers
 from geo.plans import shipped_plans
 
@@ -50,8 +50,10 @@ EVIDENCE_LABELS = {
     "deadline_passed": N_("Deadline passed"), "on_time": N_("On time"),
     "boxes": N_("Tip boxes"), "not_working": N_("Not working"),
     "incidents": N_("Incidents"), "judged": N_("Tips due for settlement"),
-    "settled_in_time": N_("Settled in time"), "late": N_("Settled late"),
-    "open": N_("Still open"), "deadline_days": N_("Days allowed"),
+    "settled_in_time": N_("Settled in time"), "settled_late": N_("Settled late"),
+    "open_past_deadline": N_("Still open, past the deadline"),
+    "open_within_deadline": N_("Still open, within the deadline"),
+    "deadline_days": N_("Days allowed"),
     "venues": N_("Venues"), "ok": N_("Meeting the requirement"),
     "overdue": N_("Inspection overdue"), "drug_findings": N_("Drug findings"),
     "addicts": N_("Addicts"), "no_file": N_("No management file"),
@@ -82,7 +84,8 @@ PANEL_TEXTS = {
                        "it is not a failure."),
     "not_met_hint": N_("The records show the target is not reached."),
     "person_link": N_("Open the person's page"),
-    "score_of": N_("{met} of {scored} indicators met"),
+    "score_of": N_("{met} of {scored} met"),
+    "score_of_missing": N_("{met} of {scored} met, {no_data} without data"),
     "unknown": N_("not known"),
     "enter_figure": N_("enter it"),
 }
@@ -112,6 +115,32 @@ def no_plan_notice(result: FrameResult, commune: str, _: Callable[[str], str],
             .format(month=month_label(result.month)), "plans": plans}
 
 
+def score_tally(tally: dict | None, _: Callable[[str], str], locale: str) -> str:
+    """How many indicators a score counts as met, of how many, and how many of those have
+    no data (counted as not met): "7 of 14 met, 1 without data"; "—" when none applies."""
+    tally = tally or {}
+    met, no_data = tally.get("met", 0), tally.get("no_data", 0)
+    scored = met + tally.get("not_met", 0) + no_data
+    if not scored:
+        return "—"
+    text = _(PANEL_TEXTS["score_of_missing"] if no_data else PANEL_TEXTS["score_of"])
+    return text.format(met=number(met, locale), scored=number(scored, locale),
+                       no_data=number(no_data, locale))
+
+
+def no_records_notice(result: FrameResult, months: list[str], _: Callable[[str], str],
+                      ) -> dict | None:
+    """When the month has no record of any kind (and some plan is in force): why every
+    indicator is "no data", and the last month with records (None otherwise)."""
+    if result.recorded or not result.plans:
+        return None
+    lines = [_("The last month with records: {month}.").format(month=month_label(
+        months[-1]))] if months else []
+    return {"title": _("No record of any kind in {month}: nothing can be judged, every "
+                       "indicator is “no data”.").format(month=month_label(result.month)),
+            "plans": lines}
+
+
 def next_month(month: str) -> str:
     year, number = map(int, month.split("-"))
     return f"{year + 1:04d}-01" if number == 12 else f"{year:04d}-{number + 1:02d}"
@@ -121,7 +150,9 @@ def translate_legend(legend: legends.Legend, _: Callable[[str], str]) -> dict:
     return {"key": legend.key, "title": _(legend.title),
             "categories": [{"key": c.key, "colour": c.colour, "label": _(c.label),
                             "hatch": c.hatch, "outline": c.outline}
-                           for c in legend.categories]}
+                           for c in legend.categories],
+            "marks": [{"key": m.key, "label": _(m.label), "colour": m.colour,
+                       "dash": m.dash, "weight": m.weight} for m in legend.marks]}
 
 
 def layers(result: FrameResult, previous: FrameResult | None, _: Callable[[str], str],
@@ -150,8 +181,9 @@ def panel_data(result: FrameResult, previous: FrameResult | None, shaper: Shaper
     for feature in features:
         props = feature["properties"]
         code = props["code"]
-        props["score_evidence"] = plain(result.villages.at[code, "score_evidence"])
         props["categories"] = {layer.key: layer.categories.get(code) for layer in thematic}
+        props["marks"] = {layer.key: layer.marks[code] for layer in thematic
+                          if code in layer.marks}
         if previous is not None and code in previous.villages.index:
             row = previous.villages.loc[code]
             props["previous"] = {i: row.get(f"{i}_status") for i in

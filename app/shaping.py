@@ -134,7 +134,8 @@ def village_features(result: FrameResult, shaper: Shaper) -> dict:
                  "population": plain(row["population"]), "month": result.month,
                  "counts": shaper.counts(row),
                  "indicators": {i: shaper.indicator(listing[i], row) for i in ids},
-                 **shaper.risk(row), "score": plain(row.get("score"))}
+                 **shaper.risk(row), "score": plain(row.get("score")),
+                 "score_evidence": plain(row.get("score_evidence"))}  # statuses counted
         features.append({"type": "Feature", "properties": props,
                          "geometry": row.geometry.__geo_interface__})
     return {"type": "FeatureCollection", "features": features}
@@ -152,13 +153,16 @@ def commune_summary(result: FrameResult, shaper: Shaper) -> dict:
                        for i in result.indicators if i["id"] in ids],
         "villages": {code: {f"{i}_status": row.get(f"{i}_status")
                             for i in indicator_ids(result, "village")
-                            if f"{i}_status" in row} | {"score": row.get("score"),
-                                                        "risk_level": row.get("risk_level")}
+                            if f"{i}_status" in row} | {
+                                "score": row.get("score"),
+                                "score_evidence": row.get("score_evidence"),
+                                "risk_level": row.get("risk_level")}
                      for code, row in result.villages.iterrows()},
         "national_status": commune.get("national_status"),
         "blocking_villages": commune.get("blocking_villages"),
         **shaper.risk(commune),
-        "score": commune.get("score"),
+        "score": commune.get("score"), "score_evidence": commune.get("score_evidence"),
+        "recorded": commune.get("recorded"),
         "tasks": commune.get("tasks"), "next_reports": commune.get("next_reports"),
         "counts": shaper.commune_counts(result),
     })

@@ -3,18 +3,58 @@
 A metric computes, for one level (villages, the commune, or schools) and one period, a
 ``value`` per unit, a ``state`` ("ok", or "no_data" / "not_applicable" when the metric
 itself knows) and the ``evidence`` behind it (counts, and for person-level figures the
-person codes). :func:`evaluate` adds the plan's target and turns it into a status:
+person codes). :func:`evaluate` adds the plan's target and turns it into a status. The
+rules, stated once (the records' own rules are in :mod:`geo.context` for people,
+:mod:`geo.criteria_outreach` and :mod:`geo.criteria_places`):
 
-- **not_applicable**: nothing to judge (no addicts for P14, no venues for P12, a school
-  indicator in the summer holidays), or the plan sets no target (shown as a count);
-- **no_data**: nothing recorded where something should be: no broadcast at all in the
-  month's weeks, no test of any of the village's addicts, no pledge list... Never "met";
-- **met** / **not_met**: the value compared with the target.
+- **not applicable**: nothing to judge. The indicator's group is empty in the unit: no
+  addict for the shares of addicts (P13, P14), no illegal user (P16), no one with
+  psychosis signs (P17), nobody post-rehab in the month for relapses (P15) or due a
+  test (P20), nobody on the lists to visit or support (P02, P21), no addict or user
+  now nor at registration (P18), no active venue (P12), no tip due for judgement in
+  the month (P11). Also a school of a level the plan leaves out, a school indicator
+  in the summer holidays, and an indicator whose plan sets no target (a count, P05).
+- **no data**: something should be recorded and nothing is. Work counted (broadcasts,
+  posts, school sessions, visits, tests) with none at all in the unit, though there
+  is someone or something to do it for; a village with no pledge record (P06, whatever
+  other villages have); no baseline (P18); no tip box, or no model, recorded in the
+  whole commune (P09, P07; a village without a box while others have some has 0).
+  Never "met".
+- **met** / **not met**: the value compared with the target. A count of what must not
+  happen (cultivation, violations, drug-use places, addicts and users: P10, N1–N3) is
+  0 when nothing is recorded, and so met.
 
-"No data" versus zero: a target of zero (no cultivation site, no relapse, N1–N3) is met
-when nothing is recorded; a count of work done (broadcasts, visits, tests, sessions) with
-nothing recorded is "no data"; an inventory (tip boxes, pledges, models) that is empty for
-the whole commune is "no data", while a village with none when others have some is 0.
+Whether a month is judged at all (it has records) is decided by the village frame
+(:class:`geo.frame.FrameResult`, ``recorded``).
+
+Examples
+--------
+Two villages in 10/2025: Thôn 1 has an addict at home with psychosis signs, tested in
+the month, and a pledge list signed by every household; Thôn 2 has no one on the lists
+and no pledge record.
+
+>>> from geo.plans import PLANS_DIR, load_plan
+>>> from geo.tables import Tables
+>>> import datetime as dt
+>>> plan = load_plan(PLANS_DIR / "cam_tan_2024_2025.toml")
+>>> villages = pd.DataFrame({"code": ["T01", "T02"], "name": ["Thôn 1", "Thôn 2"],
+...                          "households": [100, 80], "population": [400, 300]})
+>>> tables = Tables({
+...     "persons": pd.DataFrame({"code": ["P1"], "file_opened": [True]}),
+...     "person_states": pd.DataFrame({
+...         "person": ["P1"], "valid_from": [dt.date(2025, 1, 6)], "village": ["T01"],
+...         "category": ["addict"], "status": ["rehab_home"], "psychosis": [True]}),
+...     "drug_tests": pd.DataFrame({"person": ["P1"], "date": [dt.date(2025, 10, 8)],
+...                                 "result": ["negative"]}),
+...     "pledges": pd.DataFrame({"village": ["T01"], "as_of": [dt.date(2024, 12, 10)],
+...                              "households_signed": [100]})})
+>>> ctx = Context(tables, villages, "2025-10", plan.settings)
+>>> for ident in ("P14", "P17", "P06", "P10"):
+...     print(ident, evaluate(ctx, plan.indicator(ident), "village")["status"].tolist())
+P14 ['met', 'not_applicable']
+P17 ['not_met', 'not_applicable']
+P06 ['met', 'no_data']
+P10 ['met', 'met']
 """
 
 from __future__ import annotations

@@ -1,9 +1,36 @@
 """Outreach metrics: broadcasts, posts, sessions, visits (P01–P05).
 
-An outreach event reaches the villages listed on it; one marked ``all_villages`` (or a
-broadcast with no village listed) reaches every village of the frame. At commune level an
-event counts once, however many villages it reached. ``count`` is how many times the
-event took place (1 when empty).
+How a result is judged is in :mod:`geo.criteria`. The rules of these records, stated
+once:
+
+- **Reach**: an event reaches the villages listed on it; one marked ``all_villages`` (or
+  a broadcast with no village listed) reaches every village of the frame. At commune
+  level an event counts once, however many villages it reached. ``count`` is how many
+  times the event took place (1 when empty).
+- **Every week** (``iso_weeks``): the value is the smallest weekly count over the
+  month's ISO weeks (:mod:`geo.periods`), so "≥ 2 a week" means in every week.
+- **Visits** (P02) are to a person on the lists, counted in the month; **school
+  sessions** (P04) at a school of the levels the plan names, over the semester.
+
+Examples
+--------
+In 10/2025 a broadcast with no village listed (so, everywhere) and one to Thôn 1:
+
+>>> import datetime as dt
+>>> from geo.plans import PlanSettings
+>>> from geo.tables import Tables
+>>> villages = pd.DataFrame({"code": ["T01", "T02"], "name": ["Thôn 1", "Thôn 2"],
+...                          "households": [100, 80], "population": [400, 300]})
+>>> outreach = pd.DataFrame({"kind": "broadcast", "villages": [(), ("T01",)],
+...                          "date": [dt.date(2025, 10, 7), dt.date(2025, 10, 9)]})
+>>> ctx = Context(Tables({"outreach": outreach}), villages, "2025-10", PlanSettings())
+>>> reached(ctx, "broadcast", "village", ctx.bounds)["unit"].value_counts().sort_index()
+unit
+T01    2
+T02    1
+Name: count, dtype: int64
+>>> len(reached(ctx, "broadcast", "commune", ctx.bounds))
+2
 """
 
 from __future__ import annotations
@@ -41,9 +68,8 @@ def _week_labels(dates: pd.Series) -> pd.Series:
 
 
 def outreach_events(ctx: Context, scope: Scope) -> pd.DataFrame:
-    """Times an outreach of ``kind`` took place. With ``iso_weeks`` the value is the
-    smallest weekly count over the month's weeks (so "≥ 2 a week" means every week);
-    otherwise the total over the period. Nothing recorded at all: no data."""
+    """Times an outreach of ``kind`` took place: per week with ``iso_weeks``, otherwise
+    over the period."""
     units = ctx.units(scope.level)
     rows = reached(ctx, scope.params["kind"], scope.level, scope.window)
     evidence: dict[str, pd.Series | object] = {
@@ -66,8 +92,8 @@ def outreach_events(ctx: Context, scope: Scope) -> pd.DataFrame:
 
 
 def school_sessions(ctx: Context, scope: Scope) -> pd.DataFrame:
-    """Sessions held at each school of the plan's levels over the period (a semester runs
-    from its first day to the month's end). Schools of other levels: not applicable."""
+    """Sessions held at each school over the period (a semester runs from its first day
+    to the month's end)."""
     units = ctx.units("school")
     schools = ctx.tables.schools.drop_duplicates("code").set_index("code").reindex(units)
     covered = schools["level"].isin(scope.params["levels"])
@@ -87,7 +113,7 @@ def school_sessions(ctx: Context, scope: Scope) -> pd.DataFrame:
 
 def managed_visited_pct(ctx: Context, scope: Scope) -> pd.DataFrame:
     """Share of the people on the lists (all four categories) visited individually in the
-    month. Nobody visited at all while people are listed: no data."""
+    month."""
     units = ctx.units(scope.level)
     group = ctx.listed(*MANAGED)
     visits = ctx.tables.outreach

@@ -1,8 +1,50 @@
 """Metrics about the people on the lists (P13–P21, N1).
 
-People are counted in the village they were in at the month's end (see
-:mod:`geo.context` for residing, in the community, management periods and files). The
-evidence names them by their pseudonymous codes.
+Who is on the lists, in which village and in what state is decided in
+:mod:`geo.context` (the month's end, residing, in the community, management periods,
+files); how a result is judged in :mod:`geo.criteria`. The evidence names people by
+their pseudonymous codes. The rules of these metrics, stated once:
+
+- **Relapse** (P15): someone post-rehab at some time in the month relapses with a
+  positive test taken while post-rehab, or a change from post-rehab to addict or user,
+  in the month.
+- **Post-rehab tests** (P20) are due from people post-rehab for the whole 3-month
+  window; the others are listed as not yet due and left out.
+- **Baseline** (P18): per village, the latest registration count on or before the
+  month's end; the value is the listed addicts and users now less it.
+- **N1** counts the listed addicts and users residing at the month's end, except those
+  on methadone or in voluntary rehab at home or in the community; post-rehab people are
+  a category of their own and never count.
+
+Examples
+--------
+In 10/2025, Thôn 1 has an addict on methadone (A1), an addict without treatment (A2)
+and a post-rehab person with a positive test in the month (R1):
+
+>>> import datetime as dt
+>>> from geo.criteria import evaluate
+>>> from geo.plans import PLANS_DIR, load_plan
+>>> from geo.tables import Tables
+>>> cam_tan = load_plan(PLANS_DIR / "cam_tan_2024_2025.toml")
+>>> qd_28 = load_plan(PLANS_DIR / "qd_28_2025.toml")
+>>> villages = pd.DataFrame({"code": ["T01"], "name": ["Thôn 1"], "households": [100],
+...                          "population": [400]})
+>>> tables = Tables({
+...     "persons": pd.DataFrame({"code": ["A1", "A2", "R1"], "file_opened": True}),
+...     "person_states": pd.DataFrame({
+...         "person": ["A1", "A2", "R1"], "valid_from": [dt.date(2025, 1, 6)] * 3,
+...         "village": "T01", "category": ["addict", "addict", "post_rehab"],
+...         "status": ["methadone", "no_treatment", "no_treatment"], "psychosis": False}),
+...     "drug_tests": pd.DataFrame({"person": ["R1"], "date": [dt.date(2025, 10, 8)],
+...                                 "result": ["positive"]})})
+>>> ctx = Context(tables, villages, "2025-10", qd_28.settings)
+>>> n1 = evaluate(ctx, qd_28.indicator("N1"), "village").loc["T01"]
+>>> print(n1["value"], "counted:", *n1["evidence"]["counting"],
+...       "· not counted:", *n1["evidence"]["excluded"])
+1.0 counted: A2 · not counted: A1
+>>> p15 = evaluate(ctx, cam_tan.indicator("P15"), "village").loc["T01"]
+>>> print(p15["status"], "relapsed:", *p15["evidence"]["relapsed"])
+not_met relapsed: R1
 """
 
 from __future__ import annotations
@@ -48,8 +90,7 @@ def addicts_file_treatment_pct(ctx: Context, scope: Scope) -> pd.DataFrame:
 
 
 def addicts_tested_pct(ctx: Context, scope: Scope) -> pd.DataFrame:
-    """Share of listed addicts (at the month's end) tested at least once in the month,
-    wherever they were tested. No test of any of them at all: no data."""
+    """Share of listed addicts (at the month's end) tested at least once in the month."""
     group = ctx.listed("addict")
     tested = _tested(ctx, scope, group.index)
     unit = _unit(ctx, group, scope)
@@ -59,9 +100,8 @@ def addicts_tested_pct(ctx: Context, scope: Scope) -> pd.DataFrame:
 
 
 def relapses(ctx: Context, scope: Scope) -> pd.DataFrame:
-    """People under post-rehab management at some time in the month who relapsed in it:
-    a positive test while post-rehab, or a change from post-rehab to addict or user.
-    Not applicable where nobody was post-rehab in the month."""
+    """People post-rehab at some time in the month, and those of them who relapsed in
+    it."""
     units = ctx.units(scope.level)
     month = ctx.month_states
     at_risk = pd.Index(month.loc[month["category"] == "post_rehab", "person"].unique())
@@ -96,8 +136,8 @@ def users_file_negative_pct(ctx: Context, scope: Scope) -> pd.DataFrame:
 
 
 def psychosis_in_community(ctx: Context, scope: Scope) -> pd.DataFrame:
-    """People with psychosis signs still at home (not in a facility, a compulsory centre or
-    prison) at the month's end. Not applicable where nobody has psychosis signs."""
+    """People with psychosis signs still in the community (at home: not in a facility, a
+    compulsory centre or prison) at the month's end, of those with psychosis signs."""
     units = ctx.units(scope.level)
     people = ctx.people
     group = people[people["psychosis"].eq(True) & ~people["status"].isin(GONE)].copy()
@@ -111,9 +151,7 @@ def psychosis_in_community(ctx: Context, scope: Scope) -> pd.DataFrame:
 
 
 def users_addicts_vs_baseline(ctx: Context, scope: Scope) -> pd.DataFrame:
-    """Listed addicts and users now minus the baseline at registration (the latest
-    baseline date on or before the month's end, per village). No baseline: no data; both
-    zero: not applicable (nothing to reduce)."""
+    """Listed addicts and users now less the baseline at registration."""
     units = ctx.units(scope.level)
     group = ctx.listed("addict", "user").copy()
     group["unit"], group["code"] = _unit(ctx, group, scope), group.index
@@ -148,9 +186,8 @@ def addicts_in_community(ctx: Context, scope: Scope) -> pd.DataFrame:
 
 
 def post_rehab_tested_pct(ctx: Context, scope: Scope) -> pd.DataFrame:
-    """Share of listed post-rehab people with a file and a test in the last 3 months.
-    People post-rehab for less than the whole window are not yet due and left out. No
-    test of any due person at all: no data."""
+    """Share of the listed post-rehab people due a test with a file and a test in the
+    last 3 months."""
     people = ctx.listed("post_rehab")
     start = people["management_start"].fillna(people["since"])
     due = start <= pd.Timestamp(scope.window.start)
@@ -175,9 +212,8 @@ def supported_pct(ctx: Context, scope: Scope) -> pd.DataFrame:
 
 
 def users_addicts_residing(ctx: Context, scope: Scope) -> pd.DataFrame:
-    """N1: listed addicts and users residing at the month's end, except those on methadone
-    or in voluntary rehab at home or in the community (post-rehab people are a category
-    of their own and never count)."""
+    """N1: listed addicts and users residing at the month's end that count against the
+    criterion, and those that do not."""
     units = ctx.units(scope.level)
     group = ctx.listed("addict", "user").copy()
     group["unit"], group["code"] = _unit(ctx, group, scope), group.index

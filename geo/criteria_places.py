@@ -1,17 +1,54 @@
 """Metrics about households, models, tip boxes, tips, venues and incidents (P06–P12,
 N2, N3).
 
-Rules, stated once:
+How a result is judged is in :mod:`geo.criteria`. The rules of these records, stated
+once:
 
 - **Pledges**: the latest count on or before the month's end, against the village's
   households; ``reached_on`` is the first date the count reached every household.
-- **Tips**: the deadline is ``received + tip_deadline_days``. A tip is judged once, in the
-  month it was settled (or found unfounded) when that was in time, otherwise in the month
-  of the first day after its deadline; it is then "on time" or "late". Tips still open
-  within their deadline are listed as "open" and judged later.
+- **Tip boxes**: a box installed by the month's end counts while working. The records
+  keep one status per box, as found at its last check: it holds from ``last_checked``
+  on (from installation when no check is recorded); before that day the box counts as
+  working.
+- **Tips**: the deadline is ``received + tip_deadline_days``. A tip is judged once: in
+  the month it was settled (or found unfounded) when that was in time, otherwise in the
+  month of the first day after its deadline. Judged, it is "on time", "settled late"
+  (closed after the deadline, by the month's end) or "open past the deadline" (not
+  closed by the month's end). Tips still open within their deadline are listed apart
+  and judged later.
 - **Venues**: a venue is on schedule while the month's end is no later than its last
   inspection plus the interval of its kind; never inspected means overdue. A drug finding
   at an inspection in the month fails the venue too.
+
+Examples
+--------
+Tips about Thôn 1 (a 20-day deadline), judged in 11/2025: K1 received 01/11 and settled
+05/11; K2 received 20/10, due 09/11, settled 15/11; K3 received 25/10, due 14/11, never
+settled; K4 received 20/11, still open and not yet due.
+
+>>> import datetime as dt
+>>> from geo.criteria import evaluate
+>>> from geo.plans import PLANS_DIR, load_plan
+>>> from geo.tables import Tables
+>>> plan = load_plan(PLANS_DIR / "cam_tan_2024_2025.toml")
+>>> villages = pd.DataFrame({"code": ["T01"], "name": ["Thôn 1"], "households": [100],
+...                          "population": [400]})
+>>> day = dt.date
+>>> tips = pd.DataFrame({
+...     "code": ["K1", "K2", "K3", "K4"], "village": "T01",
+...     "received": [day(2025, 11, 1), day(2025, 10, 20), day(2025, 10, 25),
+...                  day(2025, 11, 20)],
+...     "settled_date": [day(2025, 11, 5), day(2025, 11, 15), None, None]})
+>>> ctx = Context(Tables({"tips": tips}), villages, "2025-11", plan.settings)
+>>> p11 = evaluate(ctx, plan.indicator("P11"), "village").loc["T01"]
+>>> for key in ("on_time", "settled_late", "open_past_deadline", "open_within_deadline"):
+...     print(key, *p11["evidence"][key])
+on_time K1
+settled_late K2
+open_past_deadline K3
+open_within_deadline K4
+>>> print(p11["status"], round(p11["value"], 1))
+not_met 33.3
 """
 
 from __future__ import annotations
@@ -55,8 +92,7 @@ def pledged_households_pct(ctx: Context, scope: Scope) -> pd.DataFrame:
 
 
 def models_established(ctx: Context, scope: Scope) -> pd.DataFrame:
-    """Models of ``kind`` established on or before the month's end. No model of any kind
-    recorded: no data."""
+    """Models of ``kind`` established on or before the month's end."""
     units = ctx.units(scope.level)
     models = ctx.tables.models
     found = models[(models["kind"] == scope.params["kind"]) & (models["established"]
@@ -69,10 +105,7 @@ def models_established(ctx: Context, scope: Scope) -> pd.DataFrame:
 
 
 def working_tip_boxes(ctx: Context, scope: Scope) -> pd.DataFrame:
-    """Tip boxes installed by the month's end and working then. The records keep one
-    status per box, as found at its last check: it holds from ``last_checked`` on (from
-    installation when no check is recorded); before that day the box counts as working.
-    No box recorded in the commune at all: no data."""
+    """Tip boxes working at the month's end."""
     units = ctx.units(scope.level)
     boxes = ctx.tables.tip_boxes.assign(unit=lambda b: ctx.unit_of(b["village"], scope.level))
     boxes = boxes[boxes["installed"] <= ctx.end].dropna(subset=["unit"])
@@ -86,7 +119,7 @@ def working_tip_boxes(ctx: Context, scope: Scope) -> pd.DataFrame:
 
 
 def incidents(ctx: Context, scope: Scope) -> pd.DataFrame:
-    """Incidents of the given ``kinds`` over the period (zero when none is recorded)."""
+    """Incidents of the given ``kinds`` over the period."""
     units = ctx.units(scope.level)
     found = _incidents(ctx, scope, scope.params["kinds"])
     return result(units, counts(found, "unit", units), "ok", {
@@ -101,24 +134,30 @@ def _incidents(ctx: Context, scope: Scope, kinds) -> pd.DataFrame:
 
 def tips_settled_on_time_pct(ctx: Context, scope: Scope) -> pd.DataFrame:
     """Share of the tips judged in the month that were settled (or found unfounded) within
-    the deadline. No tip judged in the month: not applicable."""
+    the deadline, the judged tips in their three lists, and the tips open within it."""
     tips = ctx.tables.tips.dropna(subset=["received"])
     deadline = tips["received"] + pd.Timedelta(days=ctx.settings.tip_deadline_days)
     closed = tips[["settled_date", "unfounded_date"]].min(axis=1)
     in_time = closed <= deadline
+    closed_by_end = closed <= ctx.end
     judged_on = closed.where(in_time, deadline + pd.Timedelta(days=1))
     judged = ctx.within(judged_on, scope.window)
-    unit = ctx.unit_of(tips["village"], scope.level)
-    still_open = (tips["received"] <= ctx.end) & ~(closed <= ctx.end) & (deadline >= ctx.end)
-    tips = tips.assign(unit=unit)
+    open_in_time = (tips["received"] <= ctx.end) & ~closed_by_end & (deadline >= ctx.end)
+    tips = tips.assign(unit=ctx.unit_of(tips["village"], scope.level))
     units = ctx.units(scope.level)
     part = tips[judged].set_index("code")
-    return share(units, part["unit"], in_time[judged].set_axis(part.index),
-                 total_key="judged", ok_key="settled_in_time",
-                 failing={"on_time": in_time[judged].set_axis(part.index),
-                          "late": ~in_time[judged].set_axis(part.index)},
-                 extra={"open": grouped_codes(tips[still_open].dropna(subset=["unit"]),
-                                              "unit", "code", units),
+
+    def among_judged(mask: pd.Series) -> pd.Series:
+        return mask[judged].set_axis(part.index)
+
+    return share(units, part["unit"], among_judged(in_time), total_key="judged",
+                 ok_key="settled_in_time",
+                 failing={"on_time": among_judged(in_time),
+                          "settled_late": among_judged(~in_time & closed_by_end),
+                          "open_past_deadline": among_judged(~in_time & ~closed_by_end)},
+                 extra={"open_within_deadline": grouped_codes(
+                            tips[open_in_time].dropna(subset=["unit"]), "unit", "code",
+                            units),
                         "deadline_days": ctx.settings.tip_deadline_days})
 
 

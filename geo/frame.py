@@ -40,14 +40,22 @@ class FrameResult:
     ``school_sessions``, ``tips``, ``tip_boxes``, ``venues``, ``inspections``,
     ``incidents``, ``pledged_households``); for every village-level indicator ``{ID}_value``,
     ``{ID}_target``, ``{ID}_status`` and ``{ID}_evidence`` (a dict); ``risk_level`` and
-    ``risk_evidence``; ``score`` (met / (met + not met + no data), NaN when nothing
-    applies) and ``score_evidence``.
+    ``risk_evidence``; ``score`` (met / (met + not met + no data): "no data" counts as not
+    met; NaN when nothing applies or nothing could be judged) and ``score_evidence`` (how
+    many indicators have each status).
 
     ``commune``: dict with ``month``, ``as_of``, ``plans``, the summed counts, the same four
     keys for every commune-level indicator, ``national_status`` ("met", "not_met",
     "no_data" or "not_applicable" when no recognition rule is in force),
-    ``blocking_villages``, ``risk_level``, ``risk_evidence``, ``score``, ``tasks``
-    (:mod:`geo.tracker`) and ``next_reports``.
+    ``blocking_villages``, ``risk_level``, ``risk_evidence``, ``score``,
+    ``score_evidence``, ``tasks`` (:mod:`geo.tracker`), ``next_reports`` and ``recorded``.
+
+    ``recorded``: whether the commune has any record dated in the month
+    (:meth:`geo.tables.Tables.recorded`). A month without one is not judged: every
+    indicator that would be met or not met is "no data", with no value and no evidence
+    ("not applicable" stays so), so nothing is met by the absence of records. The counts,
+    the risk level and the dated tasks are still computed from the records up to the
+    month's end.
 
     ``schools``: DataFrame, one row per school (``code``, ``name``, ``level``, ``village``)
     with the school-level indicators. ``indicators``: the indicators computed, in order,
@@ -65,6 +73,7 @@ class FrameResult:
     as_of: dt.date
     plans: tuple[str, ...]
     indicators: list[dict] = field(default_factory=list)
+    recorded: bool = True
 
 
 def village_frame(tables: Mapping[str, pd.DataFrame | None] | Tables,
@@ -93,9 +102,18 @@ def village_frame(tables: Mapping[str, pd.DataFrame | None] | Tables,
     >>> v = gpd.GeoDataFrame({"code": ["T01"], "name": ["Thôn 1"], "households": [100],
     ...                       "population": [400]}, geometry=[box(0, 0, 1, 1)],
     ...                      crs="EPSG:4326")
-    >>> result = village_frame({}, v, "2025-09", shipped_plans(), commune="15178")
+    >>> post = pd.DataFrame({"kind": ["post"], "date": [dt.date(2025, 9, 3)]})
+    >>> result = village_frame({"outreach": post}, v, "2025-09", shipped_plans(),
+    ...                        commune="15178")
     >>> result.villages.loc["T01", ["N1_status", "P01_status", "risk_level"]].tolist()
     ['met', 'no_data', 'none']
+
+    A month with no record of any kind judges nothing:
+
+    >>> october = village_frame({"outreach": post}, v, "2025-10", shipped_plans(),
+    ...                         commune="15178")
+    >>> october.recorded, october.villages.at["T01", "N1_status"]
+    (False, 'no_data')
     """
     end = month_bounds(month).end
     in_force = [p for p in plans if p.in_force(end)
@@ -119,14 +137,18 @@ def village_frame(tables: Mapping[str, pd.DataFrame | None] | Tables,
     out |= {k: v.item() if hasattr(v, "item") else v for k, v in totals.items()}
     out["population"] = population
     results, listing = _indicators(in_force, context)
+    out["tasks"] = _tasks(in_force, results, end, done_marks)  # dated: from the history
+    out["recorded"] = prepared.recorded(*month_bounds(month))
+    if not out["recorded"]:
+        results = {key: _unjudged(judged) for key, judged in results.items()}
     schools = _place(results, frame, out, prepared)
     _hotspot(in_force, context, frame, out)
     _recognition(in_force, results, frame, out)
     _scores(results, frame, out)
-    out["tasks"] = _tasks(in_force, results, end, done_marks)
     out["next_reports"] = next_reports(in_force, end)
     return FrameResult(villages=frame, commune=out, schools=schools, month=month, as_of=end,
-                       plans=tuple(p.id for p in in_force), indicators=listing)
+                       plans=tuple(p.id for p in in_force), indicators=listing,
+                       recorded=out["recorded"])
 
 
 def _tasks(plans: list[Plan], results: dict, end: dt.date,
@@ -242,18 +264,39 @@ def _recognition(plans: list[Plan], results: dict, frame: gpd.GeoDataFrame,
         out["national_status"] = "no_data"
 
 
+def _unjudged(judged: pd.DataFrame) -> pd.DataFrame:
+    """An indicator in a month with no record: what would be met or not met is "no data",
+    with no value and no evidence; "not applicable" stays so."""
+    judged = judged.copy()
+    turned = judged["status"].isin(("met", "not_met"))
+    judged["status"] = judged["status"].where(~turned, "no_data")
+    judged["value"] = judged["value"].where(~turned)
+    judged["evidence"] = [{} if t else e for t, e in zip(turned, judged["evidence"],
+                                                          strict=True)]
+    return judged
+
+
+def _score(tally: Mapping[str, pd.Series | int]):
+    """met / (met + not met + no data); missing (NaN or None) when no indicator applies
+    or none could be judged (all "no data")."""
+    judged = tally["met"] + tally["not_met"]
+    scored = judged + tally["no_data"]
+    if isinstance(scored, pd.Series):
+        return (tally["met"] / scored).where(judged > 0)
+    return tally["met"] / scored if judged else None
+
+
 def _scores(results: dict, frame: gpd.GeoDataFrame, out: dict) -> None:
-    """Compliance score = met / (met + not met + no data), over applicable indicators."""
+    """The compliance score of each village and of the commune (:func:`_score`), with the
+    statuses it counts (``score_evidence``): "no data" counts as not met."""
     village = [j["status"].reindex(frame.index) for (_p, _i, lvl), j in results.items()
                if lvl == "village"]
     table = pd.concat(village, axis=1) if village else pd.DataFrame(index=frame.index)
     tally = {s: (table == s).sum(axis=1) for s in (*SCORED, "not_applicable")}
-    scored = tally["met"] + tally["not_met"] + tally["no_data"]
-    frame["score"] = (tally["met"] / scored).where(scored > 0)
+    frame["score"] = _score(tally)
     frame["score_evidence"] = [{s: int(tally[s][c]) for s in tally} for c in frame.index]
     every = pd.concat([j["status"] for (_p, _i, lvl), j in results.items()
                        if lvl in ("village", "commune")]) if results else pd.Series()
     total = {s: int((every == s).sum()) for s in (*SCORED, "not_applicable")}
-    denominator = sum(total[s] for s in SCORED)
-    out["score"] = total["met"] / denominator if denominator else None
+    out["score"] = _score(total)
     out["score_evidence"] = total

@@ -29,12 +29,26 @@ class Category:
 
 
 @dataclass(frozen=True)
+class Mark:
+    """A line drawn around a village, over the fill of its category, for something the
+    category alone does not say."""
+
+    key: str
+    label: str  # English message id
+    colour: str
+    dash: str  # an SVG dash array
+    weight: float = 2.5
+
+
+@dataclass(frozen=True)
 class Legend:
-    """A fixed legend: ``categories`` in the order they are shown."""
+    """A fixed legend: ``categories`` in the order they are shown, and the ``marks`` a
+    village may carry on top of its category."""
 
     key: str
     title: str  # English message id
     categories: tuple[Category, ...]
+    marks: tuple[Mark, ...] = ()
 
     def category(self, key: str) -> Category:
         return next(c for c in self.categories if c.key == key)
@@ -55,7 +69,11 @@ SCORE = Legend("score", "Share of indicators met", (
     Category("most", "#a6d96a", "75% to under 100%"),
     Category("half", "#fdae61", "50% to under 75%"),
     Category("low", "#d7191c", "Under 50%"),
+    Category("no_data", "#bdbdbd", "No data: no indicator could be judged", hatch=True),
     Category("none", "#ffffff", "No indicator applies", outline="#888888"),
+), marks=(
+    Mark("incomplete", "Dashed outline: some indicators have no data (counted as not met)",
+         "#000000", "6 4"),
 ))
 
 RISK = Legend("risk", "Risk level (analogy of Decision 28/2025 commune classes)", (
@@ -115,17 +133,35 @@ def status_category(status) -> str:
     return status if status in STATUS.keys() else "not_applicable"
 
 
-def score_category(score) -> str:
-    """A compliance score (0–1) as a category of :data:`SCORE`.
+def score_category(score, tally: dict | None = None) -> str:
+    """A compliance score (0–1) as a category of :data:`SCORE`; ``tally`` (how many
+    indicators have each status) tells a score missing for want of data from one where
+    no indicator applies.
 
     >>> [score_category(s) for s in (1.0, 0.75, 0.74, 0.5, 0.2, None)]
     ['all', 'most', 'half', 'half', 'low', 'none']
+    >>> score_category(None, {"met": 0, "not_met": 0, "no_data": 3})
+    'no_data'
     """
     if _missing(score):
-        return "none"
+        return "no_data" if (tally or {}).get("no_data") else "none"
     if score >= 1:
         return "all"
     return "most" if score >= 0.75 else "half" if score >= 0.5 else "low"
+
+
+def score_mark(tally: dict | None) -> str | None:
+    """The mark of :data:`SCORE` for a village whose score counts indicators without
+    data (as not met), when some were judged: ``"incomplete"``; otherwise None.
+
+    >>> score_mark({"met": 7, "not_met": 6, "no_data": 1}), score_mark({"met": 14})
+    ('incomplete', None)
+    >>> score_mark({"met": 0, "not_met": 0, "no_data": 3}) is None  # all no data: a category
+    True
+    """
+    tally = tally or {}
+    judged = tally.get("met", 0) + tally.get("not_met", 0)
+    return "incomplete" if judged and tally.get("no_data", 0) else None
 
 
 def risk_category(level) -> str:

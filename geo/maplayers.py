@@ -27,7 +27,8 @@ BOX_STYLE = {"working": {"color": "#08519c", "dash": None},
 
 @dataclass(frozen=True)
 class ThematicLayer:
-    """One way of colouring the villages: a category of ``legend`` per village code."""
+    """One way of colouring the villages: a category of ``legend`` per village code, and
+    for some villages a mark of the legend (``marks``: code -> mark key)."""
 
     key: str
     title: str
@@ -35,6 +36,7 @@ class ThematicLayer:
     group: str  # "overall", "plan", "national" or "risk"
     categories: dict[str, str] = field(default_factory=dict)
     full_title: str = ""
+    marks: dict[str, str] = field(default_factory=dict)
 
 
 def short_label(text: str, limit: int = 64) -> str:
@@ -71,9 +73,13 @@ def thematic_layers(villages: gpd.GeoDataFrame, indicators: list[dict],
     codes = list(villages.index)
     before = previous["score"].reindex(villages.index) if previous is not None else \
         pd.Series(float("nan"), index=villages.index)
+    tally = villages["score_evidence"] if "score_evidence" in villages else \
+        pd.Series([{} for _ in codes], index=villages.index, dtype=object)
+    marks = {c: legends.score_mark(tally[c]) for c in codes}
     layers = [
         ThematicLayer("score", titles["score"], "score", "overall",
-                      {c: legends.score_category(villages.at[c, "score"]) for c in codes}),
+                      {c: legends.score_category(villages.at[c, "score"], tally[c])
+                       for c in codes}, marks={c: m for c, m in marks.items() if m}),
         ThematicLayer("change", titles["change"], "change", "overall",
                       {c: legends.change_category(villages.at[c, "score"], before[c])
                        for c in codes}),

@@ -9,6 +9,7 @@ can compare whole columns at once.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from functools import cached_property
 
@@ -38,6 +39,16 @@ COLUMNS: dict[str, dict[str, str]] = {
     "incidents": {"code": "str", "kind": "str", "date": "date", "village": "str",
                   "persons": "num", "plants": "num", "area_m2": "num"},
     "baselines": {"village": "str", "category": "str", "as_of": "date", "count": "num"},
+}
+
+# The dates of the records that make a month one "with records": something done, found or
+# changed in it (a test, an outreach event, a change of state, a pledge count, a tip
+# received or closed, a tip box check, an inspection, an incident). The application's
+# month pickers offer the months from the first to the last of them.
+DATED: dict[str, tuple[str, ...]] = {
+    "person_states": ("valid_from",), "drug_tests": ("date",), "outreach": ("date",),
+    "pledges": ("as_of",), "tips": ("received", "settled_date", "unfounded_date"),
+    "tip_boxes": ("last_checked",), "inspections": ("date",), "incidents": ("date",),
 }
 
 DEFAULT_TRUE = {("venues", "active")}  # a venue is active unless recorded otherwise
@@ -95,6 +106,20 @@ class Tables:
         for name in COLUMNS:
             setattr(self, name, prepare_table(tables.get(name), name))
         self.derived: dict = {}  # tables derived for a month and counting rules
+
+    def recorded(self, start: dt.date, end: dt.date) -> bool:
+        """Whether any record of :data:`DATED` falls from ``start`` to ``end`` (included).
+
+        >>> tables = Tables({"drug_tests": pd.DataFrame({
+        ...     "person": ["P1"], "date": [dt.date(2025, 12, 28)], "result": ["negative"]})})
+        >>> tables.recorded(dt.date(2025, 12, 1), dt.date(2025, 12, 31))
+        True
+        >>> tables.recorded(dt.date(2026, 1, 1), dt.date(2026, 1, 31))
+        False
+        """
+        first, last = pd.Timestamp(start), pd.Timestamp(end)
+        return any(getattr(self, table)[column].between(first, last).any()
+                   for table, columns in DATED.items() for column in columns)
 
     @cached_property
     def states(self) -> pd.DataFrame:

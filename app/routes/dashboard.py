@@ -60,13 +60,16 @@ def render_dashboard(request: Request, session: Session, settings, locale: str, 
         request, "dashboard.html", locale, status=status, commune=commune, month=month,
         months=months, previous_month=compliance.previous_month(month),
         next_month=mapview.next_month(month), synthetic=synthetic,
-        score=_percent(summary["score"], locale),
+        score={"percent": _percent(summary["score"], locale),
+               "tally": mapview.score_tally(result.commune.get("score_evidence"),
+                                            gettext_for(locale), locale)},
         national=_national(result, summary, locale, code),
         plans=_plans(result, summary, locale, code),
         risk=_risk(result, summary, locale),
         tasks=_tasks(summary, locale, session, code, marking=role in MARK_TASKS.roles),
         task_form=task_form, reports=_reports(summary, locale), statuses=STATUSES,
-        no_plan=mapview.no_plan_notice(result, code, gettext_for(locale), locale))
+        no_plan=mapview.no_plan_notice(result, code, gettext_for(locale), locale),
+        no_records=mapview.no_records_notice(result, months, gettext_for(locale)))
 
 
 def day_text(value: str | dt.date | None) -> str:

@@ -94,7 +94,8 @@ def commune_map(code: str, request: Request, session: SessionDep, settings: Sett
             mapview.translate_legend(leg, _) for leg in legends.POINT_LEGENDS.values()],
         map_config=config,
         village_options=list(zip(villages["code"], villages["name"], strict=True)),
-        no_plan=mapview.no_plan_notice(result, code, _, locale))
+        no_plan=mapview.no_plan_notice(result, code, _, locale),
+        no_records=mapview.no_records_notice(result, months, _))
 
 
 def _fills(layer) -> dict[str, str]:

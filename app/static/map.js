@@ -43,13 +43,32 @@
     return table;
   }
 
+  function scoreText(tally) {  // "7 of 14 met, 1 without data"; "—" when none applies
+    tally = tally || {};
+    var met = tally.met || 0;
+    var missing = tally.no_data || 0;
+    var scored = met + (tally.not_met || 0) + missing;
+    if (!scored) { return "—"; }
+    return (missing ? T.score_of_missing : T.score_of).replace("{met}", fmt.format(met))
+      .replace("{scored}", fmt.format(scored)).replace("{no_data}", fmt.format(missing));
+  }
+
+  function tooltipRows(code, rows) {  // on the score layer, the village's score too
+    var village = cfg.villages[code];
+    if (current !== "score" || !village) { return rows; }
+    return rows.concat([[T.score, scoreText(village.score_evidence)]]);
+  }
+
   function drawVillages(villages) {
     var layer = L.geoJSON(villages.features, {
       style: function (feature) {
         return Object.assign({fillColor: feature.properties.fill}, villages.style);
       },
       onEachFeature: function (feature, shape) {
-        shape.bindTooltip(villageTooltip(feature.properties.tooltip), {sticky: true});
+        var props = feature.properties;
+        shape.bindTooltip(function () {
+          return villageTooltip(tooltipRows(props.code, props.tooltip));
+        }, {sticky: true});
       }
     });
     window[villages.group].addLayer(layer);
@@ -102,11 +121,26 @@
       {colour: "#ffffff", outline: "#555555", hatch: false};
   }
 
+  function markOf(code, key) {  // a line of the legend around the village, or null
+    var village = cfg.villages[code];
+    var want = village && village.marks ? village.marks[key] : null;
+    var marks = cfg.legends[layers[key].legend].marks || [];
+    return marks.filter(function (m) { return m.key === want; })[0] || null;
+  }
+
   function styleFor(feature) {
     var cat = categoryOf(feature.properties.code, current);
+    var mark = markOf(feature.properties.code, current);
     var chosen = selected === feature.properties.code;
-    return {fillColor: cat.hatch ? "url(#xkmt-hatch)" : cat.colour, fillOpacity: 0.8,
-            color: chosen ? "#000000" : "#4d4d4d", weight: chosen ? 4 : 1.5};
+    var style = {fillColor: cat.hatch ? "url(#xkmt-hatch)" : cat.colour, fillOpacity: 0.8,
+                 color: chosen ? "#000000" : "#4d4d4d", weight: chosen ? 4 : 1.5,
+                 dashArray: null};
+    if (mark) {
+      style.dashArray = mark.dash;
+      style.color = mark.colour;
+      style.weight = chosen ? 4 : mark.weight;
+    }
+    return style;
   }
 
   function addHatch() {  // an SVG pattern for "no data": grey with dark stripes
@@ -277,15 +311,12 @@
 
   function factsList(village) {
     var list = el("dl", "village-facts");
-    var tally = village.score_evidence || {};
-    var scored = (tally.met || 0) + (tally.not_met || 0) + (tally.no_data || 0);
     var risk = village.risk_level ? (T["risk_" + village.risk_level] || village.risk_level) :
       "—";
     [[T.population, village.population === null ? T.unknown : valueText(village.population)],
      [T.households, valueText(village.households)],
      [T.people, valueText((village.counts || {}).people)],
-     [T.score, scored ? T.score_of.replace("{met}", tally.met || 0)
-       .replace("{scored}", scored) : "—"],
+     [T.score, scoreText(village.score_evidence)],
      [T.risk, risk]].forEach(function (pair) {
       var item = el("div");
       item.appendChild(el("dt", null, pair[0]));

@@ -152,7 +152,7 @@ def test_viewers_see_the_status_of_a_count_of_people_not_the_count(demo, setting
     _one_addict(demo)
     values = {}
     for role in ("police", "leader", "viewer"):
-        soup = _page(client_as(settings, demo, role), f"{URL}?month=2025-10")
+        soup = _page(client_as(settings, demo, role), f"{URL}?month=2025-09")
         values[role] = _cells(soup, "indicator-N1")[4:6]
         assert "CT-901" not in str(soup) or role == "police"
     assert values == {"police": ["1", "Không đạt"], "leader": ["1", "Không đạt"],

@@ -202,7 +202,8 @@ def test_the_demo_shows_every_colour_of_every_legend(full_demo):
         assert (months[0], months[-1], len(months)) == ("2024-10", "2025-12", 15)
         seen: set[tuple[str, str]] = set()
         previous = compliance.compute(session, "15178", compliance.previous_month(months[0]))
-        for month in months:
+        # and 01/2026, a month after the last record (asked by its address): no data
+        for month in [*months, mapview.next_month(months[-1])]:
             result = compliance.compute(session, "15178", month)
             for mask in (0, 2):  # police and leader; viewer
                 for layer in mapview.layers(result, previous, str, "vi", mask):
@@ -224,7 +225,8 @@ def test_the_demo_shows_every_colour_of_every_legend(full_demo):
 def test_every_legend_label_has_a_vietnamese_translation():
     vi = gettext_for("vi")
     for leg in (*legends.LEGENDS.values(), *legends.POINT_LEGENDS.values()):
-        for text in (leg.title, *(c.label for c in leg.categories)):
+        for text in (leg.title, *(c.label for c in leg.categories),
+                     *(m.label for m in leg.marks)):
             assert vi(text) != text, text
     assert vi("Not assessed (before Decision 28/2025)") == "Chưa đánh giá (trước QĐ 28/2025)"
 

@@ -174,3 +174,40 @@ def test_the_police_are_led_from_a_missing_population_to_where_it_is_entered(ful
     facts = page.locator("#village-panel .village-facts").inner_text()
     assert "Số nhân khẩu\n640" in facts
     assert page.locator("#village-panel a.enter-figure").count() == 0
+
+
+def test_a_score_counting_indicators_without_data_is_outlined_and_says_so(full_demo, page):
+    """In 06/2025 the demo's Thôn 5 has one indicator without data (issue 10, point 6)."""
+    errors = _watch_errors(page)
+    block_outside(page)
+    sign_in_page(page, full_demo, "leader")
+    page.goto(f"{full_demo}/communes/15178/map?month=2025-06", wait_until="networkidle")
+    config = page.evaluate("JSON.parse(document.getElementById('map-config').textContent)")
+    tally = config["villages"]["T05"]["score_evidence"]
+    scored = tally["met"] + tally["not_met"] + tally["no_data"]
+    text = f"{tally['met']} / {scored} đạt, 1 chưa có số liệu"
+    marked = [c for c, v in config["villages"].items() if v["marks"]]
+    assert marked == ["T05"]
+    dashed = page.locator('.leaflet-overlay-pane path.leaflet-interactive'
+                          '[stroke-dasharray="6 4"]')
+    assert dashed.count() == 1
+    mark = page.locator('.legend-block[data-legend="score"] li[data-mark="incomplete"]')
+    assert mark.is_visible() and "Viền nét đứt" in mark.inner_text()
+
+    label = page.locator(".xkmt-label", has_text="Thôn 5").first.bounding_box()
+    page.mouse.move(label["x"] + label["width"] / 2, label["y"] + label["height"] + 14)
+    tooltip = page.locator(".leaflet-tooltip")
+    tooltip.wait_for()
+    assert "Thôn 5" in tooltip.inner_text() and text in tooltip.inner_text()
+    _click_village(page, "Thôn 5")
+    facts = page.locator("#village-panel .village-facts")
+    facts.wait_for()
+    assert text in facts.inner_text()
+
+    page.locator(".layer-list label", has_text="P14").click()  # an indicator's layer
+    assert dashed.count() == 0
+    page.mouse.move(10, 10)
+    page.mouse.move(label["x"] + label["width"] / 2, label["y"] + label["height"] + 14)
+    tooltip.first.wait_for()
+    assert "đạt" not in page.locator(".leaflet-tooltip").first.inner_text()
+    assert errors == [], errors

@@ -6,13 +6,46 @@ import os
 from urllib.parse import urlparse
 
 import pytest
+from sqlalchemy import func, select
 
+from app import imports
+from app.models import Venue
 from tests.browser.conftest import block_outside, sign_in_page
 
 pytestmark = pytest.mark.browser
 
+# The venues the map shows: single venue markers, and clusters with their count.
+VENUES_SHOWN = """() => {
+  const pane = document.querySelector(".leaflet-marker-pane");
+  const clusters = [...pane.querySelectorAll(".marker-cluster")];
+  return pane.querySelectorAll(".xkmt-venue-icon").length
+    + clusters.reduce((sum, c) => sum + Number(c.textContent), 0);
+}"""
 
 
+@pytest.mark.parametrize("live_server", ["none", "OpenStreetMap"], indirect=True)
+def test_venues_draw_with_and_without_base_tiles(live_server, demo, page, request):
+    """XKMT_TILES=none (the offline mode) too: the venue cluster needs the map's maxZoom,
+    which only a tile layer used to bring (issue 10, point 8)."""
+    imports.load_demo_records(demo, imports.DEMO_COMMUNE, imports.DEMO_SEED)
+    with demo() as session:
+        venues = session.scalar(select(func.count(Venue.id)).where(
+            Venue.active, Venue.lat.is_not(None), Venue.lon.is_not(None)))
+    assert venues > 0
+    blocked = block_outside(page)
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    sign_in_page(page, live_server, "leader")
+    page.goto(f"{live_server}/communes/15178/map", wait_until="networkidle")
+    page.locator(".leaflet-control-layers-overlays label", has_text="Cơ sở kinh doanh") \
+        .locator("input").check()
+    page.locator(".leaflet-marker-pane .xkmt-venue-icon, .leaflet-marker-pane "
+                 ".marker-cluster").first.wait_for(timeout=5000)
+    assert page.evaluate(VENUES_SHOWN) == venues
+    assert errors == [], errors
+    tiles = request.node.callspec.params["live_server"]
+    allowed = set() if tiles == "none" else {"tile.openstreetmap.org"}
+    assert {urlparse(u).hostname for u in blocked} <= allowed, blocked
 
 
 def test_map_draws_villages_and_labels_with_the_internet_blocked(live_server, page, tmp_path):

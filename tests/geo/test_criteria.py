@@ -145,12 +145,33 @@ def test_the_tip_deadline_is_a_setting():
     assert run("P11", tip_deadline_days=30).at["T01", "value"] == 100.0
 
 
-def test_an_unsettled_tip_is_judged_late_the_day_after_its_deadline():
-    # K3: received 20/10, deadline 09/11, never settled: open in October, late in
-    # November (judged 10/11).
-    november = run("P11", month="2025-11")
-    assert (november.at["T02", "evidence"]["late"], november.at["T02", "status"]) == (
-        ["K3"], "not_met")
+def test_an_unsettled_tip_is_open_past_its_deadline_not_settled_late():
+    # K3: received 20/10, deadline 09/11, never settled: open within the deadline in
+    # October, judged in November (10/11) and still open then: open past the deadline.
+    november = run("P11", month="2025-11").loc["T02"]
+    assert november["status"] == "not_met"
+    assert {k: november["evidence"][k] for k in (
+        "judged", "on_time", "settled_late", "open_past_deadline", "open_within_deadline")} \
+        == {"judged": 1, "on_time": [], "settled_late": [], "open_past_deadline": ["K3"],
+            "open_within_deadline": []}
+
+
+def test_a_tip_settled_after_its_deadline_is_settled_late_only_once_settled():
+    # K3 settled 15/11 (after the deadline 09/11, within November): settled late in
+    # November. Settled 05/12 instead: still open at the end of November, so open past
+    # the deadline there; December judges it no more (a tip is judged once).
+    def settled(day: str) -> pd.DataFrame:
+        tables = fx.tables()
+        tips = tables["tips"]
+        tips.loc[tips["code"] == "K3", ["status", "settled_date"]] = ["settled", d(day)]
+        return tables
+
+    in_november = run("P11", settled("15/11/2025"), month="2025-11").at["T02", "evidence"]
+    assert (in_november["settled_late"], in_november["open_past_deadline"]) == (["K3"], [])
+    later = settled("05/12/2025")
+    in_november = run("P11", later, month="2025-11").at["T02", "evidence"]
+    assert (in_november["settled_late"], in_november["open_past_deadline"]) == ([], ["K3"])
+    assert run("P11", later, month="2025-12").at["T02", "status"] == "not_applicable"
 
 
 def test_inspection_intervals_by_kind():

@@ -149,13 +149,14 @@ def test_p11_tips_and_the_20_day_deadline(result):
     # K5 (no village) 01/10, unfounded 10/10: on time, commune only.
     assert row(result, "T01", "P11") == (50.0, "not_met")  # 1 of 2
     t01 = result.villages.at["T01", "P11_evidence"]
-    assert (t01["on_time"], t01["late"]) == (["K1"], ["K2"])
+    assert (t01["on_time"], t01["settled_late"], t01["open_past_deadline"]) == (
+        ["K1"], ["K2"], [])
     assert statuses(result, "P11")[1:] == ["not_applicable", "not_applicable"]
-    assert result.villages.at["T02", "P11_evidence"]["open"] == ["K3"]
+    assert result.villages.at["T02", "P11_evidence"]["open_within_deadline"] == ["K3"]
     c = result.commune
     assert c["P11_status"] == "not_met"
     assert c["P11_value"] == pytest.approx(200 / 3)  # K1, K5 of K1, K2, K5
-    assert c["P11_evidence"]["open"] == ["K3"]
+    assert c["P11_evidence"]["open_within_deadline"] == ["K3"]
 
 
 def test_p12_venue_intervals_by_kind(result):
@@ -418,23 +419,64 @@ def test_the_six_month_review_and_the_may_report_fall_due_together(plans):
     assert due == [("M-2025-05", "2025-06-15"), ("R-6M", "2025-06-15")]
 
 
-def test_no_records_at_all(plans):
+def test_no_records_at_all_is_no_data_throughout(plans):
     result = village_frame({}, fx.villages(), fx.MONTH, plans)
     v = result.villages
-    met_columns = [c for c in v.columns if c.endswith("_status")]
+    status_columns = [c for c in v.columns if c.endswith("_status")]
     for column in ("P01", "P06", "P09", "P18"):
         assert statuses(result, column) == ["no_data"] * 3, column
-    # Only zero targets about things that did not happen are met.
-    met = {c[:-7] for c in met_columns if (v[c] == "met").any()}
-    assert met == {"P10", "N1", "N2", "N3"}
+    # Nothing is met by the absence of records: not even a zero target (P10, N1–N3).
+    assert set(v[status_columns].stack()) == {"no_data", "not_applicable"}
+    assert statuses(result, "N2") == ["no_data"] * 3
+    assert v["N2_value"].isna().all() and v.at["T01", "N2_evidence"] == {}
+    assert v["score"].isna().all()
+    assert v.at["T01", "score_evidence"]["met"] == 0
+    assert result.commune["recorded"] is False and not result.recorded
+    assert (result.commune["score"], result.commune["national_status"]) == (None, "no_data")
     assert v["risk_level"].tolist() == ["none"] * 3
     assert v["people"].tolist() == [0, 0, 0]
     assert result.commune["P07_status"] == "no_data"
     assert result.schools.empty
 
 
+def test_a_month_after_the_last_record_is_no_data_not_met_by_absence(plans):
+    # The fixture's last record is the post of 02/11/2025: November is judged,
+    # December has no record of any kind.
+    november = village_frame(fx.tables(), fx.villages(), "2025-11", plans)
+    december = village_frame(fx.tables(), fx.villages(), "2025-12", plans)
+    assert november.recorded and not december.recorded
+    # P10 (no cultivation found in the month): met by nothing recorded when judged
+    assert statuses(november, "P10") == ["met"] * 3
+    assert statuses(december, "P10") == ["no_data"] * 3
+    # N3 (evaluation year): V4's drug finding of 10/10 in T02
+    assert statuses(november, "N3") == ["met", "not_met", "met"]
+    assert statuses(december, "N3") == ["no_data"] * 3
+    # What is not applicable stays so: T03 has no addict to test (P14).
+    assert december.villages.at["T03", "P14_status"] == "not_applicable"
+    judged = december.villages[[c for c in december.villages if c.endswith("_status")]]
+    assert not judged.isin(["met", "not_met"]).any().any()
+    assert december.villages["score"].isna().all() and december.commune["score"] is None
+    assert december.commune["national_status"] == "no_data"
+    # The people on the lists and the dated tasks still stand at the month's end.
+    assert december.villages["people"].tolist() == november.villages["people"].tolist()
+    assert [t["status"] for t in december.commune["tasks"]] == \
+        [t["status"] for t in november.commune["tasks"]]
+
+
+def test_a_record_of_any_kind_makes_a_month_judged(plans):
+    # One tip settled on 03/12/2025 (K3, received 20/10): December is judged.
+    tables = fx.tables()
+    tables["tips"].loc[tables["tips"]["code"] == "K3", ["status", "settled_date"]] = [
+        "settled", d("03/12/2025")]
+    december = village_frame(tables, fx.villages(), "2025-12", plans)
+    assert december.recorded
+    assert statuses(december, "P10") == ["met"] * 3
+
+
 def test_plans_not_in_force_are_left_out_and_a_new_evaluation_year_starts(plans):
-    result = village_frame(fx.tables(), fx.villages(), "2026-02", plans, commune="15178")
+    tables = fx.add(fx.tables(), "drug_tests",
+                    {"person": "CT-001", "date": d("10/02/2026"), "result": "negative"})
+    result = village_frame(tables, fx.villages(), "2026-02", plans, commune="15178")
     assert result.plans == ("qd-28-2025",)
     assert not any(c.startswith("P") and c[1].isdigit() for c in result.villages.columns)
     # The evaluation year began 15/12/2025: the arrest of 10/03/2025 no longer counts.

@@ -198,3 +198,20 @@ def test_no_text_of_the_data_is_written_into_the_script():
         f"CS{PAYLOADS[2]}", f"CS{PAYLOADS[3]}"]
     assert [p["tooltip"] for p in schools_data["points"]] == [
         f"Trường {p} · primary" for p in PAYLOADS[1:4]]
+
+
+def test_the_score_layer_marks_scores_counting_indicators_without_data():
+    # T01 7 of 14 met, 1 of them without data: its score counts it as not met, and says
+    # so with a dashed outline; T02 judged in full: no mark; T03 nothing could be judged:
+    # "no data", hatched grey like a status without data, not red "under 50%".
+    villages = NOVEMBER.assign(score=[0.5, 1.0, float("nan")], score_evidence=[
+        {"met": 7, "not_met": 6, "no_data": 1, "not_applicable": 5},
+        {"met": 14, "not_met": 0, "no_data": 0, "not_applicable": 5},
+        {"met": 0, "not_met": 0, "no_data": 14, "not_applicable": 5}])
+    score = maplayers.thematic_layers(villages, INDICATORS, None, TITLES)[0]
+    assert score.categories == {"T01": "half", "T02": "all", "T03": "no_data"}
+    assert score.marks == {"T01": "incomplete"}
+    mark = legends.SCORE.marks[0]
+    assert (mark.key, mark.dash) == ("incomplete", "6 4")
+    no_data = legends.SCORE.category("no_data")
+    assert (no_data.colour, no_data.hatch) == (legends.STATUS.category("no_data").colour, True)
