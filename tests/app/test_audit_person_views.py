@@ -89,7 +89,7 @@ def test_the_forms_with_the_code_drop_down_are_logged(people, settings):
 def test_a_refused_form_shown_again_is_a_view_too(people, settings):
     police = client_as(settings, people, "police", "police-aud")
     page = police.get(f"{BASE}/records/drug_tests/new")
-    token = police.cookies.get("csrftoken")
+    token = police.csrf  # the session's token
     assert f'value="{token}"' in page.text  # the form's own hidden field
     events = _watch(people)
     refused = police.post(f"{BASE}/records/drug_tests/new", data={
