@@ -75,9 +75,11 @@ class FormClient(TestClient):
 
 def sign_in(client: TestClient, username: str, password: str = PASSWORD) -> FormClient:
     """Sign in through the login form (with its hidden token); returns a ``FormClient``
-    holding the new session's token (a plain TestClient is swapped for one)."""
+    holding the new session's token (a plain TestClient becomes one)."""
     if not isinstance(client, FormClient):
-        client = FormClient(client.app, base_url=str(client.base_url), cookies=client.cookies)
+        # FormClient adds no state of its own: the client keeps its options (base URL,
+        # raise_server_exceptions...) and cookies
+        client.__class__ = FormClient
     response = client.post("/login", data={
         "username": username, "password": password, "next": "/",
         CSRF_FIELD: csrf_of(client, "/login")}, follow_redirects=False)
