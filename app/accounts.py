@@ -79,11 +79,10 @@ def first_admin(session: Session) -> tuple[str, str] | None:
 
 
 def demo_accounts(session: Session, commune: str) -> list[tuple[str, str, str]]:
-    """One account per role for the demo commune, made once; (name, role, password)."""
+    """One account per role for the demo commune, made once; (name, role, password).
+    Like every password the system makes, each must be changed at the first sign-in."""
     made = []
     for username, role in DEMO_ACCOUNTS:
         if session.scalar(select(User).where(User.username == username)) is None:
             made.append((username, role, add(session, username, role, [commune], [])))
-            # demo passwords are shown once on the console; no forced change for a demo
-            _get(session, username).must_change_password = False
     return made

@@ -90,6 +90,7 @@ def print_new_accounts(made: list[tuple[str, str, str]], locale: str) -> None:
     if not made:
         return
     _ = gettext_for(locale)
-    print(_("Accounts created. Write the passwords down: they are shown only now."))
+    print(_("Accounts created. Write the passwords down: they are shown only now, and "
+            "each must be changed at the first sign-in."))
     for username, role, password in made:
         print(f"  {username:14} {role:8} {password}")
