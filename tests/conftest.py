@@ -1,31 +1,64 @@
 """Shared fixtures: a fresh database per test, the app, the demo commune, signed-in
-clients of each role."""
+clients of each role.
+
+Set-up is most of the suite's time, so two things are cheap here that are not in use:
+password hashes (``XKMT_PASSWORD_HASH_COST=test``; tests/app/test_password_cost.py checks
+the strong default), and migrations, run once per session (per xdist worker) into a
+template database that each test gets a copy of.
+"""
 
 from __future__ import annotations
+
+import shutil
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 
 from app import imports
 from app.db import make_engine, session_factory, transaction, upgrade
 from app.main import create_app
-from app.security import create_user
+from app.security import create_user, password_hasher
 from app.settings import Settings
 
 PASSWORD = "mật-khẩu-thử-12"
 NOT_DATA = {"audit_event", "alembic_version"}  # logs of use, not stored records
+TEST_COST = "test"
+TEST_HASHER = password_hasher(TEST_COST)
+
+
+@pytest.fixture(autouse=True)
+def _cheap_password_hashes(monkeypatch):
+    """The command line (``app.cli.main``, subprocesses) reads its settings from the
+    environment: it hashes at the test cost too."""
+    monkeypatch.setenv("XKMT_PASSWORD_HASH_COST", TEST_COST)
 
 
 @pytest.fixture
 def settings(tmp_path) -> Settings:
     return Settings(database_url=f"sqlite:///{tmp_path / 'xkmt.db'}", tiles="none",
-                    secret_key="test-secret-key-not-for-use")
+                    secret_key="test-secret-key-not-for-use", password_hash_cost=TEST_COST)
+
+
+@pytest.fixture(scope="session")
+def migrated_database(tmp_path_factory) -> Path:
+    """An SQLite database migrated to the newest revision, made once per test session."""
+    path = tmp_path_factory.mktemp("migrated") / "xkmt.db"
+    upgrade(f"sqlite:///{path}")
+    return path
 
 
 @pytest.fixture
-def sessions(settings):
-    upgrade(settings.database_url)
+def sessions(settings, migrated_database):
+    """Sessions of the settings' database, migrated: for a new SQLite file, a copy of
+    ``migrated_database`` (as ``xkmt db upgrade`` would leave it); else migrated here."""
+    path = make_url(settings.database_url).database
+    if settings.database_url.startswith("sqlite:///") and path and not Path(path).exists():
+        shutil.copy(migrated_database, path)
+    else:
+        upgrade(settings.database_url)
     engine = make_engine(settings.database_url)
     yield session_factory(engine)
     engine.dispose()
@@ -43,7 +76,8 @@ def make_user(sessions, username: str, role: str, communes=("15178",), provinces
     """An account with the test password, ready to sign in."""
     with transaction(sessions) as session:
         user, _ = create_user(session, username, role, communes=list(communes),
-                              provinces=list(provinces), password=PASSWORD)
+                              provinces=list(provinces), password=PASSWORD,
+                              hasher=TEST_HASHER)
         user.must_change_password = False
 
 
