@@ -47,7 +47,7 @@ def import_records(args, settings: Settings, locale: str) -> int:
                 session, args.commune, args.path.name, args.path.read_bytes(), actor=ACTOR,
                 type_name=args.record_type, limits=ImportLimits.of(settings))
     except ImportRejected as exc:
-        _audit_import(engine, args, {"accepted": False, "problems": len(exc.problems)})
+        _audit_import(engine, args, {"accepted": False, "problems": exc.total})
         print(_("The file {file} was not imported: nothing has been changed.").format(
             file=exc.file), file=sys.stderr)
         for problem in exc.problems:
