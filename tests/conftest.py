@@ -1,10 +1,10 @@
 """Shared fixtures: a fresh database per test, the app, the demo commune, signed-in
 clients of each role.
 
-Set-up is most of the suite's time, so two things are cheap here that are not in use:
+Set-up was most of the suite's time, so two things are cheap here that are not in use:
 password hashes (``XKMT_PASSWORD_HASH_COST=test``; tests/app/test_password_cost.py checks
-the strong default), and migrations, run once per session (per xdist worker) into a
-template database that each test gets a copy of.
+the strong default), and databases: migrated (and the demo loaded) once per session, or per
+xdist worker, into template files that each test gets a copy of.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from app import imports
+from app import imports, store
 from app.db import make_engine, session_factory, transaction, upgrade
 from app.main import create_app
 from app.security import create_user, password_hasher
@@ -50,13 +50,29 @@ def migrated_database(tmp_path_factory) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def demo_database(migrated_database, tmp_path_factory) -> Path:
+    """``migrated_database`` with the demo commune and its villages, made once per session."""
+    path = tmp_path_factory.mktemp("demo") / "xkmt.db"
+    shutil.copy(migrated_database, path)
+    url = f"sqlite:///{path}"
+    engine = make_engine(url)
+    imports.load_demo(session_factory(engine), Settings(database_url=url), records=False)
+    engine.dispose()
+    return path
+
+
 @pytest.fixture
-def sessions(settings, migrated_database):
-    """Sessions of the settings' database, migrated: for a new SQLite file, a copy of
-    ``migrated_database`` (as ``xkmt db upgrade`` would leave it); else migrated here."""
+def sessions(request, settings, migrated_database):
+    """Sessions of the settings' database, migrated. A new SQLite file is a copy, made
+    before anything connects: of ``demo_database`` when the test asks for ``demo`` (itself
+    or through another fixture), else of ``migrated_database``; another database is
+    migrated here."""
     path = make_url(settings.database_url).database
     if settings.database_url.startswith("sqlite:///") and path and not Path(path).exists():
-        shutil.copy(migrated_database, path)
+        template = (request.getfixturevalue("demo_database")
+                    if "demo" in request.fixturenames else migrated_database)
+        shutil.copy(template, path)
     else:
         upgrade(settings.database_url)
     engine = make_engine(settings.database_url)
@@ -67,8 +83,11 @@ def sessions(settings, migrated_database):
 @pytest.fixture
 def demo(sessions, settings):
     """The demo commune with its synthetic villages loaded (no records: see
-    tests/app/test_demo_records.py for the full demo)."""
-    imports.load_demo(sessions, settings, records=False)
+    tests/app/test_demo_records.py for the full demo); mostly copied in by ``sessions``."""
+    with sessions() as session:
+        loaded = store.count_communes(session) > 0
+    if not loaded:
+        imports.load_demo(sessions, settings, records=False)
     return sessions
 
 
