@@ -8,9 +8,13 @@ BIN    := $(VENV)/bin
 run: setup db
 	$(BIN)/xkmt serve
 
+# One pytest worker per CPU (pytest-xdist); a module's tests stay on one worker, so that its
+# module-scoped fixtures (the PostgreSQL demo, say) are made once. PYTEST_WORKERS=0: in-process.
+PYTEST_WORKERS ?= auto
+
 test: setup-dev db
 	$(BIN)/ruff check .
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadscope
 
 setup: $(VENV)/.installed assets
 setup-dev: setup $(VENV)/.installed-dev

@@ -3,6 +3,7 @@ the first administrator and the demo accounts."""
 
 from __future__ import annotations
 
+from argon2 import PasswordHasher
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -22,7 +23,7 @@ class AccountError(Exception):
 
 
 def add(session: Session, username: str, role: str, communes: list[str],
-        provinces: list[str]) -> str:
+        provinces: list[str], *, hasher: PasswordHasher) -> str:
     """Create an account; returns its one-time password."""
     if session.scalar(select(User).where(User.username == username)):
         raise AccountError("user_exists", username=username)
@@ -31,8 +32,8 @@ def add(session: Session, username: str, role: str, communes: list[str],
             raise AccountError("unknown_commune", code=code)
     if not communes and not provinces:
         raise AccountError("no_scope")
-    _user, password = create_user(session, username, role, communes=communes,
-                                  provinces=provinces)
+    _user, password = create_user(session, username, role, hasher=hasher,
+                                  communes=communes, provinces=provinces)
     return password
 
 
@@ -50,11 +51,11 @@ def disable(session: Session, username: str) -> None:
     end_sessions(session, user.id)
 
 
-def reset_password(session: Session, username: str) -> str:
+def reset_password(session: Session, username: str, *, hasher: PasswordHasher) -> str:
     """A new one-time password; the user must change it at the next sign-in."""
     user = _get(session, username)
     password = new_password()
-    set_password(user, password)
+    set_password(user, password, hasher)
     user.must_change_password = True
     end_sessions(session, user.id)  # whoever knew the old password is signed out
     return password
@@ -68,22 +69,23 @@ def listing(session: Session) -> list[tuple[str, str, bool, str]]:
     return rows
 
 
-def first_admin(session: Session) -> tuple[str, str] | None:
+def first_admin(session: Session, *, hasher: PasswordHasher) -> tuple[str, str] | None:
     """With no account at all, make ``admin`` for every commune there is."""
     if session.scalar(select(func.count()).select_from(User)):
         return None
     communes = list(session.scalars(select(Commune.code)))
     if not communes:
         return None
-    return "admin", add(session, "admin", "admin", communes, [])
+    return "admin", add(session, "admin", "admin", communes, [], hasher=hasher)
 
 
-def demo_accounts(session: Session, commune: str) -> list[tuple[str, str, str]]:
-    """One account per role for the demo commune, made once; (name, role, password)."""
+def demo_accounts(session: Session, commune: str, *,
+                  hasher: PasswordHasher) -> list[tuple[str, str, str]]:
+    """One account per role for the demo commune, made once; (name, role, password).
+    Like every password the system makes, each must be changed at the first sign-in."""
     made = []
     for username, role in DEMO_ACCOUNTS:
         if session.scalar(select(User).where(User.username == username)) is None:
-            made.append((username, role, add(session, username, role, [commune], [])))
-            # demo passwords are shown once on the console; no forced change for a demo
-            _get(session, username).must_change_password = False
+            made.append((username, role, add(session, username, role, [commune], [],
+                                             hasher=hasher)))
     return made

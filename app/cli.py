@@ -13,6 +13,7 @@ from app.db import make_engine, session_factory, transaction, upgrade
 from app.i18n import LOCALES, gettext_for
 from app.messages import problem_text
 from app.records import commands as records
+from app.security import password_hasher
 from app.settings import Settings
 from geo.errors import InvalidBoundary, UnknownCommune
 
@@ -130,7 +131,8 @@ def _demo(args, settings: Settings, locale: str) -> int:
     _print_outcome(outcome, "cam_tan_15178_villages.geojson", locale)
     print(_("Demo commune loaded: its villages and all its records are synthetic."))
     with transaction(sessions) as session:
-        made = accounts.demo_accounts(session, "15178")
+        made = accounts.demo_accounts(session, "15178",
+                                      hasher=password_hasher(settings.password_hash_cost))
     cli_accounts.print_new_accounts(made, locale)
     return 0
 
@@ -143,7 +145,8 @@ def _serve(args, settings: Settings, locale: str) -> int:
     host, port = args.host or settings.host, args.port or settings.port
     app = create_app(settings)
     with transaction(app.state.sessions) as session:
-        first = accounts.first_admin(session)
+        first = accounts.first_admin(session,
+                                     hasher=password_hasher(settings.password_hash_cost))
     if first:  # a database with communes and no account: the first administrator
         cli_accounts.print_new_accounts([(first[0], "admin", first[1])], locale)
     _ = gettext_for(locale)

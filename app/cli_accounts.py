@@ -10,6 +10,7 @@ from app import accounts, retention
 from app.db import make_engine, session_factory, transaction
 from app.i18n import N_, gettext_for
 from app.models.users import ROLES
+from app.security import password_hasher
 from app.settings import Settings
 from app.store import TZ
 
@@ -37,11 +38,12 @@ def _sessions(settings: Settings):
 
 def users(args: argparse.Namespace, settings: Settings, locale: str) -> int:
     _ = gettext_for(locale)
+    hasher = password_hasher(settings.password_hash_cost)
     try:
         with transaction(_sessions(settings)) as session:
             if args.action == "add":
                 password = accounts.add(session, args.username, args.role, args.commune,
-                                        args.province)
+                                        args.province, hasher=hasher)
                 print(_("Account {user} ({role}) created. One-time password, shown only "
                         "now: {password}").format(user=args.username, role=args.role,
                                                   password=password))
@@ -53,7 +55,7 @@ def users(args: argparse.Namespace, settings: Settings, locale: str) -> int:
                 accounts.disable(session, args.username)
                 print(_("Account {user} disabled.").format(user=args.username))
             else:
-                password = accounts.reset_password(session, args.username)
+                password = accounts.reset_password(session, args.username, hasher=hasher)
                 print(_("New one-time password for {user}, shown only now: {password}")
                       .format(user=args.username, password=password))
     except accounts.AccountError as exc:
@@ -90,6 +92,7 @@ def print_new_accounts(made: list[tuple[str, str, str]], locale: str) -> None:
     if not made:
         return
     _ = gettext_for(locale)
-    print(_("Accounts created. Write the passwords down: they are shown only now."))
+    print(_("Accounts created. Write the passwords down: they are shown only now, and "
+            "each must be changed at the first sign-in."))
     for username, role, password in made:
         print(f"  {username:14} {role:8} {password}")

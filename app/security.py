@@ -7,8 +7,9 @@ import datetime as dt
 import hashlib
 import secrets
 from dataclasses import dataclass
+from functools import lru_cache
 
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import case, delete, or_, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -20,10 +21,26 @@ from app.models.users import ROLES
 from app.settings import ROOT, Settings
 from app.store import TZ
 
-HASHER = PasswordHasher()
-# A hash to verify against when the account does not exist, so that the time taken
-# does not tell which usernames exist.
-_DUMMY_HASH = HASHER.hash(secrets.token_urlsafe(16))
+# Argon2id costs by the name XKMT_PASSWORD_HASH_COST gives. "strong" is RFC 9106's
+# low-memory profile (3 passes over 64 MiB, 4 lanes: argon2-cffi's default); "test" is
+# argon2-cffi's cheapest, for the test suite only.
+HASH_COSTS = {"strong": profiles.RFC_9106_LOW_MEMORY, "test": profiles.CHEAPEST}
+
+
+@lru_cache
+def password_hasher(cost: str) -> PasswordHasher:
+    """The hasher of new password hashes at ``cost`` (``settings.password_hash_cost``).
+    A stored hash is verified with the parameters written in it, whatever the cost."""
+    return PasswordHasher.from_parameters(HASH_COSTS[cost])
+
+
+@lru_cache
+def _dummy_hash(hasher: PasswordHasher) -> str:
+    """A hash to verify against when the account does not exist, made at the same cost,
+    so that the time taken does not tell which usernames exist."""
+    return hasher.hash(secrets.token_urlsafe(16))
+
+
 NAME_MAX = 80  # of a throttle row's name: an account name or an address
 
 
@@ -44,13 +61,14 @@ def new_password() -> str:
     return secrets.token_urlsafe(12)
 
 
-def create_user(session: Session, username: str, role: str, *, communes: list[str] = (),
-                provinces: list[str] = (), password: str | None = None) -> tuple[User, str]:
+def create_user(session: Session, username: str, role: str, *, hasher: PasswordHasher,
+                communes: list[str] = (), provinces: list[str] = (),
+                password: str | None = None) -> tuple[User, str]:
     """Create an account; returns it with its (one-time) password."""
     if role not in ROLES:
         raise ValueError(role)
     password = password or new_password()
-    user = User(username=username, password_hash=HASHER.hash(password), role=role,
+    user = User(username=username, password_hash=hasher.hash(password), role=role,
                 active=True, created_at=dt.datetime.now(TZ))
     user.scopes = [UserScope(commune_code=c) for c in communes] + [
         UserScope(province_code=p) for p in provinces]
@@ -59,14 +77,14 @@ def create_user(session: Session, username: str, role: str, *, communes: list[st
     return user, password
 
 
-def set_password(user: User, password: str) -> None:
-    user.password_hash = HASHER.hash(password)
+def set_password(user: User, password: str, hasher: PasswordHasher) -> None:
+    user.password_hash = hasher.hash(password)
 
 
-def check_password(user: User | None, password: str) -> bool:
+def check_password(user: User | None, password: str, hasher: PasswordHasher) -> bool:
     try:
-        return HASHER.verify(user.password_hash if user else _DUMMY_HASH, password) and (
-            user is not None)
+        return hasher.verify(user.password_hash if user else _dummy_hash(hasher),
+                             password) and user is not None
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
 

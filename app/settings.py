@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -48,6 +49,10 @@ class Settings(BaseSettings):
     session_hours: int = Field(default=8, description="Hours a sign-in stays valid.")
     secure_cookies: bool = Field(
         default=False, description="Mark cookies Secure: set to true when served over HTTPS.")
+    password_hash_cost: Literal["strong", "test"] = Field(
+        default="strong", description="Cost of new password hashes (Argon2id): 'strong', "
+        "RFC 9106's low-memory profile (3 passes over 64 MiB, 4 lanes); 'test', the cheapest, "
+        "only for the test suite, never in use.")
     login_max_failures: int = Field(
         default=5, description="Failed sign-ins of one account before it is locked for a while.")
     login_max_failures_per_address: int = Field(

@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 from app import imports  # noqa: E402
 from app.db import make_engine, session_factory, transaction, upgrade  # noqa: E402
 from app.main import create_app  # noqa: E402
-from app.security import create_user  # noqa: E402
+from app.security import create_user, password_hasher  # noqa: E402
 from app.settings import Settings  # noqa: E402
 
 USER, PASSWORD = "bench-police", "bench-password-12"
@@ -96,7 +96,8 @@ def main() -> None:
         imports.load_demo(sessions, settings)
         with transaction(sessions) as session:
             user, _ = create_user(session, USER, "police", communes=["15178"],
-                                  password=PASSWORD)
+                                  password=PASSWORD,
+                                  hasher=password_hasher(settings.password_hash_cost))
             user.must_change_password = False
         base, server = _serve(settings)
         rows = _transferred(f"{base}{PAGE}")

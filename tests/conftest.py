@@ -1,32 +1,81 @@
 """Shared fixtures: a fresh database per test, the app, the demo commune, signed-in
-clients of each role."""
+clients of each role.
+
+Set-up was most of the suite's time, so two things are cheap here that are not in use:
+password hashes (``XKMT_PASSWORD_HASH_COST=test``; tests/app/test_password_cost.py checks
+the strong default), and databases: migrated (and the demo loaded) once per session, or per
+xdist worker, into template files that each test gets a copy of.
+"""
 
 from __future__ import annotations
+
+import shutil
+from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 from fastapi.testclient import TestClient
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 
-from app import imports
+from app import imports, store
 from app.db import make_engine, session_factory, transaction, upgrade
 from app.main import create_app
-from app.security import create_user
+from app.security import create_user, password_hasher
 from app.settings import Settings
 
 PASSWORD = "mật-khẩu-thử-12"
 NOT_DATA = {"audit_event", "alembic_version"}  # logs of use, not stored records
+TEST_COST = "test"
+TEST_HASHER = password_hasher(TEST_COST)
+
+
+@pytest.fixture(autouse=True)
+def _cheap_password_hashes(monkeypatch):
+    """The command line (``app.cli.main``, subprocesses) reads its settings from the
+    environment: it hashes at the test cost too."""
+    monkeypatch.setenv("XKMT_PASSWORD_HASH_COST", TEST_COST)
 
 
 @pytest.fixture
 def settings(tmp_path) -> Settings:
     return Settings(database_url=f"sqlite:///{tmp_path / 'xkmt.db'}", tiles="none",
-                    secret_key="test-secret-key-not-for-use")
+                    secret_key="test-secret-key-not-for-use", password_hash_cost=TEST_COST)
+
+
+@pytest.fixture(scope="session")
+def migrated_database(tmp_path_factory) -> Path:
+    """An SQLite database migrated to the newest revision, made once per test session."""
+    path = tmp_path_factory.mktemp("migrated") / "xkmt.db"
+    upgrade(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def demo_database(migrated_database, tmp_path_factory) -> Path:
+    """``migrated_database`` with the demo commune and its villages, made once per session."""
+    path = tmp_path_factory.mktemp("demo") / "xkmt.db"
+    shutil.copy(migrated_database, path)
+    url = f"sqlite:///{path}"
+    engine = make_engine(url)
+    imports.load_demo(session_factory(engine), Settings(database_url=url), records=False)
+    engine.dispose()
+    return path
 
 
 @pytest.fixture
-def sessions(settings):
-    upgrade(settings.database_url)
+def sessions(request, settings, migrated_database):
+    """Sessions of the settings' database, migrated. A new SQLite file is a copy, made
+    before anything connects: of ``demo_database`` when the test asks for ``demo`` (itself
+    or through another fixture), else of ``migrated_database``; another database is
+    migrated here."""
+    path = make_url(settings.database_url).database
+    if settings.database_url.startswith("sqlite:///") and path and not Path(path).exists():
+        template = (request.getfixturevalue("demo_database")
+                    if "demo" in request.fixturenames else migrated_database)
+        shutil.copy(template, path)
+    else:
+        upgrade(settings.database_url)
     engine = make_engine(settings.database_url)
     yield session_factory(engine)
     engine.dispose()
@@ -35,8 +84,11 @@ def sessions(settings):
 @pytest.fixture
 def demo(sessions, settings):
     """The demo commune with its synthetic villages loaded (no records: see
-    tests/app/test_demo_records.py for the full demo)."""
-    imports.load_demo(sessions, settings, records=False)
+    tests/app/test_demo_records.py for the full demo); mostly copied in by ``sessions``."""
+    with sessions() as session:
+        loaded = store.count_communes(session) > 0
+    if not loaded:
+        imports.load_demo(sessions, settings, records=False)
     return sessions
 
 
@@ -44,7 +96,8 @@ def make_user(sessions, username: str, role: str, communes=("15178",), provinces
     """An account with the test password, ready to sign in."""
     with transaction(sessions) as session:
         user, _ = create_user(session, username, role, communes=list(communes),
-                              provinces=list(provinces), password=PASSWORD)
+                              provinces=list(provinces), password=PASSWORD,
+                              hasher=TEST_HASHER)
         user.must_change_password = False
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import getpass
 import sys
 from pathlib import Path
 
@@ -46,6 +47,7 @@ def import_records(args, settings: Settings, locale: str) -> int:
                 session, args.commune, args.path.name, args.path.read_bytes(), actor=ACTOR,
                 type_name=args.record_type, limits=ImportLimits.of(settings))
     except ImportRejected as exc:
+        _audit_import(engine, args, {"accepted": False, "problems": exc.total})
         print(_("The file {file} was not imported: nothing has been changed.").format(
             file=exc.file), file=sys.stderr)
         for problem in exc.problems:
@@ -53,10 +55,28 @@ def import_records(args, settings: Settings, locale: str) -> int:
         for note in exc.notes:
             print("  " + _("Note: {text}").format(text=note.text(locale)), file=sys.stderr)
         return 1
+    else:
+        _audit_import(engine, args, {"accepted": True, **{
+            s.rt.name: vars(s.summary) for s in result.sheets}})
     finally:
         engine.dispose()
     print_result(result, locale)
     return 0
+
+
+def _audit_import(engine, args, detail: dict) -> None:
+    """Every import, accepted or refused, goes to the audit log as the web's does; no
+    account signs in here: the actor is ``cli`` and the operating-system user is noted."""
+    audit.record(session_factory(engine), "import", username=None, commune_code=args.commune,
+                 object_type="file", object_id=args.path.name,
+                 detail={"actor": ACTOR, "os_user": _os_user(), **detail})
+
+
+def _os_user() -> str | None:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no name for this uid (a container)
+        return None
 
 
 def print_result(result: ImportResult, locale: str) -> None:

@@ -65,8 +65,8 @@ KINDS = {
     "school": N_("a school code from the schools sheet or already recorded"),
     "lat": N_("latitude"),
     "lon": N_("longitude"),
-    "x": N_("VN-2000 easting"),
-    "y": N_("VN-2000 northing"),
+    "x": N_("a number of metres (VN-2000)"),
+    "y": N_("a number of metres (VN-2000)"),
     "url": N_("a web link"),
     "year": N_("a year, e.g. 1990"),
 }

@@ -131,9 +131,13 @@ class RecordType:
 _POINT = (
     Field("lat", N_("Latitude"), "lat", help=N_("decimal degrees, e.g. 20.1234567")),
     Field("lon", N_("Longitude"), "lon", help=N_("decimal degrees, e.g. 105.5312345")),
+    # The import takes X and Y in either order (app.records.service._place): say so.
     Field("x", N_("X (VN-2000)"), "x",
-          help=N_("northing in metres, province's meridian, e.g. 2226000")),
-    Field("y", N_("Y (VN-2000)"), "y", help=N_("easting in metres, e.g. 555000")),
+          help=N_("northing in metres, province's meridian, e.g. 2226000; X and Y may be "
+                  "swapped: the larger number is taken as the northing")),
+    Field("y", N_("Y (VN-2000)"), "y",
+          help=N_("easting in metres, e.g. 555000; X and Y may be swapped: the larger "
+                  "number is taken as the northing")),
 )
 _CODE = Field("code", N_("Code"), "code", required=True)
 

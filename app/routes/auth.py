@@ -25,6 +25,7 @@ from app.security import (
     end_sessions,
     forget_expired,
     open_session,
+    password_hasher,
     release_attempt,
     reserve_attempt,
     set_password,
@@ -101,7 +102,8 @@ def _attempt(sessions: sessionmaker[Session], settings: Settings, username: str,
                              detail={"locked": True})
                 return _Outcome(429)
             user = session.scalar(select(User).where(User.username == username))
-        if not check_password(user, password) or not user.active:
+        hasher = password_hasher(settings.password_hash_cost)
+        if not check_password(user, password, hasher) or not user.active:
             with session.begin():
                 audit.record(session, "login_failed", username=username, address=address)
             return _Outcome(401)
@@ -131,14 +133,15 @@ def password_page(request: Request, locale: LocaleDep):
 
 
 @router.post("/account/password", dependencies=[Depends(OWN_ACCOUNT)])
-def change_password(request: Request, session: SessionDep, locale: LocaleDep,
-                    current: Annotated[str, Form()], new: Annotated[str, Form()],
-                    confirm: Annotated[str, Form()]):
+def change_password(request: Request, session: SessionDep, settings: SettingsDep,
+                    locale: LocaleDep, current: Annotated[str, Form()],
+                    new: Annotated[str, Form()], confirm: Annotated[str, Form()]):
     _ = gettext_for(locale)
     viewer: Viewer = request.state.user
     user = session.get(User, viewer.id)
     error = None
-    if not check_password(user, current):
+    hasher = password_hasher(settings.password_hash_cost)
+    if not check_password(user, current, hasher):
         error = _("The current password is wrong.")
     elif len(new) < MIN_PASSWORD:
         error = _("The new password needs at least {n} characters.").format(n=MIN_PASSWORD)
@@ -148,7 +151,7 @@ def change_password(request: Request, session: SessionDep, locale: LocaleDep,
         error = _("Choose a password different from the current one.")
     if error:
         return render(request, "password.html", locale, status=422, error=error)
-    set_password(user, new)
+    set_password(user, new, hasher)
     user.must_change_password = False
     end_sessions(session, user.id, keep=request.session.get("sid"))  # other browsers
     audit.record(session, "account", username=user.username,

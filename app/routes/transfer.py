@@ -177,7 +177,7 @@ def _import(request: Request, session: Session, settings: Settings, code: str, l
     except ImportRejected as exc:
         audit.record_request(request, "import", commune_code=code, object_type="file",
                              object_id=name, detail={"accepted": False,
-                                                     "problems": len(exc.problems)})
+                                                     "problems": exc.total})
         status = 413 if exc.problems[0].problem.code == "file_too_large" else 422
         return _page(request, session, code, locale, status=status, rejected=exc)
     audit.record_request(request, "import", commune_code=code, object_type="file",

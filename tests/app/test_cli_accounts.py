@@ -5,9 +5,13 @@ from __future__ import annotations
 import re
 
 import pytest
+from bs4 import BeautifulSoup
+from fastapi.testclient import TestClient
+from httpx import Response
 from sqlalchemy import select
 
 from app.cli import main
+from app.main import create_app
 from app.models import User
 
 
@@ -45,16 +49,22 @@ def test_users_add_refuses_clearly(cli, capsys):
     assert "Tài khoản y đã tồn tại." in capsys.readouterr().err
 
 
-def test_demo_accounts_are_printed_once(cli, demo, capsys, settings, monkeypatch):
-    # the demo fixture loaded the commune; "demo load" on an empty database makes accounts
+def demo_load(cli, settings, capsys) -> list[tuple[str, str, str]]:
+    """``xkmt demo load`` on an empty database; the accounts it printed (name, role,
+    password)."""
     from app.db import make_engine
     engine = make_engine(settings.database_url)
-    with engine.begin() as connection:
+    with engine.begin() as connection:  # the demo fixture loaded the commune: empty it
         for table in ("user_scope", "user_account", "village", "boundary_import", "commune"):
             connection.exec_driver_sql(f"DELETE FROM {table}")
+    engine.dispose()
     assert cli("demo", "load", "--if-empty") == 0
-    out = capsys.readouterr().out
-    rows = re.findall(r"^\s+(demo_\w+)\s+(\w+)\s+(\S+)$", out, flags=re.M)
+    return re.findall(r"^\s+(demo_\w+)\s+(\w+)\s+(\S+)$", capsys.readouterr().out,
+                      flags=re.M)
+
+
+def test_demo_accounts_are_printed_once(cli, demo, capsys, settings, monkeypatch):
+    rows = demo_load(cli, settings, capsys)
     assert [(u, r) for u, r, _ in rows] == [("demo_admin", "admin"), ("demo_police", "police"),
                                             ("demo_leader", "leader"), ("demo_viewer", "viewer")]
     with demo() as session:
@@ -63,6 +73,28 @@ def test_demo_accounts_are_printed_once(cli, demo, capsys, settings, monkeypatch
         assert password not in hashes[username]
     assert cli("demo", "load", "--if-empty") == 0
     assert "demo_" not in capsys.readouterr().out
+
+
+def _form(client: TestClient, path: str, **fields) -> Response:
+    """Submit the form of the page at ``path`` with its own hidden fields, as a browser."""
+    page = BeautifulSoup(client.get(path).text, "html.parser")
+    hidden = {i["name"]: i["value"] for i in page.select("form input[type=hidden]")}
+    return client.post(path, data={**hidden, **fields}, follow_redirects=False)
+
+
+def test_demo_police_must_change_its_printed_password_first(cli, demo, capsys, settings):
+    # The README: a password made by the system is changed at the first sign-in; the demo
+    # passwords are printed once on a console, so they are no exception.
+    password = {u: p for u, _r, p in demo_load(cli, settings, capsys)}["demo_police"]
+    client = TestClient(create_app(settings))
+    signed_in = _form(client, "/login", username="demo_police", password=password)
+    assert (signed_in.status_code, signed_in.headers["location"]) == (303, "/account/password")
+    blocked = client.get("/communes/15178/records", follow_redirects=False)
+    assert (blocked.status_code, blocked.headers["location"]) == (303, "/account/password")
+    changed = _form(client, "/account/password", current=password, new="mật-khẩu-mới-345",
+                    confirm="mật-khẩu-mới-345")
+    assert (changed.status_code, changed.headers["location"]) == (303, "/")
+    assert client.get("/communes/15178/records", follow_redirects=False).status_code == 200
 
 
 def test_retention_dry_run_and_apply(cli, demo, capsys):

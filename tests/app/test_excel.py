@@ -166,6 +166,29 @@ def test_template_has_a_sheet_per_type_then_the_guide_and_hidden_lists(commune):
     assert wb.active.title == "Người trong diện quản lý"
 
 
+@pytest.mark.parametrize(("locale", "x_note", "y_note"), [
+    ("vi", "một số, đơn vị mét (VN-2000); tọa độ X (hướng Bắc) theo mét, kinh tuyến trục "
+     "của tỉnh, ví dụ 2226000; ghi đảo X và Y vẫn được: số lớn hơn được hiểu là tọa độ "
+     "hướng Bắc",
+     "một số, đơn vị mét (VN-2000); tọa độ Y (hướng Đông) theo mét, ví dụ 555000; ghi đảo "
+     "X và Y vẫn được: số lớn hơn được hiểu là tọa độ hướng Bắc"),
+    ("en", "a number of metres (VN-2000); northing in metres, province's meridian, e.g. "
+     "2226000; X and Y may be swapped: the larger number is taken as the northing",
+     "a number of metres (VN-2000); easting in metres, e.g. 555000; X and Y may be "
+     "swapped: the larger number is taken as the northing"),
+])
+def test_vn2000_notes_say_x_is_the_northing_and_either_order_is_read(commune, locale,
+                                                                      x_note, y_note):
+    # What the import does (tests/app/test_service.py: either order, the same point): the
+    # notes on the headers and the guide say it, and X is never called the easting.
+    wb = load(template_bytes(commune, [BY_NAME["venues"]], locale))
+    ws = wb[excel.sheet_title(BY_NAME["venues"], locale)]
+    notes = {c.value: c.comment.text for c in ws[1]}
+    assert notes["X (VN-2000)"] == x_note and notes["Y (VN-2000)"] == y_note
+    guide = {row[0]: row[2] for row in wb.worksheets[-2].iter_rows(values_only=True)}
+    assert guide["X (VN-2000)"] == x_note and guide["Y (VN-2000)"] == y_note
+
+
 def test_person_template_headers_marks_notes_validation_and_date_format(commune):
     wb = load(template_bytes(commune, [BY_NAME["persons"]]))
     ws = wb["Người trong diện quản lý"]

@@ -7,7 +7,9 @@ are real bytes. All data is synthetic.
 from __future__ import annotations
 
 import datetime as dt
+import getpass
 import io
+import json
 import re
 
 import openpyxl
@@ -306,9 +308,28 @@ def test_cli_import_then_export_in_english(cli, commune, tmp_path, capsys):
     assert [ws.cell(r, 1).value for r in range(2, 5)] == ["P001", "P002", "P010"]
     assert "người xuất: cli" in ws.oddFooter.left.text
     with commune() as session:
-        event = session.scalars(select(AuditEvent)).one()
+        event = session.scalars(select(AuditEvent).where(AuditEvent.action == "export")).one()
     assert (event.action, event.object_id, event.detail) == (
         "export", "persons", '{"actor": "cli", "file": "xuat.xlsx", "rows": {"persons": 3}}')
+
+
+def test_cli_import_accepted_or_refused_is_audited(cli, commune, tmp_path, monkeypatch):
+    good, bad = tmp_path / "nguoi.xlsx", tmp_path / "loi.xlsx"
+    good.write_bytes(workbook(commune, {"persons": FILLED["persons"]}))
+    bad.write_bytes(workbook(commune, {"persons": PLANTED_PERSONS}))
+    assert cli("import", good, "--commune", "15178") == 0
+    monkeypatch.setenv("XKMT_MAX_IMPORT_PROBLEMS", "2")  # the log counts all six
+    assert cli("import", bad, "--commune", "15178") == 1
+    with commune() as session:
+        events = session.scalars(select(AuditEvent).order_by(AuditEvent.id)).all()
+    assert [(e.action, e.username, e.commune_code, e.object_type, e.object_id)
+            for e in events] == [("import", None, "15178", "file", "nguoi.xlsx"),
+                                 ("import", None, "15178", "file", "loi.xlsx")]
+    accepted, refused = (json.loads(e.detail) for e in events)
+    assert accepted == {"actor": "cli", "os_user": getpass.getuser(), "accepted": True,
+                        "persons": {"created": 3, "updated": 0, "unchanged": 0}}
+    assert refused == {"actor": "cli", "os_user": getpass.getuser(), "accepted": False,
+                       "problems": 6}
 
 
 def test_cli_unknown_commune(cli, tmp_path, capsys):

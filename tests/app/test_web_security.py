@@ -13,7 +13,15 @@ from app.db import transaction
 from app.main import create_app
 from app.models import AuditEvent, User
 from app.security import create_user
-from tests.conftest import PASSWORD, FormClient, client_as, csrf_of, make_user, sign_in
+from tests.conftest import (
+    PASSWORD,
+    TEST_HASHER,
+    FormClient,
+    client_as,
+    csrf_of,
+    make_user,
+    sign_in,
+)
 
 VENUE = {"code": "KR-1", "name": "Karaoke", "kind": "karaoke", "lat": "20.125",
          "lon": "105.535", "active": "on"}
@@ -186,7 +194,8 @@ def test_wrong_password_and_unknown_user_get_the_same_answer(demo, settings):
 
 def test_a_system_made_password_must_be_changed_first(demo, settings):
     with transaction(demo) as session:
-        create_user(session, "new", "leader", communes=["15178"], password="tam-thoi-123")
+        create_user(session, "new", "leader", communes=["15178"], password="tam-thoi-123",
+                    hasher=TEST_HASHER)
     client = _fresh(settings)
     response = _login(client, "new", "tam-thoi-123")
     assert response.headers["location"] == "/account/password"
