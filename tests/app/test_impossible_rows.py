@@ -44,9 +44,10 @@ def day(value: dt.date) -> str:
     return value.strftime("%d/%m/%Y")
 
 
-def cells(name: str, **values) -> list:
-    """A row of ``name``'s sheet in the template's column order, from field keys."""
-    return [values.get(f.key) for f in BY_NAME[name].fields]
+def cells(type_name: str, /, **values) -> list:
+    """A row of the sheet of ``type_name`` in the template's column order, from field
+    keys."""
+    return [values.get(f.key) for f in BY_NAME[type_name].fields]
 
 
 def where(name: str, row: int, key: str, value) -> str:
