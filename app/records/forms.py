@@ -33,7 +33,8 @@ INPUTS = {
     "date": "date", "bool": "checkbox", "choice": "select", "village": "select",
     "person": "select", "venue": "select", "school": "select", "villages": "checkboxes",
 }
-PASTED_POINT = re.compile(r"\s*(-?\d{1,2}\.\d+)\s*[,;]\s*(-?\d{1,3}\.\d+)\s*")
+# Either order: a pair pasted longitude first is then said to be swapped, not unreadable.
+PASTED_POINT = re.compile(r"\s*(-?\d{1,3}\.\d+)\s*[,;]\s*(-?\d{1,3}\.\d+)\s*")
 VN2000 = {"x", "y"}  # optional second way to give a point: folded away in the form
 VILLAGE_LABEL = N_("Village")
 REQUIRED_TEXT = N_("this field must be filled in")

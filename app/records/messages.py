@@ -19,6 +19,7 @@ CELL_PROBLEMS = {
         "holds an invisible control character ({char}), e.g. from a copy and paste: "
         "type the text again"),
     "bad_int": N_("not a whole number"),
+    "negative": N_("must not be negative"),
     "too_long": N_("too long: {length} characters, at most {n}"),
     "too_large": N_("too large a number"),
     "bad_number": N_("not a number"),
@@ -34,6 +35,14 @@ CELL_PROBLEMS = {
     "half_point": N_("give both latitude and longitude (or both X and Y)"),
     "point_required": N_("give the place: latitude and longitude, or X and Y (VN-2000)"),
     "outside_commune": N_("the point lies outside the commune, {metres} m from its boundary"),
+    "swapped_point": N_("latitude and longitude seem to be swapped: swapped back, the point "
+                        "lies in {village}"),
+    "earlier_than": N_("earlier than “{other}” ({date}): check the dates"),
+    "more_than_households": N_(
+        "more than the {households} households of {village}: if the village's figure is "
+        "out of date, correct it on the “Villages” page"),
+    "drugs_without_violation": N_("drugs found, but “{other}” is “{result}”: correct one "
+                                  "of the two"),
     "point_in_other_village": N_("the point lies in {village}, not in this village"),
     "duplicate_row": N_("the same record as row {first}"),
     "forbidden_column": N_(
@@ -43,6 +52,10 @@ CELL_PROBLEMS = {
     "unknown_column": N_("unknown column: it is ignored"),
     "unknown_sheet": N_("no record type has this sheet name or these columns"),
 }
+
+
+NUMBERS = {"metres", "households"}  # written as numbers are in the language: 1.039
+LABELS = {"other", "result"}  # a column's label or a choice's: translated
 
 
 def _shown(value) -> str:
@@ -66,8 +79,10 @@ def cell_problem_text(problem: CellProblem, rt: RecordType | None, locale: str, 
     params = dict(problem.params)
     if "choices" in params:
         params["choices"] = choice_labels(params["choices"], locale)
-    if "metres" in params:
-        params["metres"] = number(params["metres"], locale)
+    for key in NUMBERS & params.keys():
+        params[key] = number(params[key], locale)
+    for key in LABELS & params.keys():
+        params[key] = _(params[key])
     where = []
     if sheet:
         where.append(_("sheet “{sheet}”").format(sheet=sheet))

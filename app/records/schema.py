@@ -99,7 +99,8 @@ class Field:
     ``key`` is the model attribute, or for references the code of the record referred
     to (``person``, ``venue``, ``school``) and for points ``lat``/``lon``/``x``/``y``.
     A date is from 01/01/1900 to today, or for a planned date (``ahead_years`` > 0) to
-    the end of the year that many years ahead.
+    the end of the year that many years ahead. An ``int`` is a count and a ``float`` an
+    amount: neither is ever negative.
     """
 
     key: str

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from app import store
 from app.models import ChangeLog, Commune, Person, School, Venue
+from app.records.rules import row_problems
 from app.records.schema import Field, RecordType
 from app.records.values import (
     ALL,
@@ -31,6 +32,7 @@ from app.records.values import (
     is_blank,
     read_choice,
     read_day,
+    read_float,
     text,
 )
 from geo.join import assign_villages, lonlat_from_xy
@@ -64,6 +66,8 @@ class Context:
         self.codes = {kind: {i: c for c, i in known.items()}
                       for kind, known in self.known.items()}
         self.names = dict(zip(self.villages["code"], self.villages["name"], strict=True))
+        self.households = {code: int(n) for code, n in zip(
+            self.villages["code"], self.villages["households"], strict=True) if not pd.isna(n)}
 
     def remember(self, kind: str, code: str, ident: int) -> None:
         self.known[kind][code] = ident
@@ -101,6 +105,7 @@ def check_rows(rt: RecordType, raw_rows: list[tuple[int | None, dict]], ctx: Con
             values[f.key] = _cell(f, raw.get(f.key), number, ctx, pending, problems,
                                   column_limits(rt).get(f.key))
         _check_row(rt, values, number, problems)
+        problems += [CellProblem(number, *found) for found in row_problems(rt, values, ctx)]
         rows.append(values)
     if rt.point != "none":
         _place(rt, rows, ctx, problems)
@@ -190,8 +195,14 @@ def _check_row(rt: RecordType, values: dict, number, problems: list[CellProblem]
 
 
 def _place(rt: RecordType, rows: list[dict], ctx: Context, problems) -> None:
-    """Turn x/y into lat/lon and give every located row its village (geo.join)."""
-    located = {}
+    """Turn x/y into lat/lon and give every located row its village (geo.join).
+
+    One message a cell: a latitude or longitude that could not be read is not also
+    "missing". A latitude and longitude typed in each other's column (a point outside
+    the commune, or a latitude above 90, that swapped lies in it) are one message.
+    """
+    unread = {(p.row, p.field): p for p in problems if p.field in ("lat", "lon")}
+    located, typed = {}, {}
     for i, row in enumerate(rows):
         row.setdefault("village", None)
         if row.get("x") is not None and row.get("y") is not None:
@@ -200,19 +211,24 @@ def _place(rt: RecordType, rows: list[dict], ctx: Context, problems) -> None:
             northing, easting = max(row["x"], row["y"]), min(row["x"], row["y"])
             lon, lat = lonlat_from_xy([easting], [northing], ctx.commune.metric_epsg)
             row["lon"], row["lat"] = round(float(lon[0]), 7), round(float(lat[0]), 7)
-        has_lat, has_lon = row.get("lat") is not None, row.get("lon") is not None
-        if has_lat and has_lon:
+        else:
+            typed[i] = _typed(row, unread)
+        missing = [key for key in ("lat", "lon") if row.get(key) is None]
+        blank = [key for key in missing if (row["_row"], key) not in unread]
+        if not missing:
             located[i] = (row["lat"], row["lon"])
-        elif has_lat != has_lon:
-            problems.append(CellProblem(row["_row"], "lon" if has_lat else "lat", None,
-                                        "half_point"))
-        elif rt.point == "required" or (rt.point == "optional" and not row.get("village")):
+        elif len(blank) == 1:
+            problems.append(CellProblem(row["_row"], blank[0], None, "half_point"))
+        elif len(blank) == 2 and (rt.point == "required" or (
+                rt.point == "optional" and not row.get("village"))):
             problems.append(CellProblem(row["_row"], "lat", None, "point_required"))
-    if not located:
-        return
-    points = pd.DataFrame.from_dict(located, orient="index", columns=["lat", "lon"])
-    placed = assign_villages(points, ctx.villages, ctx.outline)
-    for i, found in placed.iterrows():
+    placed = _assign(located, ctx)
+    outside = set(placed.index[placed["rule"] == "outside"])
+    swapped = _assign({i: typed[i][::-1] for i in typed if typed[i] and (
+        i in outside or i not in located)}, ctx)
+    swapped = swapped[swapped["rule"] != "outside"]
+    _said_swapped(rows, typed, swapped, ctx, problems)
+    for i, found in placed.drop(swapped.index, errors="ignore").iterrows():
         row = rows[i]
         if found["rule"] == "outside":
             problems.append(CellProblem(row["_row"], "lat", f"{row['lat']}, {row['lon']}",
@@ -223,6 +239,40 @@ def _place(rt: RecordType, rows: list[dict], ctx: Context, problems) -> None:
                 {"village": ctx.village_name(found["village_code"])}))
         else:
             row["village"] = found["village_code"]
+
+
+def _typed(row: dict, unread: dict) -> tuple[float, float] | None:
+    """The latitude and longitude as typed, a latitude above 90 too; None if either is
+    blank or not a number."""
+    pair = []
+    for key in ("lat", "lon"):
+        problem = unread.get((row["_row"], key))
+        if row.get(key) is not None:
+            pair.append(row[key])
+        elif problem is not None and problem.code in ("bad_lat", "bad_lon"):
+            pair.append(read_float(problem.value))
+        else:
+            return None
+    return pair[0], pair[1]
+
+
+def _assign(points: dict[int, tuple[float, float]], ctx: Context) -> pd.DataFrame:
+    """``assign_villages`` of (lat, lon) by row index; a latitude above 90 is outside."""
+    frame = pd.DataFrame.from_dict(points, orient="index", columns=["lat", "lon"])
+    frame = frame[frame["lat"].between(-90, 90) & frame["lon"].between(-180, 180)]
+    return assign_villages(frame, ctx.villages, ctx.outline)
+
+
+def _said_swapped(rows: list[dict], typed: dict, swapped: pd.DataFrame, ctx: Context,
+                  problems: list[CellProblem]) -> None:
+    """One message for each swapped pair, instead of what was said of its cells."""
+    numbers = {rows[i]["_row"] for i in swapped.index}
+    problems[:] = [p for p in problems if not (
+        p.row in numbers and p.code in ("bad_lat", "bad_lon"))]
+    for i, found in swapped.iterrows():
+        lat, lon = typed[i]
+        problems.append(CellProblem(rows[i]["_row"], "lat", f"{lat}, {lon}", "swapped_point",
+                                    {"village": ctx.village_name(found["village_code"])}))
 
 
 def natural_key(rt: RecordType, values: dict) -> str:

@@ -9,6 +9,7 @@ serial numbers.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import unicodedata
 from functools import lru_cache
@@ -121,27 +122,54 @@ def visible(value) -> str:
     return CONTROL.sub("\ufffd", str(value))
 
 
+def _signed(value) -> str:
+    """Typed number text without spaces, a typographic minus (U+2212) as "-"."""
+    return text(value).replace(" ", "").replace("\u2212", "-")
+
+
 def read_int(value) -> int:
+    """A whole number: a number cell, or digits with an optional minus sign."""
     if isinstance(value, bool):
         raise BadValue("bad_int")
     if isinstance(value, int):
         return value
     if isinstance(value, float) and value.is_integer():
         return int(value)
-    raw = text(value).replace(" ", "")
-    if re.fullmatch(r"\d+", raw):
+    raw = _signed(value)
+    if re.fullmatch(r"-?\d+", raw):
         return int(raw)
     raise BadValue("bad_int")
 
 
+def read_count(value) -> int:
+    """A count (households, people, plants, times): a whole number, not below zero,
+    whether the cell holds the number -5 or the text "-5"."""
+    count = read_int(value)
+    if count < 0:
+        raise BadValue("negative")
+    return count
+
+
 def read_float(value) -> float:
+    """A finite number: a number cell, or text with "." or "," as the decimal mark."""
     if isinstance(value, int | float) and not isinstance(value, bool):
-        return float(value)
-    raw = text(value).replace(" ", "").replace(",", ".")
-    try:
-        return float(raw)
-    except ValueError:
-        raise BadValue("bad_number") from None
+        number = float(value)
+    else:
+        try:
+            number = float(_signed(value).replace(",", "."))
+        except ValueError:
+            raise BadValue("bad_number") from None
+    if not math.isfinite(number):  # "nan", "inf", "1e999": no place, size or count
+        raise BadValue("bad_number")
+    return number
+
+
+def read_amount(value) -> float:
+    """A measured amount (an area): a number, not below zero."""
+    amount = read_float(value)
+    if amount < 0:
+        raise BadValue("negative")
+    return amount
 
 
 def read_bool(value) -> bool:
@@ -202,7 +230,7 @@ def read_url(value) -> str:
 
 
 READERS = {
-    "date": read_day, "int": read_int, "float": read_float, "bool": read_bool,
+    "date": read_day, "int": read_count, "float": read_amount, "bool": read_bool,
     "year": read_year, "lat": read_lat, "lon": read_lon, "x": read_float, "y": read_float,
     "url": read_url, "text": read_text, "code": read_code, "person": read_code,
     "venue": read_code, "school": read_code,
