@@ -31,8 +31,12 @@ CELL_PROBLEMS = {
     "unknown_reference": N_("no such code in this commune or in this file"),
     "unknown_village": N_("no such village in this commune; the villages are: {known}"),
     "end_before_start": N_("the end is before the start"),
+    "status_required": N_("fill in the treatment or whereabouts of a drug addict or of a "
+                          "person under post-rehab management"),
     "half_point": N_("give both latitude and longitude (or both X and Y)"),
     "point_required": N_("give the place: latitude and longitude, or X and Y (VN-2000)"),
+    "place_required": N_("give the village, or the point: latitude and longitude, or X and Y "
+                         "(VN-2000)"),
     "outside_commune": N_("the point lies outside the commune, {metres} m from its boundary"),
     "point_in_other_village": N_("the point lies in {village}, not in this village"),
     "duplicate_row": N_("the same record as row {first}"),

@@ -92,6 +92,11 @@ CHOICES: dict[str, dict[str, str]] = {
 }
 
 
+# The categories the treatment/whereabouts status is about: a user under management or a
+# person released from prison may have none.
+STATUS_CATEGORIES = ("addict", "post_rehab")
+
+
 @dataclass(frozen=True)
 class Field:
     """One column of a record type.
@@ -123,6 +128,9 @@ class RecordType:
     key: tuple[str, ...]
     point: Literal["none", "optional", "required"] = "none"
     person_level: bool = False
+    # A place that belongs on the map (a tip box, a venue): without its point it is
+    # accepted with its village, counted there, listed as needing a location, not drawn.
+    locate: bool = False
 
     def field(self, key: str) -> Field:
         return next(f for f in self.fields if f.key == key)
@@ -136,6 +144,9 @@ _POINT = (
     Field("y", N_("Y (VN-2000)"), "y", help=N_("easting in metres, e.g. 555000")),
 )
 _CODE = Field("code", N_("Code"), "code", required=True)
+_PLACE_VILLAGE = Field("village", N_("Village"), "village",
+                       help=N_("the village it is in; enough while its point is not known "
+                               "(it is then listed as needing a location)"))
 
 RECORD_TYPES: tuple[RecordType, ...] = (
     RecordType("persons", N_("People under management"), Person, (
@@ -143,8 +154,9 @@ RECORD_TYPES: tuple[RecordType, ...] = (
               help=N_("pseudonymous code; never a name or ID number")),
         Field("village", N_("Village"), "village", required=True),
         Field("category", N_("Category"), "choice", required=True, choices="category"),
-        Field("status", N_("Treatment or whereabouts"), "choice", required=True,
-              choices="status"),
+        Field("status", N_("Treatment or whereabouts"), "choice", choices="status",
+              help=N_("required for a drug addict and for a person under post-rehab "
+                      "management")),
         Field("status_date", N_("Since"), "date", required=True,
               help=N_("date the village, category or status took effect")),
         Field("psychosis", N_("Psychosis signs"), "bool", default=False),
@@ -192,12 +204,13 @@ RECORD_TYPES: tuple[RecordType, ...] = (
     ), key=("code",)),
     RecordType("tip_boxes", N_("Tip boxes"), TipBox, (
         _CODE,
+        _PLACE_VILLAGE,
         *_POINT,
         Field("installed", N_("Installed on"), "date", required=True),
         Field("status", N_("Box status"), "choice", required=True, choices="box_status"),
         Field("last_checked", N_("Last checked on"), "date",
               help=N_("the status holds from this day; before it the box counts as working")),
-    ), key=("code",), point="required"),
+    ), key=("code",), point="optional", locate=True),
     RecordType("tips", N_("Crime tips"), Tip, (
         Field("code", N_("Tip number"), "code", required=True),
         Field("received", N_("Received on"), "date", required=True),
@@ -214,10 +227,11 @@ RECORD_TYPES: tuple[RecordType, ...] = (
         _CODE,
         Field("name", N_("Venue name"), "text", required=True),
         Field("kind", N_("Kind of venue"), "choice", required=True, choices="venue_kind"),
+        _PLACE_VILLAGE,
         *_POINT,
         Field("licence", N_("Licence"), "text"),
         Field("active", N_("Active"), "bool", default=True),
-    ), key=("code",), point="required"),
+    ), key=("code",), point="optional", locate=True),
     RecordType("inspections", N_("Venue inspections"), Inspection, (
         Field("venue", N_("Venue code"), "venue", required=True),
         Field("date", N_("Inspection date"), "date", required=True),

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from app import store
 from app.models import ChangeLog, Commune, Person, School, Venue
-from app.records.schema import Field, RecordType
+from app.records.schema import STATUS_CATEGORIES, Field, RecordType
 from app.records.values import (
     ALL,
     READERS,
@@ -36,6 +36,7 @@ from app.records.values import (
 from geo.join import assign_villages, lonlat_from_xy
 
 REFERENCES = {"person": Person, "venue": Venue, "school": School}
+PLACE_KEYS = ("village", "lat", "lon", "x", "y")
 
 
 @dataclass
@@ -183,15 +184,30 @@ def _check_row(rt: RecordType, values: dict, number, problems: list[CellProblem]
         problems.append(CellProblem(number, "school", None, "required"))
     if rt.name == "outreach" and values["kind"] == "individual_visit" and not values["person"]:
         problems.append(CellProblem(number, "person", None, "required"))
+    if rt.name == "persons" and values.get("category") in STATUS_CATEGORIES and values.get(
+            "status") is None and not _reported(problems, number, "status"):
+        problems.append(CellProblem(number, "status", None, "status_required"))
     if rt.name == "persons" and values.get("management_start") and values.get(
             "management_end") and values["management_end"] < values["management_start"]:
         problems.append(CellProblem(number, "management_end", values["management_end"],
                                     "end_before_start"))
 
 
+def _reported(problems: list[CellProblem], number, key: str) -> bool:
+    """Whether cell ``key`` of row ``number`` is already reported: the row's problems are
+    the last of the list."""
+    for problem in reversed(problems):
+        if problem.row != number:
+            return False
+        if problem.field == key:
+            return True
+    return False
+
+
 def _place(rt: RecordType, rows: list[dict], ctx: Context, problems) -> None:
     """Turn x/y into lat/lon and give every located row its village (geo.join)."""
     located = {}
+    unread = {(p.row, p.field) for p in problems}  # a place given but not understood
     for i, row in enumerate(rows):
         row.setdefault("village", None)
         if row.get("x") is not None and row.get("y") is not None:
@@ -206,8 +222,11 @@ def _place(rt: RecordType, rows: list[dict], ctx: Context, problems) -> None:
         elif has_lat != has_lon:
             problems.append(CellProblem(row["_row"], "lon" if has_lat else "lat", None,
                                         "half_point"))
-        elif rt.point == "required" or (rt.point == "optional" and not row.get("village")):
+        elif rt.point == "required":
             problems.append(CellProblem(row["_row"], "lat", None, "point_required"))
+        elif rt.point == "optional" and not row.get("village") and not any(
+                (row["_row"], key) in unread for key in PLACE_KEYS):
+            problems.append(CellProblem(row["_row"], "village", None, "place_required"))
     if not located:
         return
     points = pd.DataFrame.from_dict(located, orient="index", columns=["lat", "lon"])

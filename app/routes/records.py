@@ -186,6 +186,9 @@ def _person_keys(rt: RecordType) -> list[str]:
 
 
 def _cell(rt: RecordType, key: str, row: dict, code: str, show: forms.Show) -> dict:
+    if key == "lat" and forms.needs_location(rt, row):  # shown where the point would be
+        return {"text": show.gettext(forms.NEEDS_LOCATION), "href": None, "wrap": True,
+                "flag": "needs-location"}
     text = show.cell(rt, key, row.get(key), row)
     href = None
     if text and (key == "person" or (rt.name == "persons" and key == "code")):
@@ -327,6 +330,8 @@ def _render_form(request: Request, session: Session, ctx: Context, rt: RecordTyp
         other_href=other, refused=refused is not None, history=history,
         editing=record_id is not None, list_href=_url(code, rt),
         notices=[_(n) for n in _notices(rt, record_id is not None)],
+        needs_location=_(forms.NEEDS_LOCATION_NOTICE)
+        if stored and forms.needs_location(rt, stored) else None,
         point_help=_(POINT_HELP) if rt.point != "none" else None,
         person_href=f"/communes/{code}/persons/{stored['code']}"
         if rt.name == "persons" and stored else None)
