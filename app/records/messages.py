@@ -29,6 +29,8 @@ CELL_PROBLEMS = {
     "bad_lon": N_("not a longitude (−180 to 180)"),
     "bad_url": N_("not a web link (http:// or https://)"),
     "unknown_reference": N_("no such code in this commune or in this file"),
+    "ambiguous_code": N_("the codes {codes} differ only in upper and lower case, and codes "
+                         "match whatever their case: first give one of them another code"),
     "unknown_village": N_("no such village in this commune; the villages are: {known}"),
     "end_before_start": N_("the end is before the start"),
     "status_required": N_("fill in the treatment or whereabouts of a drug addict or of a "

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from contextlib import suppress
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -22,7 +23,8 @@ from sqlalchemy.orm import Session
 
 from app import store
 from app.models import ChangeLog, Commune, Person, School, Venue
-from app.records.schema import STATUS_CATEGORIES, Field, RecordType
+from app.records.codes import CodeBook
+from app.records.schema import BY_NAME, STATUS_CATEGORIES, Field, RecordType
 from app.records.values import (
     ALL,
     READERS,
@@ -60,15 +62,25 @@ class Context:
     village_keys: dict[str, str]
     known: dict[str, dict[str, int]]  # "person" → {code: id}, "venue", "school"
     codes: dict[str, dict[int, str]] = field(default_factory=dict)  # the reverse
+    session: Session | None = field(default=None, repr=False)  # reads other codes if asked
 
     def __post_init__(self):
         self.codes = {kind: {i: c for c, i in known.items()}
                       for kind, known in self.known.items()}
         self.names = dict(zip(self.villages["code"], self.villages["name"], strict=True))
+        self.book = CodeBook(self.known, self._stored_codes)
+
+    def _stored_codes(self, kind: str) -> list[str]:
+        model = BY_NAME[kind].model
+        if self.session is None:
+            return []
+        return list(self.session.scalars(select(model.code).where(
+            model.commune_code == self.commune.code)))
 
     def remember(self, kind: str, code: str, ident: int) -> None:
         self.known[kind][code] = ident
         self.codes[kind][ident] = code
+        self.book.add(kind, code)
 
     @classmethod
     def load(cls, session: Session, commune_code: str) -> Context:
@@ -81,26 +93,35 @@ class Context:
         known = {ref: dict(session.execute(
             select(model.code, model.id).where(model.commune_code == commune_code)).all())
             for ref, model in REFERENCES.items()}
-        return cls(commune, villages, store.commune_outline(commune), keys, known)
+        return cls(commune, villages, store.commune_outline(commune), keys, known,
+                   session=session)
 
     def village_name(self, code: str) -> str:
         return self.names.get(code, code)
 
 
 def check_rows(rt: RecordType, raw_rows: list[tuple[int | None, dict]], ctx: Context,
-               *, pending: dict[str, set[str]] | None = None
+               *, pending: dict[str, list[str]] | None = None
                ) -> tuple[list[dict], list[CellProblem]]:
-    """Read and check rows of ``rt``. ``pending`` holds codes defined by the same file.
+    """Read and check rows of ``rt``. ``pending`` holds codes defined by the same file
+    (people, venues, schools), in file order.
 
+    Codes match whatever their case (``app.records.codes``): a row's own code and its
+    references take the stored spelling, else the first written.
     Returns the clean rows (each with ``_row``) and every problem found.
     """
     problems: list[CellProblem] = []
     rows = []
+    for kind, codes in (pending or {}).items():
+        for code in codes:
+            with suppress(BadValue):  # an ambiguous code is reported by its own row
+                ctx.book.write(kind, code)
     for number, raw in raw_rows:
         values = {"_row": number}
         for f in rt.fields:
-            values[f.key] = _cell(f, raw.get(f.key), number, ctx, pending, problems,
+            values[f.key] = _cell(f, raw.get(f.key), number, ctx, problems,
                                   column_limits(rt).get(f.key))
+        _own_code(rt, values, ctx, problems)
         _check_row(rt, values, number, problems)
         rows.append(values)
     if rt.point != "none":
@@ -130,7 +151,7 @@ def column_limits(rt: RecordType) -> dict[str, int]:
     return limits
 
 
-def _cell(f: Field, value, number, ctx: Context, pending, problems,
+def _cell(f: Field, value, number, ctx: Context, problems,
           limit: int | None = None) -> Any:
     if is_blank(value):
         if f.required:
@@ -146,14 +167,29 @@ def _cell(f: Field, value, number, ctx: Context, pending, problems,
         if f.kind == "date":
             return read_day(value, ahead_years=f.ahead_years)
         result = READERS[f.kind](value)
-        if f.kind in REFERENCES and result not in ctx.known[f.kind] and result not in (
-                (pending or {}).get(f.kind, set())):
-            raise BadValue("unknown_reference", kind=f.kind)
+        if f.kind in REFERENCES:
+            result = ctx.book.find(f.kind, result)
+            if result is None:
+                raise BadValue("unknown_reference", kind=f.kind)
         _within(result, limit)
         return result
     except BadValue as exc:
         problems.append(CellProblem(number, f.key, value, exc.code, exc.params))
         return None
+
+
+def _own_code(rt: RecordType, values: dict, ctx: Context, problems) -> None:
+    """The row's code as stored (or as first written): ``cs-08`` updates ``CS-08``."""
+    if not values.get("code") or rt.field("code").kind != "code":
+        return  # no code of its own (drug tests, pledges…), or one not read
+    kind = rt.name.removesuffix("s")
+    kind = kind if kind in REFERENCES else rt.name
+    try:
+        values["code"] = ctx.book.write(kind, values["code"])
+    except BadValue as exc:
+        problems.append(CellProblem(values["_row"], "code", values["code"], exc.code,
+                                    exc.params))
+        values["code"] = None
 
 
 def _within(result, limit: int | None) -> None:

@@ -14,6 +14,7 @@ change go to the audit log. Police only (the router's rule).
 from __future__ import annotations
 
 import re
+from contextlib import suppress
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -41,6 +42,7 @@ from app.records.service import (
     natural_key,
     save_rows,
 )
+from app.records.values import BadValue
 from app.rendering import render
 from app.web_security import CSRF_FIELD, csrf_token
 
@@ -379,6 +381,8 @@ def person_page(code: str, person_code: str, request: Request, session: SessionD
                 locale: LocaleDep) -> HTMLResponse:
     """One person: current state, status history, tests, visits and change history."""
     ctx = Context.load(session, code)
+    with suppress(BadValue):  # /persons/cs-08 is CS-08; an ambiguous pair: as written
+        person_code = ctx.book.find("person", person_code) or person_code
     person = None if not storable(person_code) else session.scalar(select(Person).where(
         Person.commune_code == code, Person.code == person_code))
     if person is None:

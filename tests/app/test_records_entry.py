@@ -8,6 +8,7 @@ Points, checked against the demo villages: (20.125, 105.535) lies in Thôn 6.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
@@ -15,7 +16,7 @@ from bs4 import BeautifulSoup
 from sqlalchemy import select
 
 from app import compliance, imports
-from app.models import Person, PersonState, TipBox, Venue
+from app.models import DrugTest, Person, PersonState, TipBox, Venue
 from app.records.importer import ImportRejected, import_file
 from tests.conftest import client_as, snapshot
 
@@ -193,4 +194,82 @@ def test_a_tip_box_with_neither_village_nor_point_is_refused(commune):
                         "HT-03,,,,01/11/2024,đang hoạt động\n") == [
         f"{BOXES}, dòng 2, cột “village”: hãy ghi thôn, hoặc vị trí: vĩ độ và kinh độ, "
         "hoặc X và Y (VN-2000)"]
+    assert snapshot(commune) == before
+
+
+# -- 3a: codes match whatever their case ---------------------------------------------------
+
+def test_a_code_in_another_case_refers_to_the_stored_record_and_keeps_its_spelling(commune):
+    csv_file(commune, PEOPLE, people_csv(
+        "CS-08,Thôn 1,người nghiện ma túy,điều trị thay thế (methadone),01/11/2024"))
+    csv_file(commune, "drug_tests.csv", "person,date,result\ncs-08,05/11/2024,âm tính\n")
+    result = csv_file(commune, PEOPLE, people_csv(  # the same person, typed in lower case
+        "cs-08,Thôn 1,người nghiện ma túy,điều trị thay thế (methadone),01/11/2024"))
+    assert [vars(s.summary) for s in result.sheets] == [
+        {"created": 0, "updated": 0, "unchanged": 1}]
+    csv_file(commune, PEOPLE, people_csv(  # a later state of that person
+        "Cs-08,Thôn 2,người nghiện ma túy,cai nghiện tự nguyện tại cơ sở,01/03/2025"))
+    with commune() as session:
+        people = session.scalars(select(Person)).all()
+        assert [(p.code, p.village_code, len(p.states)) for p in people] == [
+            ("CS-08", "T02", 2)]
+        assert session.scalar(select(DrugTest.person_id)) == people[0].id
+
+
+def test_the_person_page_is_found_whatever_the_case_of_the_code(commune, settings):
+    csv_file(commune, PEOPLE, people_csv("SD-01,Thôn 1,người sử dụng trái phép chất ma túy,,"
+                                         "01/11/2024"))
+    client = client_as(settings, commune, "police")
+    page = BeautifulSoup(client.get(f"{BASE}/persons/sd-01").text, "html.parser")
+    assert "SD-01" in page.select_one("h1").get_text()
+
+
+def test_one_file_defining_and_referring_to_a_code_in_two_cases_makes_one_record(commune):
+    csv_file(commune, "venues.csv", "code,name,kind,village\n"
+             "ht-ĐÔNG,Karaoke giả lập,karaoke,Thôn 2\n")
+    csv_file(commune, "inspections.csv", "venue,date,result\nHT-đông,02/11/2024,không vi phạm\n")
+    problems = csv_problems(commune, PEOPLE, people_csv(
+        "P-01,Thôn 1,người nghiện ma túy,điều trị thay thế (methadone),01/11/2024",
+        "p-01,Thôn 1,người nghiện ma túy,điều trị thay thế (methadone),01/11/2024"))
+    assert problems == [f"{PEOPLE}, dòng 3, cột “code”, giá trị “P-01”: trùng với dòng 2"]
+    with commune() as session:
+        venue = session.scalars(select(Venue)).one()
+        assert (venue.code, [i.date.isoformat() for i in venue.inspections]) == (
+            "ht-ĐÔNG", ["2024-11-02"])
+
+
+def test_a_new_record_whose_code_differs_only_by_case_is_refused_in_the_form(commune, police):
+    venue = {"code": "CS-01", "name": "Karaoke giả lập", "kind": "karaoke", "village": "T03",
+             "active": "on"}
+    assert submit(police, f"{BASE}/records/venues/new", venue).status_code == 303
+    again = submit(police, f"{BASE}/records/venues/new",
+                   {**venue, "code": "cs-01", "name": "Nhà nghỉ giả lập"})
+    assert again.status_code == 422
+    page = BeautifulSoup(again.text, "html.parser")
+    assert "Đã có một bản ghi khác trùng Mã (CS-01). Chưa có gì được lưu." in page.select_one(
+        ".notice.error").get_text(" ", strip=True)
+    with commune() as session:
+        assert session.execute(select(Venue.code, Venue.name)).all() == [
+            ("CS-01", "Karaoke giả lập")]
+
+
+def test_stored_codes_that_differ_only_by_case_are_refused_until_one_is_renamed(commune):
+    """Two such codes could be stored before codes matched whatever their case."""
+    with commune.begin() as session:
+        for code in ("ab-1", "AB-1"):
+            session.add(TipBox(commune_code="15178", code=code, village_code="T01",
+                               installed=dt.date(2024, 11, 1), status="working"))
+            session.add(Person(commune_code="15178", code=code, village_code="T01",
+                               category="user", status_date=dt.date(2024, 11, 1)))
+    before = snapshot(commune)
+    assert csv_problems(commune, BOXES, "code,village,installed,status\n"
+                        "AB-1,Thôn 1,01/11/2024,hỏng\n") == [
+        f"{BOXES}, dòng 2, cột “code”, giá trị “AB-1”: các mã AB-1, ab-1 chỉ khác nhau ở "
+        "chữ hoa, chữ thường, mà mã được so khớp không phân biệt hoa thường: hãy đổi một "
+        "trong các mã đó thành mã khác trước"]
+    assert csv_problems(commune, "drug_tests.csv", "person,date,result\n"
+                        "Ab-1,05/11/2024,âm tính\n") == [
+        "drug_tests.csv, dòng 2, cột “person”, giá trị “Ab-1”: các mã AB-1, ab-1 chỉ khác "
+        "nhau ở chữ hoa, chữ thường, mà mã được so khớp không phân biệt hoa thường: hãy đổi "
+        "một trong các mã đó thành mã khác trước"]
     assert snapshot(commune) == before
