@@ -32,6 +32,12 @@ CELL_PROBLEMS = {
     "ambiguous_code": N_("the codes {codes} differ only in upper and lower case, and codes "
                          "match whatever their case: first give one of them another code"),
     "unknown_village": N_("no such village in this commune; the villages are: {known}"),
+    "personal_name": N_("looks like a person's name ({found}): names of people are never "
+                        "recorded; a place is written after its kind, e.g. “thôn …”, "
+                        "“đường …”, “quán …”"),
+    "personal_id": N_("looks like an ID number ({found}): ID numbers are never recorded"),
+    "personal_phone": N_("looks like a phone number ({found}): phone numbers are never "
+                         "recorded"),
     "end_before_start": N_("the end is before the start"),
     "status_required": N_("fill in the treatment or whereabouts of a drug addict or of a "
                           "person under post-rehab management"),

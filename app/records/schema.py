@@ -104,7 +104,10 @@ class Field:
     ``key`` is the model attribute, or for references the code of the record referred
     to (``person``, ``venue``, ``school``) and for points ``lat``/``lon``/``x``/``y``.
     A date is from 01/01/1900 to today, or for a planned date (``ahead_years`` > 0) to
-    the end of the year that many years ahead.
+    the end of the year that many years ahead. A ``screened`` field is text anyone may
+    type anything into (a note, a person's code): what looks like a person's name, ID or
+    phone number in it is refused (``app.records.personal``). Names of venues, schools
+    and models are not screened: places are often named after people.
     """
 
     key: str
@@ -115,6 +118,7 @@ class Field:
     help: str | None = None
     default: object = None
     ahead_years: int = 0
+    screened: bool = False  # free text refused if it holds a name, ID or phone number
 
 
 @dataclass(frozen=True)
@@ -150,7 +154,7 @@ _PLACE_VILLAGE = Field("village", N_("Village"), "village",
 
 RECORD_TYPES: tuple[RecordType, ...] = (
     RecordType("persons", N_("People under management"), Person, (
-        Field("code", N_("Person code"), "code", required=True,
+        Field("code", N_("Person code"), "code", required=True, screened=True,
               help=N_("pseudonymous code; never a name or ID number")),
         Field("village", N_("Village"), "village", required=True),
         Field("category", N_("Category"), "choice", required=True, choices="category"),
@@ -235,11 +239,12 @@ RECORD_TYPES: tuple[RecordType, ...] = (
     RecordType("inspections", N_("Venue inspections"), Inspection, (
         Field("venue", N_("Venue code"), "venue", required=True),
         Field("date", N_("Inspection date"), "date", required=True),
-        Field("team", N_("Team"), "text"),
+        Field("team", N_("Team"), "text", screened=True),
         Field("result", N_("Inspection result"), "choice", required=True,
               choices="inspection_result"),
         Field("drug_finding", N_("Drugs found"), "bool", default=False),
-        Field("note", N_("Note"), "text", help=N_("no names of people")),
+        Field("note", N_("Note"), "text", screened=True,
+              help=N_("no names, ID or phone numbers of people")),
     ), key=("venue", "date")),
     RecordType("incidents", N_("Incidents"), Incident, (
         Field("code", N_("Case number"), "code", required=True),
@@ -251,7 +256,8 @@ RECORD_TYPES: tuple[RecordType, ...] = (
         Field("persons", N_("People involved"), "int"),
         Field("plants", N_("Plants"), "int"),
         Field("area_m2", N_("Area (m²)"), "float"),
-        Field("note", N_("Note"), "text", help=N_("no names of people")),
+        Field("note", N_("Note"), "text", screened=True,
+              help=N_("no names, ID or phone numbers of people")),
     ), key=("code",), point="optional"),
     RecordType("baselines", N_("Baseline at registration"), Baseline, (
         Field("village", N_("Village"), "village", required=True),

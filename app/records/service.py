@@ -22,8 +22,9 @@ from sqlalchemy import Integer, String, insert, select
 from sqlalchemy.orm import Session
 
 from app import store
-from app.models import ChangeLog, Commune, Person, School, Venue
+from app.models import ChangeLog, Commune, Person, PreventionModel, School, Venue
 from app.records.codes import CodeBook
+from app.records.personal import Places, find_personal
 from app.records.schema import BY_NAME, STATUS_CATEGORIES, Field, RecordType
 from app.records.values import (
     ALL,
@@ -39,6 +40,8 @@ from geo.join import assign_villages, lonlat_from_xy
 
 REFERENCES = {"person": Person, "venue": Venue, "school": School}
 PLACE_KEYS = ("village", "lat", "lon", "x", "y")
+PLACE_MODELS = (Venue, School, PreventionModel)  # their names are places, not people
+PERSONAL = {"name": "personal_name", "id_number": "personal_id", "phone": "personal_phone"}
 
 
 @dataclass
@@ -69,6 +72,8 @@ class Context:
                       for kind, known in self.known.items()}
         self.names = dict(zip(self.villages["code"], self.villages["name"], strict=True))
         self.book = CodeBook(self.known, self._stored_codes)
+        self._places: Places | None = None
+        self._place_names: list[str] = []
 
     def _stored_codes(self, kind: str) -> list[str]:
         model = BY_NAME[kind].model
@@ -76,6 +81,24 @@ class Context:
             return []
         return list(self.session.scalars(select(model.code).where(
             model.commune_code == self.commune.code)))
+
+    def places(self) -> Places:
+        """Names of the commune, its villages, venues, schools and models (and of those
+        the input defines): places, not people, in free text."""
+        if self._places is None:
+            names = [*self.villages["name"], self.commune.name, self.commune.district,
+                     self.commune.province, *self._place_names]
+            for model in PLACE_MODELS if self.session is not None else ():
+                names += self.session.scalars(select(model.name).where(
+                    model.commune_code == self.commune.code))
+            self._places = Places(names)
+        return self._places
+
+    def add_place(self, name: str) -> None:
+        if self._places is None:
+            self._place_names.append(name)
+        else:
+            self._places.add_all([name])
 
     def remember(self, kind: str, code: str, ident: int) -> None:
         self.known[kind][code] = ident
@@ -122,6 +145,8 @@ def check_rows(rt: RecordType, raw_rows: list[tuple[int | None, dict]], ctx: Con
             values[f.key] = _cell(f, raw.get(f.key), number, ctx, problems,
                                   column_limits(rt).get(f.key))
         _own_code(rt, values, ctx, problems)
+        if rt.model in PLACE_MODELS and values.get("name"):
+            ctx.add_place(values["name"])
         _check_row(rt, values, number, problems)
         rows.append(values)
     if rt.point != "none":
@@ -172,6 +197,8 @@ def _cell(f: Field, value, number, ctx: Context, problems,
             if result is None:
                 raise BadValue("unknown_reference", kind=f.kind)
         _within(result, limit)
+        if f.screened and _personal(f, result, number, ctx, problems):
+            return None
         return result
     except BadValue as exc:
         problems.append(CellProblem(number, f.key, value, exc.code, exc.params))
@@ -190,6 +217,18 @@ def _own_code(rt: RecordType, values: dict, ctx: Context, problems) -> None:
         problems.append(CellProblem(values["_row"], "code", values["code"], exc.code,
                                     exc.params))
         values["code"] = None
+
+
+def _personal(f: Field, value: str, number, ctx: Context, problems) -> bool:
+    """Report what in ``value`` looks like a person's name, ID or phone number (one
+    problem per kind, quoting each); whether anything was found."""
+    found: dict[str, list[str]] = {}
+    for finding in find_personal(value, ctx.places()):
+        found.setdefault(finding.kind, []).append(f"“{finding.text}”")
+    for kind, texts in found.items():
+        problems.append(CellProblem(number, f.key, value, PERSONAL[kind],
+                                    {"found": ", ".join(dict.fromkeys(texts))}))
+    return bool(found)
 
 
 def _within(result, limit: int | None) -> None:
