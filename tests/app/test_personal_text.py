@@ -17,9 +17,9 @@ from tests.app.test_import_records import workbook
 from tests.app.test_records_entry import BASE, csv_file, csv_problems, field_error, submit
 from tests.conftest import client_as, snapshot
 
-VENUES = ("code,name,kind,village\n"
-          "CS-01,Karaoke Trần Phú (giả lập),karaoke,Thôn 2\n"
-          "CS-02,Nhà nghỉ Hoàng Long (giả lập),nhà nghỉ,Thôn 3\n")
+VENUES = ("code,name,kind,lat,lon\n"
+          "CS-01,Karaoke Trần Phú (giả lập),karaoke,20.1387,105.5326\n"
+          "CS-02,Nhà nghỉ Hoàng Long (giả lập),nhà nghỉ,20.125,105.535\n")
 NAME_HINT = ("không bao giờ ghi họ tên người; tên địa điểm thì ghi sau loại địa điểm, "
              "ví dụ “thôn …”, “đường …”, “quán …”")
 
@@ -101,8 +101,8 @@ def test_notes_about_places_amounts_and_headings_are_saved(commune):
 def test_a_note_naming_a_venue_defined_in_the_same_workbook_passes(commune):
     """In one .xlsx the venues sheet is read first: its names are places for the notes."""
     data = workbook(commune, {
-        "venues": [["CS-05", "Karaoke Hoàng Gia Phát (giả lập)", "karaoke", "Thôn 4", None,
-                    None, None, None, None, "có"]],
+        "venues": [["CS-05", "Karaoke Hoàng Gia Phát (giả lập)", "karaoke", None, 20.125,
+                    105.535, None, None, None, "có"]],
         "inspections": [["CS-05", "03/11/2024", None, "không vi phạm", "không",
                          "Hoàng Gia Phát mở cửa quá giờ"]]})
     with commune() as session:
@@ -112,12 +112,9 @@ def test_a_note_naming_a_venue_defined_in_the_same_workbook_passes(commune):
 
 
 def test_a_person_code_that_is_an_id_number_or_a_name_is_refused(commune):
-    problems = csv_problems(commune, "persons.csv", "code,village,category,status_date\n"
-                            "038090012345,Thôn 1,người sử dụng trái phép chất ma túy,"
-                            "01/11/2024\n"
-                            "Phạm Văn D,Thôn 1,người sử dụng trái phép chất ma túy,"
-                            "01/11/2024\n"
-                            "SD-0912,Thôn 1,người sử dụng trái phép chất ma túy,01/11/2024\n")
+    person = ",Thôn 1,người nghiện ma túy,điều trị thay thế (methadone),01/11/2024\n"
+    problems = csv_problems(commune, "persons.csv", "code,village,category,status,status_date\n"
+                            f"038090012345{person}Phạm Văn D{person}SD-0912{person}")
     assert [p.split(": ", 1)[1] for p in problems] == [
         "giống số định danh, CMND, CCCD (“038090012345”): không bao giờ ghi số giấy tờ tùy "
         "thân", f"giống họ tên một người (“Phạm Văn D”): {NAME_HINT}"]

@@ -217,16 +217,16 @@ def test_a_code_in_another_case_refers_to_the_stored_record_and_keeps_its_spelli
 
 
 def test_the_person_page_is_found_whatever_the_case_of_the_code(commune, settings):
-    csv_file(commune, PEOPLE, people_csv("SD-01,Thôn 1,người sử dụng trái phép chất ma túy,,"
-                                         "01/11/2024"))
+    csv_file(commune, PEOPLE, people_csv("SD-01,Thôn 1,người sử dụng trái phép chất ma túy,"
+                                         "chưa tham gia cai nghiện; điều trị,01/11/2024"))
     client = client_as(settings, commune, "police")
     page = BeautifulSoup(client.get(f"{BASE}/persons/sd-01").text, "html.parser")
     assert "SD-01" in page.select_one("h1").get_text()
 
 
 def test_one_file_defining_and_referring_to_a_code_in_two_cases_makes_one_record(commune):
-    csv_file(commune, "venues.csv", "code,name,kind,village\n"
-             "ht-ĐÔNG,Karaoke giả lập,karaoke,Thôn 2\n")
+    csv_file(commune, "venues.csv", "code,name,kind,lat,lon\n"
+             "ht-ĐÔNG,Karaoke giả lập,karaoke,20.125,105.535\n")
     csv_file(commune, "inspections.csv", "venue,date,result\nHT-đông,02/11/2024,không vi phạm\n")
     problems = csv_problems(commune, PEOPLE, people_csv(
         "P-01,Thôn 1,người nghiện ma túy,điều trị thay thế (methadone),01/11/2024",
@@ -239,8 +239,8 @@ def test_one_file_defining_and_referring_to_a_code_in_two_cases_makes_one_record
 
 
 def test_a_new_record_whose_code_differs_only_by_case_is_refused_in_the_form(commune, police):
-    venue = {"code": "CS-01", "name": "Karaoke giả lập", "kind": "karaoke", "village": "T03",
-             "active": "on"}
+    venue = {"code": "CS-01", "name": "Karaoke giả lập", "kind": "karaoke", "active": "on",
+             **T06}
     assert submit(police, f"{BASE}/records/venues/new", venue).status_code == 303
     again = submit(police, f"{BASE}/records/venues/new",
                    {**venue, "code": "cs-01", "name": "Nhà nghỉ giả lập"})
@@ -257,13 +257,15 @@ def test_stored_codes_that_differ_only_by_case_are_refused_until_one_is_renamed(
     """Two such codes could be stored before codes matched whatever their case."""
     with commune.begin() as session:
         for code in ("ab-1", "AB-1"):
-            session.add(TipBox(commune_code="15178", code=code, village_code="T01",
-                               installed=dt.date(2024, 11, 1), status="working"))
+            session.add(TipBox(commune_code="15178", code=code, village_code="T06",
+                               lat=20.125, lon=105.535, installed=dt.date(2024, 11, 1),
+                               status="working"))
             session.add(Person(commune_code="15178", code=code, village_code="T01",
-                               category="user", status_date=dt.date(2024, 11, 1)))
+                               category="addict", status="methadone",
+                               status_date=dt.date(2024, 11, 1)))
     before = snapshot(commune)
-    assert csv_problems(commune, BOXES, "code,village,installed,status\n"
-                        "AB-1,Thôn 1,01/11/2024,hỏng\n") == [
+    assert csv_problems(commune, BOXES, "code,lat,lon,installed,status\n"
+                        "AB-1,20.125,105.535,01/11/2024,hỏng\n") == [
         f"{BOXES}, dòng 2, cột “code”, giá trị “AB-1”: các mã AB-1, ab-1 chỉ khác nhau ở "
         "chữ hoa, chữ thường, mà mã được so khớp không phân biệt hoa thường: hãy đổi một "
         "trong các mã đó thành mã khác trước"]
