@@ -27,6 +27,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from app.records.values import fold
 
@@ -103,6 +104,7 @@ class Places:
 
     def __init__(self, names: Iterable[str | None] = ()):
         self.runs: set[tuple[str, ...]] = {_folded(name) for name in PLACES}
+        self.longest = max(len(run) for run in self.runs)
         self.add_all(names)
 
     def add_all(self, names: Iterable[str | None]) -> None:
@@ -113,6 +115,7 @@ class Places:
             words = _folded(ASIDE.sub("", str(name or "")))
             if words:
                 self.runs.add(words)
+                self.longest = max(self.longest, len(words))
             kind = next((n for n in (3, 2, 1) if " ".join(words[:n]) in PLACE_KINDS_ASCII), 0)
             while kind and len(words) - kind >= 2:
                 words = words[kind:]
@@ -122,10 +125,9 @@ class Places:
 
     def covered(self, words: list[str]) -> set[int]:
         """The positions in ``words`` (folded) that are part of a known place name."""
-        longest = max((len(r) for r in self.runs), default=0)
         inside: set[int] = set()
         for start in range(len(words)):
-            for length in range(min(longest, len(words) - start), 0, -1):
+            for length in range(min(self.longest, len(words) - start), 0, -1):
                 if tuple(words[start:start + length]) in self.runs:
                     inside.update(range(start, start + length))
                     break
@@ -171,13 +173,16 @@ def find_personal(text: str, places: Places | None = None) -> list[Finding]:
 
 
 def _names(text: str, places: Places) -> list[tuple[int, int]]:
-    """(start, end) of each name-like run of ``text``."""
+    """(start, end) of each name-like run of ``text`` (NFC)."""
     tokens = list(TOKEN.finditer(text))
-    words = [fold(t.group()) for t in tokens]
+    starts = [_may_start(t.group()) for t in tokens]
+    if not any(starts):
+        return []  # most notes: no capitalised family name at all
+    words = [_fold_word(t.group()) for t in tokens]
     inside = places.covered(words)
     spans, i = [], 0
     while i < len(tokens):
-        end = i if i in inside else _name_end(text, tokens, words, inside, i)
+        end = _name_end(text, tokens, words, inside, i) if starts[i] and i not in inside else i
         if end > i + 1:
             spans.append((tokens[i].start(), tokens[end - 1].end()))
             i = end
@@ -209,8 +214,19 @@ def _name_end(text: str, tokens: list, words: list[str], inside: set[int], i: in
     return end
 
 
+def _may_start(word: str) -> bool:
+    return _capitalised(word) and (word.casefold() in FAMILY or (
+        word.isascii() and word.lower() in FAMILY_ASCII))
+
+
+@lru_cache(maxsize=65_536)  # notes repeat the same few thousand words
+def _fold_word(word: str) -> str:
+    return word.lower() if word.isascii() else fold(word)
+
+
 def _key(word: str, plain: bool) -> str:
-    return fold(word) if plain else unicodedata.normalize("NFC", word).casefold()
+    """A word (of NFC text) as the word lists hold it."""
+    return _fold_word(word) if plain else word.casefold()
 
 
 def _after_kind(tokens: list, i: int, plain: bool) -> bool:
