@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 COMMUNE = "commune"  # the one unit of commune-level figures
 HELD = ("rehab_compulsory", "prison")
 GONE = ("moved_away", "deceased")
-AT_HOME = ("rehab_home", "methadone", "no_treatment")
+AT_HOME = ("rehab_home", "methadone", "no_treatment")  # and no status (users, released)
 IN_TREATMENT = ("rehab_home", "rehab_facility", "rehab_compulsory", "methadone")
 
 
@@ -136,7 +136,9 @@ class Context:
         s = self.settings
         people["residing"] = ~people["status"].isin(GONE) & (
             s.held_count_as_residing | ~people["status"].isin(HELD))
-        people["in_community"] = people["status"].isin(AT_HOME)
+        # A user under management or a released person may have no treatment/whereabouts
+        # status: they live in the community.
+        people["in_community"] = people["status"].isin(AT_HOME) | people["status"].isna()
         people["management_until"] = self._management_until(people)
         explicit = people["management_end"]
         people["active"] = (explicit.isna() | (explicit >= self.end)) & (

@@ -54,7 +54,8 @@ class Person(_Commune, Base):
     code: Mapped[str] = mapped_column(CODE)
     village_code: Mapped[str] = mapped_column(CODE, index=True)
     category: Mapped[str] = mapped_column(KIND)  # user, addict, post_rehab, released
-    status: Mapped[str] = mapped_column(KIND)  # treatment / whereabouts
+    # treatment / whereabouts; none for a user under management or a released person
+    status: Mapped[str | None] = mapped_column(KIND)
     status_date: Mapped[dt.date] = mapped_column(Date)
     psychosis: Mapped[bool] = mapped_column(Boolean, default=False)
     file_opened: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -84,7 +85,7 @@ class PersonState(Base):
     valid_from: Mapped[dt.date] = mapped_column(Date)
     village_code: Mapped[str] = mapped_column(CODE)
     category: Mapped[str] = mapped_column(KIND)
-    status: Mapped[str] = mapped_column(KIND)
+    status: Mapped[str | None] = mapped_column(KIND)
     psychosis: Mapped[bool] = mapped_column(Boolean, default=False)
 
     person: Mapped[Person] = relationship(back_populates="states")

@@ -41,6 +41,10 @@ REQUIRED_TEXT = N_("this field must be filled in")
 # The schema's help for villages speaks of a sheet ("names separated by ;"): a form ticks.
 VILLAGES_HELP = N_("tick the villages reached; for a broadcast, none ticked means the whole "
                    "commune")
+NEEDS_LOCATION = N_("needs a location")
+NEEDS_LOCATION_NOTICE = N_("Needs a location: no point is recorded yet. It is counted for its "
+                           "village but not drawn on the map; add its latitude and longitude "
+                           "when they are known.")
 SOURCES = {"form": N_("web form")}
 ACTORS = {"web": N_("web user")}  # until the access-control work records who
 ACTIONS = {"create": N_("created"), "update": N_("changed"), "delete": N_("deleted")}
@@ -279,6 +283,12 @@ def list_records(session: Session, rt: RecordType, ctx: Context, *, village: str
     if key and rt.name != "persons":
         return sorted(rows, key=lambda r: (r[1][key], r[0]), reverse=True)
     return sorted(rows, key=lambda r: code_order(r[1].get("code") or ""))
+
+
+def needs_location(rt: RecordType, row: Mapping) -> bool:
+    """A tip box or venue recorded with its village and no point yet: listed and counted
+    for its village, never drawn, never given a guessed point."""
+    return rt.locate and (row.get("lat") is None or row.get("lon") is None)
 
 
 def columns(rt: RecordType) -> list[tuple[str, str]]:

@@ -187,14 +187,15 @@ def _plan(sheets: list[RawSheet], type_name: str | None
     return plans, problems, notes
 
 
-def _pending(plans: list[Plan]) -> dict[str, set[str]]:
-    """Codes of people, venues and schools defined by the file itself."""
-    pending: dict[str, set[str]] = {name.removesuffix("s"): set() for name in FIRST}
+def _pending(plans: list[Plan]) -> dict[str, list[str]]:
+    """Codes of people, venues and schools defined by the file itself, in file order (the
+    first spelling of a code is the one kept)."""
+    pending: dict[str, list[str]] = {name.removesuffix("s"): [] for name in FIRST}
     for _index, sheet, layout in plans:
         if layout.rt.name in FIRST:
             for _number, raw in layout.data_rows(sheet):
                 if not is_blank(raw.get("code")):
-                    pending[layout.rt.name.removesuffix("s")].add(text(raw["code"]))
+                    pending[layout.rt.name.removesuffix("s")].append(text(raw["code"]))
     return pending
 
 

@@ -30,10 +30,22 @@ CELL_PROBLEMS = {
     "bad_lon": N_("not a longitude (−180 to 180)"),
     "bad_url": N_("not a web link (http:// or https://)"),
     "unknown_reference": N_("no such code in this commune or in this file"),
+    "ambiguous_code": N_("the codes {codes} differ only in upper and lower case, and codes "
+                         "match whatever their case: first give one of them another code"),
     "unknown_village": N_("no such village in this commune; the villages are: {known}"),
+    "personal_name": N_("looks like a person's name ({found}): names of people are never "
+                        "recorded; a place is written after its kind, e.g. “thôn …”, "
+                        "“đường …”, “quán …”"),
+    "personal_id": N_("looks like an ID number ({found}): ID numbers are never recorded"),
+    "personal_phone": N_("looks like a phone number ({found}): phone numbers are never "
+                         "recorded"),
     "end_before_start": N_("the end is before the start"),
+    "status_required": N_("fill in the treatment or whereabouts of a drug addict or of a "
+                          "person under post-rehab management"),
     "half_point": N_("give both latitude and longitude (or both X and Y)"),
     "point_required": N_("give the place: latitude and longitude, or X and Y (VN-2000)"),
+    "place_required": N_("give the village, or the point: latitude and longitude, or X and Y "
+                         "(VN-2000)"),
     "outside_commune": N_("the point lies outside the commune, {metres} m from its boundary"),
     "swapped_point": N_("latitude and longitude seem to be swapped: swapped back, the point "
                         "lies in {village}"),

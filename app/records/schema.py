@@ -92,6 +92,11 @@ CHOICES: dict[str, dict[str, str]] = {
 }
 
 
+# The categories the treatment/whereabouts status is about: a user under management or a
+# person released from prison may have none.
+STATUS_CATEGORIES = ("addict", "post_rehab")
+
+
 @dataclass(frozen=True)
 class Field:
     """One column of a record type.
@@ -100,7 +105,10 @@ class Field:
     to (``person``, ``venue``, ``school``) and for points ``lat``/``lon``/``x``/``y``.
     A date is from 01/01/1900 to today, or for a planned date (``ahead_years`` > 0) to
     the end of the year that many years ahead. An ``int`` is a count and a ``float`` an
-    amount: neither is ever negative.
+    amount: neither is ever negative. A ``screened`` field is text anyone may
+    type anything into (a note, a person's code): what looks like a person's name, ID or
+    phone number in it is refused (``app.records.personal``). Names of venues, schools
+    and models are not screened: places are often named after people.
     """
 
     key: str
@@ -111,6 +119,7 @@ class Field:
     help: str | None = None
     default: object = None
     ahead_years: int = 0
+    screened: bool = False  # free text refused if it holds a name, ID or phone number
 
 
 @dataclass(frozen=True)
@@ -124,6 +133,9 @@ class RecordType:
     key: tuple[str, ...]
     point: Literal["none", "optional", "required"] = "none"
     person_level: bool = False
+    # A place that belongs on the map (a tip box, a venue): without its point it is
+    # accepted with its village, counted there, listed as needing a location, not drawn.
+    locate: bool = False
 
     def field(self, key: str) -> Field:
         return next(f for f in self.fields if f.key == key)
@@ -141,15 +153,19 @@ _POINT = (
                   "number is taken as the northing")),
 )
 _CODE = Field("code", N_("Code"), "code", required=True)
+_PLACE_VILLAGE = Field("village", N_("Village"), "village",
+                       help=N_("the village it is in; enough while its point is not known "
+                               "(it is then listed as needing a location)"))
 
 RECORD_TYPES: tuple[RecordType, ...] = (
     RecordType("persons", N_("People under management"), Person, (
-        Field("code", N_("Person code"), "code", required=True,
+        Field("code", N_("Person code"), "code", required=True, screened=True,
               help=N_("pseudonymous code; never a name or ID number")),
         Field("village", N_("Village"), "village", required=True),
         Field("category", N_("Category"), "choice", required=True, choices="category"),
-        Field("status", N_("Treatment or whereabouts"), "choice", required=True,
-              choices="status"),
+        Field("status", N_("Treatment or whereabouts"), "choice", choices="status",
+              help=N_("required for a drug addict and for a person under post-rehab "
+                      "management")),
         Field("status_date", N_("Since"), "date", required=True,
               help=N_("date the village, category or status took effect")),
         Field("psychosis", N_("Psychosis signs"), "bool", default=False),
@@ -197,12 +213,13 @@ RECORD_TYPES: tuple[RecordType, ...] = (
     ), key=("code",)),
     RecordType("tip_boxes", N_("Tip boxes"), TipBox, (
         _CODE,
+        _PLACE_VILLAGE,
         *_POINT,
         Field("installed", N_("Installed on"), "date", required=True),
         Field("status", N_("Box status"), "choice", required=True, choices="box_status"),
         Field("last_checked", N_("Last checked on"), "date",
               help=N_("the status holds from this day; before it the box counts as working")),
-    ), key=("code",), point="required"),
+    ), key=("code",), point="optional", locate=True),
     RecordType("tips", N_("Crime tips"), Tip, (
         Field("code", N_("Tip number"), "code", required=True),
         Field("received", N_("Received on"), "date", required=True),
@@ -219,18 +236,20 @@ RECORD_TYPES: tuple[RecordType, ...] = (
         _CODE,
         Field("name", N_("Venue name"), "text", required=True),
         Field("kind", N_("Kind of venue"), "choice", required=True, choices="venue_kind"),
+        _PLACE_VILLAGE,
         *_POINT,
         Field("licence", N_("Licence"), "text"),
         Field("active", N_("Active"), "bool", default=True),
-    ), key=("code",), point="required"),
+    ), key=("code",), point="optional", locate=True),
     RecordType("inspections", N_("Venue inspections"), Inspection, (
         Field("venue", N_("Venue code"), "venue", required=True),
         Field("date", N_("Inspection date"), "date", required=True),
-        Field("team", N_("Team"), "text"),
+        Field("team", N_("Team"), "text", screened=True),
         Field("result", N_("Inspection result"), "choice", required=True,
               choices="inspection_result"),
         Field("drug_finding", N_("Drugs found"), "bool", default=False),
-        Field("note", N_("Note"), "text", help=N_("no names of people")),
+        Field("note", N_("Note"), "text", screened=True,
+              help=N_("no names, ID or phone numbers of people")),
     ), key=("venue", "date")),
     RecordType("incidents", N_("Incidents"), Incident, (
         Field("code", N_("Case number"), "code", required=True),
@@ -242,7 +261,8 @@ RECORD_TYPES: tuple[RecordType, ...] = (
         Field("persons", N_("People involved"), "int"),
         Field("plants", N_("Plants"), "int"),
         Field("area_m2", N_("Area (m²)"), "float"),
-        Field("note", N_("Note"), "text", help=N_("no names of people")),
+        Field("note", N_("Note"), "text", screened=True,
+              help=N_("no names, ID or phone numbers of people")),
     ), key=("code",), point="optional"),
     RecordType("baselines", N_("Baseline at registration"), Baseline, (
         Field("village", N_("Village"), "village", required=True),

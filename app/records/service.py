@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from contextlib import suppress
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -21,9 +22,11 @@ from sqlalchemy import Integer, String, insert, select
 from sqlalchemy.orm import Session
 
 from app import store
-from app.models import ChangeLog, Commune, Person, School, Venue
+from app.models import ChangeLog, Commune, Person, PreventionModel, School, Venue
+from app.records.codes import CodeBook
+from app.records.personal import Places, find_personal
 from app.records.rules import row_problems
-from app.records.schema import Field, RecordType
+from app.records.schema import BY_NAME, STATUS_CATEGORIES, Field, RecordType
 from app.records.values import (
     ALL,
     READERS,
@@ -38,6 +41,9 @@ from app.records.values import (
 from geo.join import assign_villages, lonlat_from_xy
 
 REFERENCES = {"person": Person, "venue": Venue, "school": School}
+PLACE_KEYS = ("village", "lat", "lon", "x", "y")
+PLACE_MODELS = (Venue, School, PreventionModel)  # their names are places, not people
+PERSONAL = {"name": "personal_name", "id_number": "personal_id", "phone": "personal_phone"}
 
 
 @dataclass
@@ -61,6 +67,7 @@ class Context:
     village_keys: dict[str, str]
     known: dict[str, dict[str, int]]  # "person" → {code: id}, "venue", "school"
     codes: dict[str, dict[int, str]] = field(default_factory=dict)  # the reverse
+    session: Session | None = field(default=None, repr=False)  # reads other codes if asked
 
     def __post_init__(self):
         self.codes = {kind: {i: c for c, i in known.items()}
@@ -68,10 +75,39 @@ class Context:
         self.names = dict(zip(self.villages["code"], self.villages["name"], strict=True))
         self.households = {code: int(n) for code, n in zip(
             self.villages["code"], self.villages["households"], strict=True) if not pd.isna(n)}
+        self.book = CodeBook(self.known, self._stored_codes)
+        self._places: Places | None = None
+        self._place_names: list[str] = []
+
+    def _stored_codes(self, kind: str) -> list[str]:
+        model = BY_NAME[kind].model
+        if self.session is None:
+            return []
+        return list(self.session.scalars(select(model.code).where(
+            model.commune_code == self.commune.code)))
+
+    def places(self) -> Places:
+        """Names of the commune, its villages, venues, schools and models (and of those
+        the input defines): places, not people, in free text."""
+        if self._places is None:
+            names = [*self.villages["name"], self.commune.name, self.commune.district,
+                     self.commune.province, *self._place_names]
+            for model in PLACE_MODELS if self.session is not None else ():
+                names += self.session.scalars(select(model.name).where(
+                    model.commune_code == self.commune.code))
+            self._places = Places(names)
+        return self._places
+
+    def add_place(self, name: str) -> None:
+        if self._places is None:
+            self._place_names.append(name)
+        else:
+            self._places.add_all([name])
 
     def remember(self, kind: str, code: str, ident: int) -> None:
         self.known[kind][code] = ident
         self.codes[kind][ident] = code
+        self.book.add(kind, code)
 
     @classmethod
     def load(cls, session: Session, commune_code: str) -> Context:
@@ -84,26 +120,37 @@ class Context:
         known = {ref: dict(session.execute(
             select(model.code, model.id).where(model.commune_code == commune_code)).all())
             for ref, model in REFERENCES.items()}
-        return cls(commune, villages, store.commune_outline(commune), keys, known)
+        return cls(commune, villages, store.commune_outline(commune), keys, known,
+                   session=session)
 
     def village_name(self, code: str) -> str:
         return self.names.get(code, code)
 
 
 def check_rows(rt: RecordType, raw_rows: list[tuple[int | None, dict]], ctx: Context,
-               *, pending: dict[str, set[str]] | None = None
+               *, pending: dict[str, list[str]] | None = None
                ) -> tuple[list[dict], list[CellProblem]]:
-    """Read and check rows of ``rt``. ``pending`` holds codes defined by the same file.
+    """Read and check rows of ``rt``. ``pending`` holds codes defined by the same file
+    (people, venues, schools), in file order.
 
+    Codes match whatever their case (``app.records.codes``): a row's own code and its
+    references take the stored spelling, else the first written.
     Returns the clean rows (each with ``_row``) and every problem found.
     """
     problems: list[CellProblem] = []
     rows = []
+    for kind, codes in (pending or {}).items():
+        for code in codes:
+            with suppress(BadValue):  # an ambiguous code is reported by its own row
+                ctx.book.write(kind, code)
     for number, raw in raw_rows:
         values = {"_row": number}
         for f in rt.fields:
-            values[f.key] = _cell(f, raw.get(f.key), number, ctx, pending, problems,
+            values[f.key] = _cell(f, raw.get(f.key), number, ctx, problems,
                                   column_limits(rt).get(f.key))
+        _own_code(rt, values, ctx, problems)
+        if rt.model in PLACE_MODELS and values.get("name"):
+            ctx.add_place(values["name"])
         _check_row(rt, values, number, problems)
         problems += [CellProblem(number, *found) for found in row_problems(rt, values, ctx)]
         rows.append(values)
@@ -134,7 +181,7 @@ def column_limits(rt: RecordType) -> dict[str, int]:
     return limits
 
 
-def _cell(f: Field, value, number, ctx: Context, pending, problems,
+def _cell(f: Field, value, number, ctx: Context, problems,
           limit: int | None = None) -> Any:
     if is_blank(value):
         if f.required:
@@ -150,14 +197,43 @@ def _cell(f: Field, value, number, ctx: Context, pending, problems,
         if f.kind == "date":
             return read_day(value, ahead_years=f.ahead_years)
         result = READERS[f.kind](value)
-        if f.kind in REFERENCES and result not in ctx.known[f.kind] and result not in (
-                (pending or {}).get(f.kind, set())):
-            raise BadValue("unknown_reference", kind=f.kind)
+        if f.kind in REFERENCES:
+            result = ctx.book.find(f.kind, result)
+            if result is None:
+                raise BadValue("unknown_reference", kind=f.kind)
         _within(result, limit)
+        if f.screened and _personal(f, result, number, ctx, problems):
+            return None
         return result
     except BadValue as exc:
         problems.append(CellProblem(number, f.key, value, exc.code, exc.params))
         return None
+
+
+def _own_code(rt: RecordType, values: dict, ctx: Context, problems) -> None:
+    """The row's code as stored (or as first written): ``cs-08`` updates ``CS-08``."""
+    if not values.get("code") or rt.field("code").kind != "code":
+        return  # no code of its own (drug tests, pledges…), or one not read
+    kind = rt.name.removesuffix("s")
+    kind = kind if kind in REFERENCES else rt.name
+    try:
+        values["code"] = ctx.book.write(kind, values["code"])
+    except BadValue as exc:
+        problems.append(CellProblem(values["_row"], "code", values["code"], exc.code,
+                                    exc.params))
+        values["code"] = None
+
+
+def _personal(f: Field, value: str, number, ctx: Context, problems) -> bool:
+    """Report what in ``value`` looks like a person's name, ID or phone number (one
+    problem per kind, quoting each); whether anything was found."""
+    found: dict[str, list[str]] = {}
+    for finding in find_personal(value, ctx.places()):
+        found.setdefault(finding.kind, []).append(f"“{finding.text}”")
+    for kind, texts in found.items():
+        problems.append(CellProblem(number, f.key, value, PERSONAL[kind],
+                                    {"found": ", ".join(dict.fromkeys(texts))}))
+    return bool(found)
 
 
 def _within(result, limit: int | None) -> None:
@@ -188,10 +264,24 @@ def _check_row(rt: RecordType, values: dict, number, problems: list[CellProblem]
         problems.append(CellProblem(number, "school", None, "required"))
     if rt.name == "outreach" and values["kind"] == "individual_visit" and not values["person"]:
         problems.append(CellProblem(number, "person", None, "required"))
+    if rt.name == "persons" and values.get("category") in STATUS_CATEGORIES and values.get(
+            "status") is None and not _reported(problems, number, "status"):
+        problems.append(CellProblem(number, "status", None, "status_required"))
     if rt.name == "persons" and values.get("management_start") and values.get(
             "management_end") and values["management_end"] < values["management_start"]:
         problems.append(CellProblem(number, "management_end", values["management_end"],
                                     "end_before_start"))
+
+
+def _reported(problems: list[CellProblem], number, key: str) -> bool:
+    """Whether cell ``key`` of row ``number`` is already reported: the row's problems are
+    the last of the list."""
+    for problem in reversed(problems):
+        if problem.row != number:
+            return False
+        if problem.field == key:
+            return True
+    return False
 
 
 def _place(rt: RecordType, rows: list[dict], ctx: Context, problems) -> None:
@@ -203,6 +293,7 @@ def _place(rt: RecordType, rows: list[dict], ctx: Context, problems) -> None:
     """
     unread = {(p.row, p.field): p for p in problems if p.field in ("lat", "lon")}
     located, typed = {}, {}
+    given = {(p.row, p.field) for p in problems}  # a place given but not understood
     for i, row in enumerate(rows):
         row.setdefault("village", None)
         if row.get("x") is not None and row.get("y") is not None:
@@ -219,9 +310,11 @@ def _place(rt: RecordType, rows: list[dict], ctx: Context, problems) -> None:
             located[i] = (row["lat"], row["lon"])
         elif len(blank) == 1:
             problems.append(CellProblem(row["_row"], blank[0], None, "half_point"))
-        elif len(blank) == 2 and (rt.point == "required" or (
-                rt.point == "optional" and not row.get("village"))):
+        elif len(blank) == 2 and rt.point == "required":
             problems.append(CellProblem(row["_row"], "lat", None, "point_required"))
+        elif len(blank) == 2 and rt.point == "optional" and not row.get("village") and not any(
+                (row["_row"], key) in given for key in PLACE_KEYS):
+            problems.append(CellProblem(row["_row"], "village", None, "place_required"))
     placed = _assign(located, ctx)
     outside = set(placed.index[placed["rule"] == "outside"])
     swapped = _assign({i: typed[i][::-1] for i in typed if typed[i] and (

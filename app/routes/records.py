@@ -14,6 +14,7 @@ change go to the audit log. Police only (the router's rule).
 from __future__ import annotations
 
 import re
+from contextlib import suppress
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -41,6 +42,7 @@ from app.records.service import (
     natural_key,
     save_rows,
 )
+from app.records.values import BadValue
 from app.rendering import render
 from app.web_security import CSRF_FIELD, csrf_token
 
@@ -186,6 +188,9 @@ def _person_keys(rt: RecordType) -> list[str]:
 
 
 def _cell(rt: RecordType, key: str, row: dict, code: str, show: forms.Show) -> dict:
+    if key == "lat" and forms.needs_location(rt, row):  # shown where the point would be
+        return {"text": show.gettext(forms.NEEDS_LOCATION), "href": None, "wrap": True,
+                "flag": "needs-location"}
     text = show.cell(rt, key, row.get(key), row)
     href = None
     if text and (key == "person" or (rt.name == "persons" and key == "code")):
@@ -327,6 +332,8 @@ def _render_form(request: Request, session: Session, ctx: Context, rt: RecordTyp
         other_href=other, refused=refused is not None, history=history,
         editing=record_id is not None, list_href=_url(code, rt),
         notices=[_(n) for n in _notices(rt, record_id is not None)],
+        needs_location=_(forms.NEEDS_LOCATION_NOTICE)
+        if stored and forms.needs_location(rt, stored) else None,
         point_help=_(POINT_HELP) if rt.point != "none" else None,
         person_href=f"/communes/{code}/persons/{stored['code']}"
         if rt.name == "persons" and stored else None)
@@ -374,6 +381,8 @@ def person_page(code: str, person_code: str, request: Request, session: SessionD
                 locale: LocaleDep) -> HTMLResponse:
     """One person: current state, status history, tests, visits and change history."""
     ctx = Context.load(session, code)
+    with suppress(BadValue):  # /persons/cs-08 is CS-08; an ambiguous pair: as written
+        person_code = ctx.book.find("person", person_code) or person_code
     person = None if not storable(person_code) else session.scalar(select(Person).where(
         Person.commune_code == code, Person.code == person_code))
     if person is None:

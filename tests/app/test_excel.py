@@ -40,10 +40,10 @@ FILLED: dict[str, list[list]] = {
          None, None, None, D(2025, 1, 5), D(2025, 2, 1), None, None],
     ],
     "venues": [
-        ["CS01", "Karaoke Hoa Mai (giả lập)", "karaoke", 20.1374214, 105.5226157, None, None,
-         "GP-123/2023", "có"],
-        ["CS02", "Nhà nghỉ Bình An (giả lập)", "nhà nghỉ", 20.1261564, 105.5268399, None, None,
-         None, "không"],
+        ["CS01", "Karaoke Hoa Mai (giả lập)", "karaoke", "Thôn 1", 20.1374214, 105.5226157,
+         None, None, "GP-123/2023", "có"],
+        ["CS02", "Nhà nghỉ Bình An (giả lập)", "nhà nghỉ", "Thôn 5", 20.1261564, 105.5268399,
+         None, None, None, "không"],
     ],
     "schools": [
         ["TH01", "Trường Tiểu học Thôn 2 (giả lập)", "trường tiểu học", 20.1386686,
@@ -68,8 +68,8 @@ FILLED: dict[str, list[list]] = {
         ["MH01", "Thôn không ma túy (giả lập)", "mô hình phòng chống ma túy", D(2025, 2, 20)],
     ],
     "tip_boxes": [
-        ["HT01", 20.1491619, 105.5397662, None, None, D(2024, 11, 1), "đang hoạt động",
-         D(2024, 11, 30)],
+        ["HT01", "Thôn 3", 20.1491619, 105.5397662, None, None, D(2024, 11, 1),
+         "đang hoạt động", D(2024, 11, 30)],
     ],
     "tips": [
         ["NT01", D(2024, 11, 12), "hòm thư tố giác", "Thôn 4", None, None, None, None,
@@ -194,7 +194,7 @@ def test_person_template_headers_marks_notes_validation_and_date_format(commune)
     ws = wb["Người trong diện quản lý"]
     headers = [c.value for c in ws[1]]
     assert headers[:5] == ["Mã đối tượng *", "Thôn *", "Diện quản lý *",
-                           "Tình trạng cai nghiện, điều trị, nơi ở *", "Từ ngày *"]
+                           "Tình trạng cai nghiện, điều trị, nơi ở", "Từ ngày *"]
     assert headers[12:] == ["Năm sinh", "Giới tính"]
     assert ws["A1"].font.b and not ws["M1"].font.b  # required bold, optional not
     assert "mã bí danh; không ghi họ tên" in ws["A1"].comment.text

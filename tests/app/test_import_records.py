@@ -71,8 +71,8 @@ def person(code, village="Thôn 1", category="người nghiện ma túy",
             None, birth_year, None]
 
 
-def venue(code, lat=None, lon=None, x=None, y=None):
-    return [code, f"Cơ sở {code} (giả lập)", "karaoke", lat, lon, x, y, None, "có"]
+def venue(code, lat=None, lon=None, x=None, y=None, village=None):
+    return [code, f"Cơ sở {code} (giả lập)", "karaoke", village, lat, lon, x, y, None, "có"]
 
 
 PLANTED_PERSONS = [
@@ -81,7 +81,7 @@ PLANTED_PERSONS = [
     person("P003", village="Thôn 99"),                                # 4: unknown village
     person("P004", category="nghiện nặng"),                           # 5: unknown category
     person("P001"),                                                   # 6: duplicate code
-    person("P006", status=None),                                      # 7: empty required
+    person("P006", status=None),                      # 7: an addict's status is required
     person("P007", birth_year="khoảng 1990"),                         # 8: text in a number
     person("P008", since=45611),                        # 9: good: Excel serial 15/11/2024
 ]
@@ -111,8 +111,9 @@ def test_ten_planted_errors_are_all_reported_and_nothing_is_saved(commune):
         "trị: người sử dụng trái phép chất ma túy; người nghiện ma túy; người đang quản lý "
         "sau cai nghiện; người chấp hành xong án phạt tù về ma túy",
         f"{sheet}, dòng 6, cột “Mã đối tượng”, giá trị “P001”: trùng với dòng 2",
-        f"{sheet}, dòng 7, cột “Tình trạng cai nghiện, điều trị, nơi ở”: cột này không được "
-        "để trống",
+        f"{sheet}, dòng 7, cột “Tình trạng cai nghiện, điều trị, nơi ở”: hãy ghi tình trạng "
+        "cai nghiện, điều trị, nơi ở của người nghiện ma túy hoặc người đang quản lý sau cai "
+        "nghiện",
         f"{sheet}, dòng 8, cột “Năm sinh”, giá trị “khoảng 1990”: không phải số nguyên",
         f"trang tính “{VENUES}”, dòng 3, cột “Vĩ độ”, giá trị “20.1, 105.54”: vị trí nằm "
         "ngoài địa giới xã, cách ranh giới xã 1.039 m",

@@ -103,13 +103,13 @@ HEADERS = {
                  "Mã trường", "Mã đối tượng được tuyên truyền", "Đường dẫn bài viết"],
     "pledges": ["Thôn", "Tính đến ngày", "Số hộ đã ký"],
     "models": ["Mã", "Tên mô hình", "Loại mô hình", "Ngày thành lập"],
-    "tip_boxes": ["Mã", "Vĩ độ", "Kinh độ", "Ngày lắp đặt", "Tình trạng hòm thư",
-                  "Ngày kiểm tra gần nhất", "Thôn"],
+    "tip_boxes": ["Mã", "Thôn", "Vĩ độ", "Kinh độ", "Ngày lắp đặt", "Tình trạng hòm thư",
+                  "Ngày kiểm tra gần nhất"],
     "tips": ["Số nguồn tin", "Ngày tiếp nhận", "Kênh tiếp nhận", "Thôn", "Vĩ độ", "Kinh độ",
              "Tình trạng xử lý", "Ngày xác minh", "Ngày giải quyết",
              "Ngày kết luận không có căn cứ"],
-    "venues": ["Mã", "Tên cơ sở", "Loại cơ sở", "Vĩ độ", "Kinh độ", "Giấy phép",
-               "Đang hoạt động", "Thôn"],
+    "venues": ["Mã", "Tên cơ sở", "Loại cơ sở", "Thôn", "Vĩ độ", "Kinh độ", "Giấy phép",
+               "Đang hoạt động"],
     "inspections": ["Mã cơ sở", "Ngày kiểm tra", "Tổ kiểm tra", "Kết quả kiểm tra",
                     "Phát hiện ma túy", "Ghi chú"],
     "incidents": ["Số vụ việc", "Loại vụ việc", "Ngày", "Thôn", "Vĩ độ", "Kinh độ",
@@ -139,7 +139,7 @@ def test_list_shows_labels_village_names_dates_and_yes_no(client):
         "05/11/2024", "có", "không", "", "", "", "", "", "1990", "nữ"]
     venues = soup(client.get(url("venues")))
     assert [td.get_text(strip=True) for td in venues.select("tbody tr td")][:-1] == [
-        "V01", "Karaoke V01", "karaoke", "20.125", "105.535", "GP-12", "có", "Thôn 6"]
+        "V01", "Karaoke V01", "karaoke", "Thôn 6", "20.125", "105.535", "GP-12", "có"]
     # A person's code opens the person page.
     assert people.select_one("tbody a")["href"] == f"{BASE}/persons/P001"
 
@@ -401,8 +401,8 @@ INVALID = {
                    "status": "working"}, "lon",
                   "Hãy ghi đủ cả vĩ độ và kinh độ (hoặc cả X và Y)"),
     "tips": ({"code": "NT-01", "received": "2024-11-15", "channel": "vneid",
-              "status": "received"}, "lat",
-             "Hãy ghi vị trí: vĩ độ và kinh độ, hoặc X và Y (VN-2000)"),
+              "status": "received"}, "village",
+             "Hãy ghi thôn, hoặc vị trí: vĩ độ và kinh độ, hoặc X và Y (VN-2000)"),
     "venues": (venue("V02", {"lat": "20.2", "lon": "105.535"}), "lat",
                "Giá trị “20.2, 105.535”: vị trí nằm ngoài địa giới xã, cách ranh giới xã "),
     "inspections": ({"venue": "V01", "date": "2024-13-01", "result": "ok"}, "date",
