@@ -37,7 +37,7 @@ def commune(sessions, settings):
 @pytest.fixture
 def police(commune, settings):
     client = client_as(settings, commune, "police")
-    client.headers.pop("x-csrftoken")  # forms carry their own token, as in a browser
+    client.headers.pop("x-csrftoken", None)  # forms carry their own token, as in a browser
     return client
 
 
@@ -132,9 +132,10 @@ BOXES = "tip_boxes.csv"
 
 def test_a_tip_box_without_a_point_is_kept_with_its_village_counted_and_not_drawn(
         commune, settings):
-    csv_file(commune, BOXES, "code,village,lat,lon,installed,status\n"
-             "HT-01,Thôn 4,,,01/11/2024,đang hoạt động\n"
-             "HT-02,,20.125,105.535,01/11/2024,đang hoạt động\n")
+    # checked in the month: a month with no record of any kind is not judged
+    csv_file(commune, BOXES, "code,village,lat,lon,installed,status,last_checked\n"
+             "HT-01,Thôn 4,,,01/11/2024,đang hoạt động,15/11/2024\n"
+             "HT-02,,20.125,105.535,01/11/2024,đang hoạt động,15/11/2024\n")
     with commune() as session:
         boxes = {b.code: (b.village_code, b.lat, b.lon) for b in session.scalars(select(TipBox))}
         result = compliance.compute(session, "15178", "2024-11")

@@ -18,7 +18,7 @@ from app.security import check_password
 from tests.app.test_excel import FILLED
 from tests.app.test_import_records import PERSONS, PLANTED_PERSONS
 from tests.browser.conftest import block_outside, sign_in_page
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, TEST_HASHER
 from tests.factories import save_records
 
 pytestmark = pytest.mark.browser
@@ -149,12 +149,13 @@ def test_password_change(live_server, demo, page):
     assert page.locator("p.error").inner_text() == "Hai lần nhập mật khẩu mới không khớp nhau."
     with demo() as session:
         assert check_password(session.scalar(select(User).where(User.username == "leader")),
-                              PASSWORD)
+                              PASSWORD, TEST_HASHER)
     fill("mat-khau-moi-789", "mat-khau-moi-789")
     assert "/account/password" not in page.url and "/login" not in page.url
     with demo() as session:
         user = session.scalar(select(User).where(User.username == "leader"))
-        assert check_password(user, "mat-khau-moi-789") and not check_password(user, PASSWORD)
+        assert check_password(user, "mat-khau-moi-789", TEST_HASHER)
+        assert not check_password(user, PASSWORD, TEST_HASHER)
     assert _events(demo, "account") == [("leader", "leader")]
 
 

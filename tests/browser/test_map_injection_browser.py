@@ -49,10 +49,13 @@ def _watch(page) -> dict[str, list[str]]:
     return seen
 
 
-def _tooltips_after_hover(page, x: float, y: float, wanted: str) -> str:
-    """Hover (x, y) until a tooltip holding ``wanted`` shows; the tooltips' text."""
+def _tooltips_after_hover(page, x: float, y: float, wanted: str, where=None) -> str:
+    """Hover (x, y) until a tooltip holding ``wanted`` shows; the tooltips' text.
+    ``where()`` gives the point again on each try (the map may still be moving)."""
     texts = ""
-    for _ in range(20):  # clusters re-form just after a zoom: hover again until drawn
+    for _ in range(60):  # clusters re-form just after a zoom: hover again until drawn
+        if where is not None:
+            x, y = where()
         page.mouse.move(x + 30, y + 30)
         page.mouse.move(x, y)
         texts = "\n".join(page.locator(".leaflet-tooltip").all_inner_texts())
@@ -83,7 +86,8 @@ def _hover_points(page, points, shown_as) -> None:
     for point in points:
         x, y = page.evaluate(CENTRE_ON, [point[2], point[3]])
         wanted = shown_as(point)
-        shown = _tooltips_after_hover(page, x, y, wanted)
+        shown = _tooltips_after_hover(page, x, y, wanted, where=lambda p=point: page.evaluate(
+            CENTRE_ON, [p[2], p[3]]))
         assert wanted in shown, (wanted, shown)
 
 
