@@ -51,8 +51,8 @@ def _watch(page) -> dict[str, list[str]]:
 
 def _tooltips_after_hover(page, x: float, y: float, wanted: str) -> str:
     """Hover (x, y) until a tooltip holding ``wanted`` shows; the tooltips' text."""
-    texts = ""
-    for _ in range(20):  # clusters re-form just after a zoom: hover again until drawn
+    texts, deadline = "", time.monotonic() + 10  # a loaded machine (parallel tests) is slow
+    while time.monotonic() < deadline:  # clusters re-form after a zoom: hover until drawn
         page.mouse.move(x + 30, y + 30)
         page.mouse.move(x, y)
         texts = "\n".join(page.locator(".leaflet-tooltip").all_inner_texts())
