@@ -92,12 +92,15 @@ def demo(sessions, settings):
     return sessions
 
 
-def make_user(sessions, username: str, role: str, communes=("15178",), provinces=()):
-    """An account with the test password, ready to sign in."""
+def make_user(sessions, username: str, role: str, communes=("15178",), provinces=(), *,
+              hasher=TEST_HASHER):
+    """An account with the test password, ready to sign in (its hash at the test cost,
+    unless another ``hasher`` is given: password_hasher("strong") checks as slowly as in
+    use)."""
     with transaction(sessions) as session:
         user, _ = create_user(session, username, role, communes=list(communes),
                               provinces=list(provinces), password=PASSWORD,
-                              hasher=TEST_HASHER)
+                              hasher=hasher)
         user.must_change_password = False
 
 

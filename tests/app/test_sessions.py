@@ -25,6 +25,7 @@ from app.cli import main, server_config
 from app.db import make_engine, session_factory, transaction, upgrade
 from app.main import create_app
 from app.models import AuditEvent, LoginSession, LoginThrottle
+from app.security import password_hasher
 from app.settings import Settings
 from app.store import TZ
 from tests.conftest import PASSWORD, client_as, csrf_of, make_user, sign_in
@@ -198,7 +199,8 @@ def test_a_flood_of_wrong_sign_ins_does_not_stall_a_signed_in_user(demo, setting
     make_user(demo, "police", "police")
     # every guess from this address is checked: the heaviest flood
     flooded = settings.model_copy(update={"login_max_failures_per_address": 1000,
-                                          "login_wait_seconds": 2})
+                                          "login_wait_seconds": 2,
+                                          "password_hash_cost": "strong"})  # as in use
     with _serving(flooded) as base:
         user = httpx.Client(base_url=base, timeout=20, cookies=_signed_in_cookies(base))
         assert user.get(PERSONS).status_code == 200
@@ -231,7 +233,9 @@ def _signed_in_cookies(base: str) -> httpx.Cookies:
 
 
 def test_sign_ins_over_the_bound_wait_then_are_asked_to_try_again(demo, settings):
-    make_user(demo, "u1", "police")
+    # checks as slow as in use: with test-cost hashes most of the eight would be checked
+    # at once, and the account locked before the last attempt
+    make_user(demo, "u1", "police", hasher=password_hasher("strong"))
     narrow = settings.model_copy(update={"login_concurrency": 1, "login_wait_seconds": 0.05})
     with _serving(narrow) as base:
         threads, results = _together(8, lambda i, barrier: _attempt(

@@ -52,8 +52,8 @@ def _watch(page) -> dict[str, list[str]]:
 def _tooltips_after_hover(page, x: float, y: float, wanted: str, where=None) -> str:
     """Hover (x, y) until a tooltip holding ``wanted`` shows; the tooltips' text.
     ``where()`` gives the point again on each try (the map may still be moving)."""
-    texts = ""
-    for _ in range(60):  # clusters re-form just after a zoom: hover again until drawn
+    texts, deadline = "", time.monotonic() + 10  # a loaded machine (parallel tests) is slow
+    while time.monotonic() < deadline:  # clusters re-form after a zoom: hover until drawn
         if where is not None:
             x, y = where()
         page.mouse.move(x + 30, y + 30)
