@@ -63,17 +63,37 @@ def demo_database(migrated_database, tmp_path_factory) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def full_database(demo_database, tmp_path_factory) -> Path:
+    """``demo_database`` with every synthetic record of the demo, saved through the same
+    checks as an import (``imports.load_demo_records``), made once per session."""
+    path = tmp_path_factory.mktemp("full") / "xkmt.db"
+    shutil.copy(demo_database, path)
+    engine = make_engine(f"sqlite:///{path}")
+    imports.load_demo_records(session_factory(engine), imports.DEMO_COMMUNE,
+                              imports.DEMO_SEED)
+    engine.dispose()
+    return path
+
+
+def _template(request, migrated_database) -> Path:
+    """The database a test starts from, by the fixtures it asks for."""
+    if "full" in request.fixturenames:
+        return request.getfixturevalue("full_database")
+    if "demo" in request.fixturenames:
+        return request.getfixturevalue("demo_database")
+    return migrated_database
+
+
 @pytest.fixture
 def sessions(request, settings, migrated_database):
     """Sessions of the settings' database, migrated. A new SQLite file is a copy, made
-    before anything connects: of ``demo_database`` when the test asks for ``demo`` (itself
-    or through another fixture), else of ``migrated_database``; another database is
-    migrated here."""
+    before anything connects: of ``full_database`` when the test asks for ``full``, of
+    ``demo_database`` when it asks for ``demo`` (itself or through another fixture), else
+    of ``migrated_database``; another database is migrated here."""
     path = make_url(settings.database_url).database
     if settings.database_url.startswith("sqlite:///") and path and not Path(path).exists():
-        template = (request.getfixturevalue("demo_database")
-                    if "demo" in request.fixturenames else migrated_database)
-        shutil.copy(template, path)
+        shutil.copy(_template(request, migrated_database), path)
     else:
         upgrade(settings.database_url)
     engine = make_engine(settings.database_url)
@@ -90,6 +110,17 @@ def demo(sessions, settings):
     if not loaded:
         imports.load_demo(sessions, settings, records=False)
     return sessions
+
+
+@pytest.fixture
+def full(demo):
+    """The demo commune with every synthetic record, as ``make run`` loads it; mostly
+    copied in by ``sessions``."""
+    with demo() as session:
+        loaded = session.scalar(text("SELECT count(*) FROM person")) > 0
+    if not loaded:
+        imports.load_demo_records(demo, imports.DEMO_COMMUNE, imports.DEMO_SEED)
+    return demo
 
 
 def make_user(sessions, username: str, role: str, communes=("15178",), provinces=(), *,

@@ -12,7 +12,7 @@ import geopandas as gpd
 import pytest
 from sqlalchemy import select
 
-from app import compliance, imports, shaping, store
+from app import compliance, shaping, store
 from app.db import transaction
 from app.models import ChangeLog, Person
 from app.privacy import mask_count, masked_total
@@ -27,12 +27,6 @@ SUMMARY = f"/api/communes/15178/compliance?month={MONTH}"
 # indicators of the shipped plans about people on the lists, visits to them (P02) and
 # violations, arrests and fugitives (N2)
 PEOPLE_INDICATORS = {"P02", *(f"P{n}" for n in range(13, 22)), "N1", "N2"}
-
-
-@pytest.fixture
-def full(sessions, settings):
-    imports.load_demo(sessions, settings)
-    return sessions
 
 
 @pytest.fixture

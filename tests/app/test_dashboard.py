@@ -7,7 +7,7 @@ import pytest
 from bs4 import BeautifulSoup
 from sqlalchemy import select
 
-from app import compliance, imports
+from app import compliance
 from app.db import transaction
 from app.models import Person
 from app.records.schema import BY_NAME
@@ -15,13 +15,6 @@ from app.records.service import Context, check_rows, save_rows
 from tests.conftest import client_as
 
 URL = "/communes/15178/dashboard"
-
-
-@pytest.fixture
-def full(sessions, settings):
-    """The demo commune with every synthetic record."""
-    imports.load_demo(sessions, settings)
-    return sessions
 
 
 def _page(client, url: str) -> BeautifulSoup:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import func, select
 
 from app import imports
@@ -36,13 +35,6 @@ MODELS = {"persons": Person, "drug_tests": DrugTest, "schools": School,
           "incidents": Incident, "baselines": Baseline}
 
 
-@pytest.fixture
-def demo(sessions, settings):
-    """The full demo as ``make run`` loads it: commune, villages and synthetic records."""
-    imports.load_demo(sessions, settings)
-    return sessions
-
-
 def _frames(sessions):
     with sessions() as session:
         ctx = Context.load(session, imports.DEMO_COMMUNE)
@@ -53,10 +45,10 @@ def _count(session, model) -> int:
     return session.scalar(select(func.count()).select_from(model))
 
 
-def test_load_demo_fills_every_record_table(demo):
-    _ctx, frames = _frames(demo)
+def test_load_demo_fills_every_record_table(full):
+    _ctx, frames = _frames(full)
     assert set(frames) == {rt.name for rt in RECORD_TYPES}
-    with demo() as session:
+    with full() as session:
         for name, frame in frames.items():
             expected = frame["code"].nunique() if name == "persons" else len(frame)
             assert _count(session, MODELS[name]) == expected > 0, name
@@ -70,12 +62,12 @@ def test_load_demo_fills_every_record_table(demo):
                               ).sum() > 0
 
 
-def test_a_person_keeps_every_state_and_shows_the_latest(demo):
-    _ctx, frames = _frames(demo)
+def test_a_person_keeps_every_state_and_shows_the_latest(full):
+    _ctx, frames = _frames(full)
     persons = frames["persons"]
     code = persons.groupby("code").size().idxmax()
     states = persons[persons["code"] == code]
-    with demo() as session:
+    with full() as session:
         person = session.scalars(select(Person).where(Person.code == code)).one()
         history = [(s.valid_from, s.category, s.status) for s in person.states]
         assert history == list(zip(states["status_date"], states["category"], states["status"],
@@ -85,8 +77,8 @@ def test_a_person_keeps_every_state_and_shows_the_latest(demo):
         assert len(person.tests) == (frames["drug_tests"]["person"] == code).sum()
 
 
-def test_every_demo_row_passes_the_import_checks(demo):
-    ctx, frames = _frames(demo)
+def test_every_demo_row_passes_the_import_checks(full):
+    ctx, frames = _frames(full)
     for name, frame in frames.items():
         rt = BY_NAME[name]
         keys = {f.key for f in rt.fields}
@@ -97,8 +89,8 @@ def test_every_demo_row_passes_the_import_checks(demo):
             assert problems == [], name
 
 
-def test_the_checks_are_real_a_venue_moved_out_of_the_commune_is_refused(demo):
-    ctx, frames = _frames(demo)
+def test_the_checks_are_real_a_venue_moved_out_of_the_commune_is_refused(full):
+    ctx, frames = _frames(full)
     venues = frames["venues"].copy()
     venues.loc[0, "lon"] = venues.loc[0, "lon"] + 0.2  # about 21 km east
     rt = BY_NAME["venues"]
@@ -110,22 +102,22 @@ def test_the_checks_are_real_a_venue_moved_out_of_the_commune_is_refused(demo):
     assert "vị trí nằm ngoài địa giới xã, cách ranh giới xã" in text
 
 
-def test_loading_again_changes_nothing(demo, settings):
-    before = snapshot(demo)
-    summaries = imports.load_demo_records(demo, imports.DEMO_COMMUNE, imports.DEMO_SEED)
+def test_loading_again_changes_nothing(full, settings):
+    before = snapshot(full)
+    summaries = imports.load_demo_records(full, imports.DEMO_COMMUNE, imports.DEMO_SEED)
     assert sum(s.unchanged for s in summaries.values()) > 1000
     assert all(s.created == s.updated == 0 for s in summaries.values())
-    assert snapshot(demo) == before
-    imports.load_demo(demo, settings)  # the whole demo again: only the boundary import is new
-    after = snapshot(demo)
+    assert snapshot(full) == before
+    imports.load_demo(full, settings)  # the whole full again: only the boundary import is new
+    after = snapshot(full)
     assert [t for t in before if before[t] != after[t]] == ["boundary_import"]
 
 
-def test_the_change_log_has_one_entry_per_demo_row(demo):
-    _ctx, frames = _frames(demo)
+def test_the_change_log_has_one_entry_per_demo_row(full):
+    _ctx, frames = _frames(full)
     persons = frames["persons"]
     rows = sum(len(frame) for frame in frames.values())
-    with demo() as session:
+    with full() as session:
         log = session.execute(select(ChangeLog.actor, ChangeLog.source, ChangeLog.action)).all()
     assert len(log) == rows
     assert {(actor, source) for actor, source, _a in log} == {("demo", "synthetic demo")}
@@ -146,15 +138,15 @@ def test_make_run_path_loads_the_records_once(settings, sessions, monkeypatch, c
         assert _count(session, ChangeLog) == logged
 
 
-def test_the_demo_shows_every_risk_level_and_every_status(demo):
-    """Over the demo months the map's legends are all used: risk levels I, II, III and
+def test_the_demo_shows_every_risk_level_and_every_status(full):
+    """Over the full months the map's legends are all used: risk levels I, II, III and
     none from 09/2025 (QĐ 28/2025 in force), every status of N1-N3 and of the plan."""
     from app.compliance import compute
 
     months = [f"2024-{m:02d}" for m in (11, 12)] + [f"2025-{m:02d}" for m in range(1, 13)]
     risks: dict[str, set] = {}
     statuses: dict[str, set] = {}
-    with demo() as session:
+    with full() as session:
         for month in months:
             result = compute(session, imports.DEMO_COMMUNE, month)
             villages = result.villages

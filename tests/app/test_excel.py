@@ -303,10 +303,10 @@ def test_empty_export_has_the_template_headers(commune, name):
     assert exported.max_row == 1
 
 
-def test_the_demo_records_export_and_reimport_unchanged(sessions, settings):
+def test_the_demo_records_export_and_reimport_unchanged(full):
     """The synthetic demo records (saved by ``load_demo`` through the same checks) survive
     the round trip: export, re-import, nothing changes."""
-    imports.load_demo(sessions, settings)
+    sessions = full
     if not change_count(sessions):
         pytest.skip("the demo commune has no synthetic records")
     exported = export_bytes(sessions)

@@ -8,22 +8,15 @@ from __future__ import annotations
 
 import json
 
-import pytest
 from bs4 import BeautifulSoup
 
-from app import compliance, imports
+from app import compliance
 from app.i18n import gettext_for, number
 from tests.conftest import client_as
 
 CODE = "15178"
 LAST = "2025-12"  # the demo's last month with records
 AFTER = "2026-01"  # asked by its address: no record of any kind
-
-
-@pytest.fixture
-def full(demo):
-    imports.load_demo_records(demo, imports.DEMO_COMMUNE, imports.DEMO_SEED)
-    return demo
 
 
 def _soup(client, url: str) -> BeautifulSoup:

@@ -13,7 +13,7 @@ import pytest
 from bs4 import BeautifulSoup
 from fastapi.testclient import TestClient
 
-from app import compliance, imports, mapview
+from app import compliance, mapview
 from app.i18n import gettext_for
 from app.main import create_app
 from geo import legends, maplayers
@@ -115,9 +115,8 @@ def test_tiles_are_a_setting(demo, settings):
 # --- the risk map: months, layers, legends, roles ----------------------------------------
 
 @pytest.fixture
-def full_demo(demo):
-    imports.load_demo_records(demo, imports.DEMO_COMMUNE, imports.DEMO_SEED)
-    return demo
+def full_demo(full):
+    return full
 
 
 def _config(soup) -> dict:

@@ -744,8 +744,8 @@ def test_pages_in_english(client):
     assert page.select_one("h1").get_text(strip=True) == "Risk venues"
 
 
-def test_a_long_list_comes_a_hundred_at_a_time_keeping_its_filters(sessions, settings):
-    imports.load_demo(sessions, settings)
+def test_a_long_list_comes_a_hundred_at_a_time_keeping_its_filters(full, settings):
+    sessions = full
     client = client_as(settings, sessions, "police")
     first = soup(client.get(url("outreach")))  # 868 events in the demo
     rows = first.select("table.records-table tbody tr[data-id]")
@@ -771,8 +771,8 @@ def test_a_long_list_comes_a_hundred_at_a_time_keeping_its_filters(sessions, set
     assert back.select_one("tr.saved")["data-id"] == str(ident)
 
 
-def test_pages_keep_the_village_and_month_filters(sessions, settings):
-    imports.load_demo(sessions, settings)
+def test_pages_keep_the_village_and_month_filters(full, settings):
+    sessions = full
     client = client_as(settings, sessions, "police")
     page = soup(client.get(url("outreach") + "?village=T01"))
     link = page.select_one(".pager a[rel=next]")["href"]

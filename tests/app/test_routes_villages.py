@@ -95,9 +95,8 @@ def test_leader_and_viewer_get_no_form_and_may_not_save(demo, settings):
 
 
 @pytest.fixture
-def full_demo(demo):
-    imports.load_demo_records(demo, imports.DEMO_COMMUNE, imports.DEMO_SEED)
-    return demo
+def full_demo(full):
+    return full
 
 
 def _map_categories(client, code: str) -> dict:

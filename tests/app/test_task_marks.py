@@ -11,18 +11,12 @@ import pytest
 from bs4 import BeautifulSoup
 from sqlalchemy import select
 
-from app import imports, store
+from app import store
 from app.models import AuditEvent, ChangeLog, TaskMark
 from tests.conftest import client_as, snapshot
 
 DASHBOARD = "/communes/15178/dashboard"
 T1 = "/communes/15178/tasks/cam-tan-2024-2025/T1"  # manual, due 15/11/2024
-
-
-@pytest.fixture
-def full(sessions, settings):
-    imports.load_demo(sessions, settings)
-    return sessions
 
 
 def _row(client, month: str, task: str = "T1") -> BeautifulSoup:

@@ -12,7 +12,6 @@ from urllib.parse import urlparse
 
 import pytest
 
-from app import imports
 from tests.browser.conftest import block_outside, sign_in_page
 
 pytestmark = pytest.mark.browser
@@ -20,8 +19,7 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def full_demo(live_server, demo, settings):
-    imports.load_demo_records(demo, imports.DEMO_COMMUNE, imports.DEMO_SEED)
+def full_demo(live_server, full):
     return live_server
 
 
