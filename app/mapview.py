@@ -18,6 +18,7 @@ from app.records.schema import CHOICES
 from app.shaping import Shaper, indicator_ids, village_features
 from geo import legends, maplayers
 from geo.plans import shipped_plans
+from geo.vocab import VENUE_KINDS, keyed_by
 
 MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 
@@ -89,11 +90,12 @@ PANEL_TEXTS = {
     "unknown": N_("not known"),
     "enter_figure": N_("enter it"),
 }
-VENUE_LETTERS = {"karaoke": N_("K"), "guesthouse": N_("G"), "hotel": N_("H"), "bar": N_("B"),
-                 "internet_cafe": N_("I"), "massage": N_("M"), "other": N_("O")}
-VENUE_STATUS = {"in_time": N_("inspected in time"), "overdue": N_("inspection overdue"),
-                "finding": N_("drug finding at an inspection"),
-                "not_judged": N_("not assessed this month")}
+VENUE_LETTERS = keyed_by(VENUE_KINDS, {
+    "karaoke": N_("K"), "guesthouse": N_("G"), "hotel": N_("H"), "bar": N_("B"),
+    "internet_cafe": N_("I"), "massage": N_("M"), "other": N_("O")})
+VENUE_STATUS = keyed_by(legends.VENUES.keys(), {
+    "in_time": N_("inspected in time"), "overdue": N_("inspection overdue"),
+    "finding": N_("drug finding at an inspection"), "not_judged": N_("not assessed this month")})
 
 
 def no_plan_notice(result: FrameResult, commune: str, _: Callable[[str], str],

@@ -8,13 +8,14 @@ import pandas as pd
 from geo.context import GONE, Context
 from geo.context import counts as _count
 from geo.criteria_outreach import reached
+from geo.vocab import LIST_OF, PERSON_CATEGORIES
 
-CATEGORIES = ("addict", "user", "post_rehab", "released")
+CATEGORIES = PERSON_CATEGORIES
 # The columns of :func:`village_counts`, declared by what they count. People: the lists
 # (whose sum is ``people``), the people with psychosis signs, drug tests, visits to people,
 # and incidents (an arrest, a violation, a fugitive are people). The rest counts places and
 # events that concern no one in particular.
-LISTS = ("addicts", "users", "post_rehab", "released")  # their sum is "people"
+LISTS = tuple(LIST_OF[c] for c in CATEGORIES)  # their sum is "people"
 PEOPLE = ("people", *LISTS, "psychosis", "tests", "positive_tests", "individual_visits",
           "incidents")
 NOT_PEOPLE = ("broadcasts", "respected_person_sessions", "meetings", "school_sessions",
@@ -33,9 +34,8 @@ def village_counts(ctx: Context) -> pd.DataFrame:
     listed = ctx.people[ctx.people["listed"]]
     out["people"] = _count(listed, "village", units)
     for category in CATEGORIES:
-        out[category if category != "user" else "users"] = _count(
-            listed[listed["category"] == category], "village", units)
-    out = out.rename(columns={"addict": "addicts"})
+        out[LIST_OF[category]] = _count(listed[listed["category"] == category], "village",
+                                        units)
     people = ctx.people
     out["psychosis"] = _count(people[people["psychosis"].eq(True)
                                      & ~people["status"].isin(GONE)], "village", units)

@@ -70,6 +70,7 @@ import pandas as pd
 from geo import criteria_outreach as outreach
 from geo import criteria_people as people
 from geo import criteria_places as places
+from geo import vocab
 from geo.context import Context
 from geo.periods import Window, window
 from geo.plans import Indicator
@@ -136,11 +137,10 @@ class Metric:
 VC = ("village", "commune")
 EVENTS = ("iso_weeks", "month", "semester", "rolling_3_months", "evaluation_year",
           "cumulative")
-OUTREACH_KINDS = ("broadcast", "post", "school_session", "individual_visit",
-                  "respected_person", "meeting")
-INCIDENT_KINDS = ("violation", "arrest", "cultivation", "production", "use_site", "fugitive")
-PERSON_INCIDENTS = ("violation", "arrest", "fugitive")  # each is about people
-SCHOOL_LEVELS = ("primary", "lower_secondary", "upper_secondary", "other")
+OUTREACH_KINDS = vocab.OUTREACH_KINDS
+INCIDENT_KINDS = vocab.INCIDENT_KINDS
+PERSON_INCIDENTS = vocab.PERSON_INCIDENTS  # each is about people
+SCHOOL_LEVELS = vocab.SCHOOL_LEVELS
 
 
 def _table(*metrics: Metric) -> dict[str, Metric]:

@@ -41,11 +41,12 @@ import pandas as pd
 
 from geo.context import Context, counts, result, share
 from geo.periods import Window, semester
+from geo.vocab import PERSON_CATEGORIES
 
 if TYPE_CHECKING:
     from geo.criteria import Scope
 
-MANAGED = ("user", "addict", "post_rehab", "released")
+MANAGED = PERSON_CATEGORIES
 
 
 def reached(ctx: Context, kind: str, level: str, span: Window) -> pd.DataFrame:

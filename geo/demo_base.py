@@ -12,11 +12,13 @@ import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-METRIC_CRS = "EPSG:32648"
+from geo.crs import METRIC_CRS
+from geo.vocab import PERSON_CATEGORIES
+
 START, END = dt.date(2024, 11, 1), dt.date(2025, 12, 31)
 MARGIN_M = 150.0  # points stay this far inside their village: borders are coarse
 IN_COMMUNITY = ("no_treatment", "rehab_home", "rehab_facility", "methadone")
-CATEGORIES = ("user", "addict", "post_rehab", "released")
+CATEGORIES = PERSON_CATEGORIES
 DAY = dt.timedelta(days=1)
 
 

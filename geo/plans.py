@@ -34,12 +34,14 @@ from pathlib import Path
 from typing import Any
 
 from geo.errors import InvalidPlan, PlanProblem
+from geo.vocab import VENUE_KINDS, keyed_by
 
 PLANS_DIR = Path(__file__).resolve().parent / "plans"
 LEVELS = ("village", "commune", "school")
 COMPARISONS = (">=", ">", "<=", "<", "==")
-DEFAULT_INTERVALS = (("bar", 30), ("guesthouse", 90), ("hotel", 90), ("internet_cafe", 90),
-                     ("karaoke", 30), ("massage", 30), ("other", 180))
+DEFAULT_INTERVALS = tuple(sorted(keyed_by(VENUE_KINDS, {
+    "bar": 30, "guesthouse": 90, "hotel": 90, "internet_cafe": 90, "karaoke": 30, "massage": 30,
+    "other": 180}).items()))  # days between inspections, by venue kind
 
 
 @dataclass(frozen=True)

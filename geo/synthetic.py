@@ -21,8 +21,10 @@ from pyproj import Transformer
 from shapely.geometry import MultiPoint, MultiPolygon, Point, Polygon
 from shapely.geometry.base import BaseGeometry
 
+from geo.crs import METRIC_CRS
+
 WGS84 = "EPSG:4326"
-DEFAULT_METRIC_CRS = "EPSG:32648"  # UTM 48N: all of Vietnam west of 108°E
+DEFAULT_METRIC_CRS = METRIC_CRS  # UTM 48N: all of Vietnam west of 108°E
 DECIMALS = 7  # RFC 7946 files are written with 7 decimals (about 1 cm)
 HOUSEHOLD_SIZE = 3.8  # people per household used to derive households
 MIN_HOLE_M2 = 10_000.0  # 1 ha: smaller holes and parts are artefacts
@@ -123,7 +125,7 @@ def commune_outline(
         Communes with a ``name`` column, in any CRS.
     names : list of str
         Values of ``name`` to merge; each must match exactly one row.
-    metric_crs : str, default "EPSG:32648"
+    metric_crs : str, default :data:`geo.crs.METRIC_CRS`
         Projected CRS used for buffering and areas.
     sliver_width_m : float, default 25.0
         Closing radius ``w`` in metres.
@@ -321,7 +323,7 @@ def synthetic_villages(
         Seed for ``numpy.random.default_rng``; same seed, same output.
     total_population : int, default 5991
         Commune population; village populations sum to exactly this.
-    metric_crs : str, default "EPSG:32648"
+    metric_crs : str, default :data:`geo.crs.METRIC_CRS`
         Projected CRS for the geometry work.
     lloyd_iterations : int, default 12
         Relaxation steps; more gives more even cell sizes.

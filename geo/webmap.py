@@ -21,6 +21,7 @@ import geopandas as gpd
 from branca.element import MacroElement, Template
 from shapely.geometry.base import BaseGeometry
 
+from geo.crs import METRIC_CRS
 from geo.maplayers import PointLayer
 
 # Soft categorical fills: tell neighbouring villages apart, keep labels readable.
@@ -141,7 +142,7 @@ def _add_outline(fmap: folium.Map, outline: BaseGeometry, name: str) -> str:
 
 def _labels(fmap: folium.Map, villages: gpd.GeoDataFrame, name: str) -> dict:
     group = folium.FeatureGroup(name=name).add_to(fmap)
-    points = villages.to_crs("EPSG:32648").representative_point().to_crs("EPSG:4326")
+    points = villages.to_crs(METRIC_CRS).representative_point().to_crs("EPSG:4326")
     return {"group": group.get_name(),
             "points": [{"lat": point.y, "lon": point.x, "text": str(label)}
                        for label, point in zip(villages["name"], points, strict=True)]}

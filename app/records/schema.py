@@ -26,18 +26,20 @@ from app.models import (
     Venue,
 )
 from app.models.base import Base
+from geo import vocab
+from geo.vocab import keyed_by
 
 Kind = Literal["code", "text", "int", "float", "date", "bool", "choice", "village",
                "villages", "person", "venue", "school", "lat", "lon", "x", "y", "url", "year"]
 
 CHOICES: dict[str, dict[str, str]] = {
-    "category": {
+    "category": keyed_by(vocab.PERSON_CATEGORIES, {
         "user": N_("illegal drug user under management"),
         "addict": N_("drug addict"),
         "post_rehab": N_("under post-rehab management"),
         "released": N_("released after a drug sentence"),
-    },
-    "status": {
+    }),
+    "status": keyed_by(vocab.PERSON_STATUSES, {
         "rehab_home": N_("voluntary rehab at home or in the community"),
         "rehab_facility": N_("voluntary rehab at a facility"),
         "rehab_compulsory": N_("compulsory rehab centre"),
@@ -46,29 +48,30 @@ CHOICES: dict[str, dict[str, str]] = {
         "prison": N_("in prison"),
         "moved_away": N_("moved away"),
         "deceased": N_("deceased"),
-    },
+    }),
     "sex": {"M": N_("male"), "F": N_("female")},
     "test_result": {"negative": N_("negative"), "positive": N_("positive")},
-    "school_level": {
+    "school_level": keyed_by(vocab.SCHOOL_LEVELS, {
         "primary": N_("primary school"),
         "lower_secondary": N_("lower secondary school"),
         "upper_secondary": N_("upper secondary school"),
         "other": N_("other school"),
-    },
-    "outreach_kind": {
+    }),
+    "outreach_kind": keyed_by(vocab.OUTREACH_KINDS, {
         "broadcast": N_("loudspeaker broadcast"),
         "post": N_("Zalo/Facebook post"),
         "school_session": N_("school session"),
         "individual_visit": N_("individual visit"),
         "respected_person": N_("session by a respected person"),
         "meeting": N_("meeting"),
-    },
+    }),
     "model_kind": {
         "prevention": N_("drug-prevention model"),
         "reintegration_3_1": N_("“3/1” reintegration model"),
         "other": N_("other model"),
     },
-    "box_status": {"working": N_("working"), "broken": N_("broken"), "removed": N_("removed")},
+    "box_status": keyed_by(vocab.BOX_STATUSES, {"working": N_("working"), "broken": N_("broken"),
+                                               "removed": N_("removed")}),
     "tip_channel": {
         "tip_box": N_("tip box"), "vneid": N_("VNeID"), "phone": N_("phone"),
         "in_person": N_("in person"), "other": N_("other channel"),
@@ -77,24 +80,22 @@ CHOICES: dict[str, dict[str, str]] = {
         "received": N_("received"), "verified": N_("verified"), "settled": N_("settled"),
         "unfounded": N_("unfounded"),
     },
-    "venue_kind": {
+    "venue_kind": keyed_by(vocab.VENUE_KINDS, {
         "karaoke": N_("karaoke"), "guesthouse": N_("guesthouse"), "hotel": N_("hotel"),
         "bar": N_("bar"), "internet_cafe": N_("internet café"), "massage": N_("massage"),
         "other": N_("other venue"),
-    },
+    }),
     "inspection_result": {"ok": N_("no violation"), "violation": N_("violation found")},
-    "incident_kind": {
+    "incident_kind": keyed_by(vocab.INCIDENT_KINDS, {
         "violation": N_("drug-law violation"), "arrest": N_("arrest"),
         "cultivation": N_("drug-plant cultivation site"),
         "production": N_("drug production site"), "use_site": N_("drug-use site"),
         "fugitive": N_("wanted drug fugitive"),
-    },
+    }),
 }
 
 
-# The categories the treatment/whereabouts status is about: a user under management or a
-# person released from prison may have none.
-STATUS_CATEGORIES = ("addict", "post_rehab")
+STATUS_CATEGORIES = vocab.STATUS_CATEGORIES  # a status is required for these
 
 
 @dataclass(frozen=True)
