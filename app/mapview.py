@@ -157,6 +157,19 @@ def translate_legend(legend: legends.Legend, _: Callable[[str], str]) -> dict:
                        "dash": m.dash, "weight": m.weight} for m in legend.marks]}
 
 
+def point_legends(_: Callable[[str], str], police: bool) -> list[dict]:
+    """The legends of every symbol the map may draw: venues (status colour, kind letter),
+    tip boxes, schools and, for the police, the heat of tips."""
+    shown = [*legends.POINT_LEGENDS.values(), legends.SCHOOLS] + \
+        ([legends.TIPS_HEAT] if police else [])
+    out = [translate_legend(leg, _) for leg in shown]
+    kinds = CHOICES["venue_kind"]
+    out.insert(1, {"key": "venue_letters", "title": _("Venues by kind"), "categories": [],
+                   "marks": [], "letters": [{"key": k, "letter": _(v), "label": _(kinds[k])}
+                                            for k, v in VENUE_LETTERS.items()]})
+    return out
+
+
 def layers(result: FrameResult, previous: FrameResult | None, _: Callable[[str], str],
            locale: str, mask_up_to: int) -> list[maplayers.ThematicLayer]:
     titles = {k: _(v) for k, v in FIXED_TITLES.items()}

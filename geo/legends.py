@@ -1,13 +1,18 @@
-"""Fixed legends of the maps: the same colour for the same category in every month, on
-screen and on paper.
+"""Every colour of the app, in one place: the fixed legends of the maps (the same colour
+for the same category in every month, on screen and on paper), the lines of the map and
+the page's own colours. The page's style sheet (:func:`stylesheet`, served as
+``/legend.css``) and the map's script read them from here; no other file holds a colour
+(a guard test looks).
 
 A legend is data: its categories, in order, each with a key, a fill colour, an optional
 hatch and a label. Labels are English message ids; the application translates them. The
 ``*_category`` functions put one village's figure into a category of a legend.
 
-Colours are chosen to stay apart for colour-blind readers where a convention allows it:
-"met" is a mid green and "not met" a dark red (they differ in lightness, not only in hue),
-"no data" is grey *with a hatch*, "not applicable" is white with an outline.
+Colours are chosen to survive a black-and-white printer and red-green colour blindness:
+the filled classes of a legend differ by at least 10 in CIE lightness L* and stay apart
+under a deuteranopia simulation (``tests/geo/test_legibility.py``; ``python -m
+bench.legibility`` prints the table). "Met" is a mid green and "not met" a dark red, "no
+data" is grey *with a hatch*, "not applicable" is white with an outline.
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ class Category:
     colour: str
     label: str  # English message id
     hatch: bool = False  # drawn with diagonal stripes over the colour
-    outline: str = "#555555"
+    outline: str = "#555555"  # the swatch's border; tip boxes: the line of the symbol
 
 
 @dataclass(frozen=True)
@@ -66,9 +71,9 @@ STATUS = Legend("status", "Status of the indicator", (
 
 SCORE = Legend("score", "Share of indicators met", (
     Category("all", "#1a9641", "100% met"),
-    Category("most", "#a6d96a", "75% to under 100%"),
-    Category("half", "#fdae61", "50% to under 75%"),
-    Category("low", "#d7191c", "Under 50%"),
+    Category("most", "#c2e699", "75% to under 100%"),
+    Category("half", "#f4a040", "50% to under 75%"),
+    Category("low", "#a50026", "Under 50%"),
     Category("no_data", "#bdbdbd", "No data: no indicator could be judged", hatch=True),
     Category("none", "#ffffff", "No indicator applies", outline="#888888"),
 ), marks=(
@@ -79,16 +84,16 @@ SCORE = Legend("score", "Share of indicators met", (
 RISK = Legend("risk", "Risk level (analogy of Decision 28/2025 commune classes)", (
     Category("I", "#67001f", "Type I (most serious)"),
     Category("II", "#d6604d", "Type II"),
-    Category("III", "#fddbc7", "Type III"),
-    Category("none", "#f7f7f7", "Not a hotspot", outline="#888888"),
+    Category("III", "#f4a582", "Type III"),
+    Category("none", "#ffffff", "Not a hotspot", outline="#888888"),
     Category("not_in_force", "#bdbdbd", "Not assessed (before Decision 28/2025)", hatch=True),
 ))
 
 PER_THOUSAND = Legend("per_thousand", "People on the lists per 1,000 residents", (
     Category("zero", "#ffffff", "None", outline="#888888"),
-    Category("few", "#fde0ef", "A few people (small number not shown)"),
-    Category("0-2", "#fcc5c0", "More than 0 to under 2"),
-    Category("2-5", "#f768a1", "2 to under 5"),
+    Category("few", "#fcc5c0", "A few people (small number not shown)"),
+    Category("0-2", "#f98aa8", "More than 0 to under 2"),
+    Category("2-5", "#dd3497", "2 to under 5"),
     Category("5-10", "#ae017e", "5 to under 10"),
     Category("10+", "#49006a", "10 or more"),
     Category("unknown", "#bdbdbd", "Population not known", hatch=True),
@@ -96,28 +101,145 @@ PER_THOUSAND = Legend("per_thousand", "People on the lists per 1,000 residents",
 
 CHANGE = Legend("change", "Change since last month (share of indicators met)", (
     Category("better", "#2166ac", "Better"),
-    Category("same", "#f7f7f7", "Unchanged", outline="#888888"),
+    Category("same", "#ffffff", "Unchanged", outline="#888888"),
     Category("worse", "#d6604d", "Worse"),
     Category("none", "#bdbdbd", "Cannot compare", hatch=True),
 ))
 
-# Point layers: the colour of the marker.
+# Point layers: the colour of the marker. A cluster of venues takes the colour of the
+# worst status it holds (:data:`VENUE_WORST_FIRST`), not a colour for its count.
 VENUES = Legend("venues", "Venues by inspection status", (
     Category("in_time", "#1a9850", "Inspected in time"),
-    Category("overdue", "#fdae61", "Inspection overdue"),
+    Category("overdue", "#f4a040", "Inspection overdue"),
     Category("finding", "#67001f", "Drug finding at an inspection"),
-    Category("not_judged", "#bdbdbd", "Not assessed this month"),
+    Category("not_judged", "#e0e0e0", "Not assessed this month"),
 ))
+VENUE_WORST_FIRST = ("finding", "overdue", "in_time", "not_judged")
 
 TIP_BOXES = Legend("tip_boxes", "Tip boxes", (
-    Category("working", "#3182bd", "Working tip box (circle: area it serves)"),
-    Category("broken", "#fdae6b", "Broken tip box"),
+    Category("working", "#3182bd", "Working tip box (circle: area it serves)",
+             outline="#08519c"),
+    Category("broken", "#fdae6b", "Broken tip box", outline="#a63603"),
 ))
 
 POINT_LEGENDS: dict[str, Legend] = {leg.key: leg for leg in (VENUES, TIP_BOXES)}
 
+# Symbols whose colour says no status: schools, and the heat of tips (police only), whose
+# ramp runs from few tips (light) to many (dark), in lightness as well as hue.
+SCHOOLS = Legend("schools", "Schools", (
+    Category("school", "#9e9ac8", "School (a place, not a person)", outline="#54278f"),
+))
+TIPS_HEAT = Legend("tips_heat", "Density of tips, last 12 months", (
+    Category("few", "#fee391", "Few tips"),
+    Category("some", "#fe9929", "Some tips"),
+    Category("many", "#cc4c02", "Many tips"),
+    Category("most", "#662506", "Most tips"),
+))
+HEAT_STOPS = (0.25, 0.5, 0.75, 1.0)  # where each colour of TIPS_HEAT sits on the ramp
+SYMBOL_LEGENDS: dict[str, Legend] = {leg.key: leg for leg in (SCHOOLS, TIPS_HEAT)}
+
+
+def heat_gradient() -> dict[float, str]:
+    """The heat layer's colour ramp (Leaflet.heat's ``gradient``) from :data:`TIPS_HEAT`."""
+    return dict(zip(HEAT_STOPS, (c.colour for c in TIPS_HEAT.categories), strict=True))
+
 LEGENDS: dict[str, Legend] = {leg.key: leg for leg in (STATUS, SCORE, RISK, PER_THOUSAND,
                                                         CHANGE)}
+
+
+# The "no data" hatch, drawn the same way in the legend, the badges and the map: stripes
+# of HATCH_LINE, HATCH_STRIPE wide every HATCH_PERIOD pixels at 45°, over the category's
+# colour.
+HATCH_LINE = "#737373"
+HATCH_PERIOD, HATCH_STRIPE = 10, 3
+
+# The lines of the map and its fallback fills (the page's script reads them as data).
+MAP_COLOURS = {
+    "village_line": "#4d4d4d",  # the border of every village
+    "chosen_line": "#000000",  # the village open in the panel, or under the pointer
+    "commune_line": "#b2182b",  # the commune boundary (dashed)
+    "no_fill": "#ffffff",  # a village without a category
+    "cluster_line": "#333333",  # the border of a cluster of venues
+}
+# Soft categorical fills of the plain village map: tell neighbours apart, labels readable.
+NEIGHBOUR_FILLS = ("#8dd3c7", "#ffffb3", "#bebada", "#fb8072", "#80b1d3", "#fdb462",
+                   "#b3de69", "#fccde5", "#d9d9d9", "#bc80bd", "#ccebc5", "#ffed6f")
+
+# The page's own colours (CSS variables ``--ui-<name>``), by role, not by look.
+UI = {
+    "ink": "#222222", "ink-strong": "#333333", "ink-dim": "#444444", "ink-soft": "#555555",
+    "ink-muted": "#666666", "ink-disabled": "#aaaaaa", "label-ink": "#1a1a1a",
+    "paper": "#ffffff", "link": "#0645ad",
+    "brand": "#7a1f1f", "brand-tint": "#f3e6e6",
+    "on-brand-current": "rgba(255, 255, 255, 0.22)", "on-brand-line": "rgba(255, 255, 255, 0.6)",
+    "line-faint": "#eeeeee", "line-light": "#e0e0e0", "line-soft": "#dddddd",
+    "line": "#cccccc", "line-mid": "#bbbbbb", "line-strong": "#999999",
+    "control-line": "#888888",
+    "map-back": "#eef1e8", "tools-back": "#fbfaf7", "filters-back": "#f6f6f4",
+    "table-head": "#f3f0ec", "row-hover": "#faf6f0", "dash-head": "#f3f3f3",
+    "notice-back": "#f7f7f7",
+    "map-notice-back": "rgba(255, 248, 225, 0.95)",
+    "note-back": "#fff8e1", "note-line": "#c9a227", "note-line-soft": "#e6cf7a",
+    "ok-back": "#e8f5e9", "ok-line": "#66bb6a", "after-ink": "#1b5e20",
+    "error-back": "#fdecea", "error-line": "#d32f2f", "error-line-soft": "#f5c2bd",
+    "error-ink": "#b71c1c", "error-text": "#7f1d1d", "error-ink-dark": "#8a1c13",
+    "fail-ink": "#a11d1d",
+    "warn-back": "#fff3e0", "warn-line": "#e65100", "warn-ink": "#8a3b00",
+    "unknown-ink": "#8a5a00",
+    "synthetic-back": "#ffd54f", "synthetic-ink": "#4a3500",
+    "task-late-back": "#fff3d6", "task-late-ink": "#6b4b00",
+    "task-due-back": "#e6eefb", "task-due-ink": "#1c3f7a",
+}
+INK_DARK, INK_LIGHT = UI["ink"], UI["paper"]  # text on a coloured badge
+
+
+def _linear(channel: float) -> float:
+    """An sRGB channel (0–1) made linear (IEC 61966-2-1)."""
+    return channel / 12.92 if channel <= 0.04045 else ((channel + 0.055) / 1.055) ** 2.4
+
+
+def lightness(colour: str) -> float:
+    """CIE L* (0 black – 100 white) of a ``#rrggbb`` colour, D65 white.
+
+    >>> [round(lightness(c), 1) for c in ("#000000", "#777777", "#ffffff", "#4dac26")]
+    [0.0, 50.0, 100.0, 62.7]
+    """
+    r, g, b = (_linear(int(colour[i:i + 2], 16) / 255) for i in (1, 3, 5))
+    y = 0.2126729 * r + 0.7151522 * g + 0.0721750 * b  # relative luminance
+    f = y ** (1 / 3) if y > (6 / 29) ** 3 else y / (3 * (6 / 29) ** 2) + 4 / 29
+    return 116 * f - 16
+
+
+def ink_on(colour: str) -> str:
+    """Dark or light text, whichever reads better on ``colour``."""
+    return INK_DARK if lightness(colour) > 60 else INK_LIGHT
+
+
+def every_legend() -> tuple[Legend, ...]:
+    return (*LEGENDS.values(), *POINT_LEGENDS.values(), *SYMBOL_LEGENDS.values())
+
+
+def css_variables() -> dict[str, str]:
+    """Every colour as a CSS variable: ``--<legend>-<category>`` and ``--<legend>-<category>
+    -ink`` (text on it), ``--map-<line>``, ``--hatch-*`` and ``--ui-<name>``."""
+    out = {f"--ui-{name}": value for name, value in UI.items()}
+    for legend in every_legend():
+        for c in legend.categories:
+            out[f"--{legend.key}-{c.key}"] = c.colour
+            out[f"--{legend.key}-{c.key}-ink"] = ink_on(c.colour)
+            out[f"--{legend.key}-{c.key}-line"] = c.outline
+    out |= {f"--map-{name.replace('_', '-')}": v for name, v in MAP_COLOURS.items()}
+    out |= {"--hatch-line": HATCH_LINE, "--hatch-period": f"{HATCH_PERIOD}px",
+            "--hatch-gap": f"{HATCH_PERIOD - HATCH_STRIPE}px"}
+    return out
+
+
+def stylesheet() -> str:
+    """The style sheet of the colours (``/legend.css``): the variables every other rule of
+    ``app/static/xkmt.css`` reads."""
+    lines = [f"  {name}: {value};" for name, value in css_variables().items()]
+    return ("/* Generated from geo/legends.py: do not edit. */\n:root {\n"
+            + "\n".join(lines) + "\n}\n")
 
 
 def _missing(value) -> bool:

@@ -21,8 +21,7 @@ from folium.plugins import HeatMap, MarkerCluster
 from geo import legends
 
 FIXED_LAYERS = ("score", "change", "risk", "per_thousand")  # keys of their titles
-BOX_STYLE = {"working": {"color": "#08519c", "dash": None},
-             "broken": {"color": "#a63603", "dash": "6 4"}}
+BOX_DASH = {"working": None, "broken": "6 4"}  # the line of a tip box and its circle
 
 
 @dataclass(frozen=True)
@@ -157,17 +156,17 @@ def tip_box_layer(boxes: pd.DataFrame | None, radius_m: float, name: str,
     working boxes solid blue, broken ones orange and dashed."""
     points = []
     for _, box in _located(boxes).iterrows():
-        style = BOX_STYLE.get(box.get("status"))
-        if style is None:  # removed: no longer there
+        if box.get("status") not in BOX_DASH:  # removed: no longer there
             continue
-        line = {"color": style["color"], "dashArray": style["dash"], "fill": True}
+        look = legends.TIP_BOXES.category(box["status"])
+        line = {"color": look.outline, "dashArray": BOX_DASH[box["status"]], "fill": True}
         points.append({
             "lat": float(box["lat"]), "lon": float(box["lon"]),
             "tooltip": f"{box['code']} · {status_texts.get(box['status'], box['status'])}",
             "circle": {**line, "radius": radius_m, "weight": 1, "fillOpacity": 0.08,
                        "interactive": False},
             "marker": {**line, "radius": 6, "weight": 2, "fillOpacity": 0.95,
-                       "fillColor": legends.TIP_BOXES.category(box["status"]).colour,
+                       "fillColor": look.colour,
                        "className": f"xkmt-box box-{box['status']}"}})
     return _points(folium.FeatureGroup(name=name, show=False), points)
 
@@ -186,7 +185,7 @@ def tip_heat_layer(tips: pd.DataFrame | None, month_end: dt.date, name: str, *,
         start = pd.Timestamp(month_end) - pd.DateOffset(months=months)
         tips = tips[(received > start) & (received <= pd.Timestamp(month_end))]
     heat = HeatMap(tips[["lat", "lon"]].astype(float).values.tolist(), radius=28, blur=20,
-                   min_opacity=0.35)
+                   min_opacity=0.35, gradient=legends.heat_gradient())
     heat.default_js = [("leaflet-heat.js", f"{assets}/leaflet.heat/leaflet-heat.js")]
     heat.add_to(group)
     return PointLayer(group)
@@ -234,19 +233,27 @@ def venue_layer(venues: pd.DataFrame | None, statuses: Mapping[str, str] | None,
             "lat": float(venue["lat"]), "lon": float(venue["lon"]),
             "tooltip": " · ".join((str(venue["code"]), texts.get(f"kind:{kind}", kind),
                                    texts.get(f"status:{state}", state))),
+            "status": state,
             "icon": {"text": texts.get(f"letter:{kind}", "?"),
                      "colour": legends.VENUES.category(state).colour,
+                     "ink": legends.ink_on(legends.VENUES.category(state).colour),
                      "className": f"xkmt-venue venue-{state}"}})
-    return _points(group, points, cluster)
+    layer = _points(group, points, cluster)
+    layer.data["worst_first"] = [  # a cluster wears the worst status it holds
+        {"key": key, "colour": legends.VENUES.category(key).colour,
+         "ink": legends.ink_on(legends.VENUES.category(key).colour)}
+        for key in legends.VENUE_WORST_FIRST]
+    return layer
 
 
 def school_layer(schools: pd.DataFrame | None, name: str,
                  level_texts: Mapping[str, str]) -> PointLayer:
     """Schools as small purple points (a school is a place, not a person)."""
+    look = legends.SCHOOLS.category("school")
     points = [{"lat": float(school["lat"]), "lon": float(school["lon"]),
                "tooltip": f"{school.get('name') or school['code']} · "
                           f"{level_texts.get(school.get('level'), '')}",
-               "marker": {"radius": 5, "color": "#54278f", "weight": 2, "fill": True,
-                          "fillColor": "#9e9ac8", "fillOpacity": 0.9}}
+               "marker": {"radius": 5, "color": look.outline, "weight": 2, "fill": True,
+                          "fillColor": look.colour, "fillOpacity": 0.9}}
               for _, school in _located(schools).iterrows()]
     return _points(folium.FeatureGroup(name=name, show=False), points)

@@ -21,12 +21,11 @@ import geopandas as gpd
 from branca.element import MacroElement, Template
 from shapely.geometry.base import BaseGeometry
 
+from geo import legends
 from geo.crs import METRIC_CRS
 from geo.maplayers import PointLayer
 
-# Soft categorical fills: tell neighbouring villages apart, keep labels readable.
-PALETTE = ("#8dd3c7", "#ffffb3", "#bebada", "#fb8072", "#80b1d3", "#fdb462",
-           "#b3de69", "#fccde5", "#d9d9d9", "#bc80bd", "#ccebc5", "#ffed6f")
+PALETTE = legends.NEIGHBOUR_FILLS  # soft fills that tell neighbouring villages apart
 MAX_ZOOM = 19  # the map's own limit, tiles or not (clustering needs one)
 
 
@@ -87,7 +86,8 @@ def village_map(
                          max_zoom=MAX_ZOOM).add_to(fmap)
     data = {"villages": _villages(fmap, villages, texts, fills),
             "outline": _add_outline(fmap, outline, texts.outline),
-            "labels": _labels(fmap, villages, texts.labels), "points": []}
+            "labels": _labels(fmap, villages, texts.labels), "points": [],
+            "colours": map_colours()}
     for overlay in overlays:
         overlay.group.add_to(fmap)
         if overlay.data is not None:
@@ -113,7 +113,8 @@ def _base_map(assets: str) -> folium.Map:
 def _villages(fmap: folium.Map, villages: gpd.GeoDataFrame, texts: MapTexts,
               fills: Mapping[str, str] | None) -> dict:
     group = folium.FeatureGroup(name=texts.villages).add_to(fmap)
-    colours = [fills.get(str(c), "#ffffff") for c in villages["code"]] if fills else \
+    colours = [fills.get(str(c), legends.MAP_COLOURS["no_fill"]) for c in villages["code"]] \
+        if fills else \
         [PALETTE[i % len(PALETTE)] for i in range(len(villages))]
     features = []
     for (_, village), fill in zip(villages.iterrows(), colours, strict=True):
@@ -124,16 +125,27 @@ def _villages(fmap: folium.Map, villages: gpd.GeoDataFrame, texts: MapTexts,
                                                        for column, label in
                                                        texts.tooltip_fields]}})
     return {"group": group.get_name(),
-            "style": {"color": "#4d4d4d", "weight": 1.5,
+            "style": {"color": legends.MAP_COLOURS["village_line"], "weight": 1.5,
                       "fillOpacity": 0.75 if fills else 0.55},
             "features": {"type": "FeatureCollection", "features": features}}
+
+
+def map_colours() -> dict:
+    """The lines and the "no data" hatch the page's script draws (from :mod:`geo.legends`):
+    the hatch's background is the colour every hatched category shares."""
+    back = {c.colour for leg in legends.LEGENDS.values() for c in leg.categories if c.hatch}
+    return {**legends.MAP_COLOURS, "hatch": {
+        "back": back.pop() if len(back) == 1 else legends.MAP_COLOURS["no_fill"],
+        "line": legends.HATCH_LINE, "period": legends.HATCH_PERIOD,
+        "stripe": legends.HATCH_STRIPE}}
 
 
 def _add_outline(fmap: folium.Map, outline: BaseGeometry, name: str) -> str:
     layer = folium.GeoJson(
         {"type": "Feature", "properties": {}, "geometry": outline.__geo_interface__},
         name=name,
-        style_function=lambda _f: {"fill": False, "color": "#b2182b", "weight": 3,
+        style_function=lambda _f: {"fill": False, "color": legends.MAP_COLOURS["commune_line"],
+                                   "weight": 3,
                                    "dashArray": "8 4"},
         interactive=False,
     ).add_to(fmap)

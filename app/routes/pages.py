@@ -90,8 +90,7 @@ def commune_map(code: str, request: Request, session: SessionDep, settings: Sett
         month=month, months=months, previous_month=compliance.previous_month(month),
         next_month=mapview.next_month(month), thematic=thematic, chosen=chosen,
         groups={k: _(v) for k, v in mapview.GROUPS.items()},
-        legends=config["legends"], point_legends=[
-            mapview.translate_legend(leg, _) for leg in legends.POINT_LEGENDS.values()],
+        legends=config["legends"], point_legends=mapview.point_legends(_, police),
         map_config=config,
         village_options=list(zip(villages["code"], villages["name"], strict=True)),
         no_plan=mapview.no_plan_notice(result, code, _, locale),

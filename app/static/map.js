@@ -7,6 +7,7 @@
   "use strict";
   var cfg = JSON.parse(document.getElementById("map-config").textContent);
   var drawn = cfg.drawn;
+  var C = drawn.colours;  // lines and hatch, from geo/legends.py: no colour is written here
   var T = cfg.texts.panel;
   var E = cfg.texts.evidence;
   var lang = document.documentElement.lang === "en" ? "en-US" : "vi-VN";
@@ -89,8 +90,24 @@
   function letterIcon(icon) {
     var span = el("span", icon.className, icon.text);
     span.style.background = icon.colour;
+    span.style.color = icon.ink;
     return L.divIcon({html: span, className: "xkmt-venue-icon", iconSize: [22, 22],
                       iconAnchor: [11, 11]});
+  }
+
+  function clusterIcon(order) {  // a cluster wears the worst status it holds, not its count
+    return function (cluster) {
+      var held = {};
+      cluster.getAllChildMarkers().forEach(function (m) { held[m.options.status] = true; });
+      var worst = order.filter(function (s) { return held[s.key]; })[0] ||
+        order[order.length - 1];
+      var span = el("span", "xkmt-cluster cluster-" + worst.key, cluster.getChildCount());
+      span.style.background = worst.colour;
+      span.style.color = worst.ink;
+      span.setAttribute("data-status", worst.key);
+      return L.divIcon({html: span, className: "marker-cluster xkmt-cluster-icon",
+                        iconSize: [30, 30]});
+    };
   }
 
   function drawPoints(layer) {
@@ -98,11 +115,14 @@
     var markers = layer.points.map(function (p) {
       var at = [p.lat, p.lon];
       if (p.circle) { group.addLayer(L.circle(at, p.circle)); }
-      var marker = p.icon ? L.marker(at, {icon: letterIcon(p.icon)}) :
+      var marker = p.icon ? L.marker(at, {icon: letterIcon(p.icon), status: p.status}) :
         L.circleMarker(at, p.marker);
       return marker.bindTooltip(textNode(p.tooltip));
     });
     if (layer.cluster) {
+      if (layer.worst_first) {
+        window[layer.cluster].options.iconCreateFunction = clusterIcon(layer.worst_first);
+      }
       window[layer.cluster].addLayers(markers);
     } else {
       markers.forEach(function (marker) { group.addLayer(marker); });
@@ -118,7 +138,7 @@
     var legend = cfg.legends[layers[key].legend];
     var want = village ? village.categories[key] : null;
     return legend.categories.filter(function (c) { return c.key === want; })[0] ||
-      {colour: "#ffffff", outline: "#555555", hatch: false};
+      {colour: C.no_fill, outline: C.village_line, hatch: false};
   }
 
   function markOf(code, key) {  // a line of the legend around the village, or null
@@ -133,7 +153,7 @@
     var mark = markOf(feature.properties.code, current);
     var chosen = selected === feature.properties.code;
     var style = {fillColor: cat.hatch ? "url(#xkmt-hatch)" : cat.colour, fillOpacity: 0.8,
-                 color: chosen ? "#000000" : "#4d4d4d", weight: chosen ? 4 : 1.5,
+                 color: chosen ? C.chosen_line : C.village_line, weight: chosen ? 4 : 1.5,
                  dashArray: null};
     if (mark) {
       style.dashArray = mark.dash;
@@ -143,25 +163,26 @@
     return style;
   }
 
-  function addHatch() {  // an SVG pattern for "no data": grey with dark stripes
+  function addHatch() {  // an SVG pattern for "no data": the legend's hatch (C.hatch)
     var svg = document.querySelector(".leaflet-overlay-pane svg");
     if (!svg || svg.querySelector("#xkmt-hatch")) { return; }
     var ns = "http://www.w3.org/2000/svg";
+    var size = String(C.hatch.period);
     var defs = document.createElementNS(ns, "defs");
     var pattern = document.createElementNS(ns, "pattern");
     pattern.setAttribute("id", "xkmt-hatch");
     pattern.setAttribute("patternUnits", "userSpaceOnUse");
-    pattern.setAttribute("width", "10");
-    pattern.setAttribute("height", "10");
+    pattern.setAttribute("width", size);
+    pattern.setAttribute("height", size);
     pattern.setAttribute("patternTransform", "rotate(45)");
     var back = document.createElementNS(ns, "rect");
-    back.setAttribute("width", "10");
-    back.setAttribute("height", "10");
-    back.setAttribute("fill", "#d9d9d9");
+    back.setAttribute("width", size);
+    back.setAttribute("height", size);
+    back.setAttribute("fill", C.hatch.back);
     var line = document.createElementNS(ns, "rect");
-    line.setAttribute("width", "3");
-    line.setAttribute("height", "10");
-    line.setAttribute("fill", "#8c8c8c");
+    line.setAttribute("width", String(C.hatch.stripe));
+    line.setAttribute("height", size);
+    line.setAttribute("fill", C.hatch.line);
     pattern.appendChild(back);
     pattern.appendChild(line);
     defs.appendChild(pattern);
@@ -364,7 +385,7 @@
 
   geo.eachLayer(function (layer) {
     layer.on("click", function () { openPanel(layer.feature.properties.code); });
-    layer.on("mouseover", function () { layer.setStyle({weight: 3, color: "#000000"}); });
+    layer.on("mouseover", function () { layer.setStyle({weight: 3, color: C.chosen_line}); });
     layer.on("mouseout", function () { layer.setStyle(styleFor(layer.feature)); });
   });
   panel.querySelector(".panel-close").addEventListener("click", closePanel);
