@@ -34,6 +34,7 @@ from app import compliance, imports, store
 from app.db import make_engine, session_factory
 from app.main import create_app
 from app.routes.auth import MIN_PASSWORD
+from geo import legends
 from geo.criteria import METRICS
 from geo.plans import shipped_plans
 from tests.app.test_access import app_routes, rules_of
@@ -303,13 +304,19 @@ def read_account(client, reading: Reading, world: str, months: list[str]) -> Non
         assert set(re.findall(r"\d+", text)) <= {str(MIN_PASSWORD)}, url
 
 
+def read_style(client, reading, world: str, months: list[str]) -> None:
+    """The generated colours (/legend.css): the same bytes for every commune and month."""
+    sheet = client.get("/legend.css")
+    assert sheet.status_code == 200 and sheet.text == legends.stylesheet()
+
+
 READERS: dict[str, Callable] = {
     "/": read_map, "/map": read_map, "/communes/{code}/map": read_map,
     "/communes/{code}/dashboard": read_dashboard,
     "/api/communes/{code}/villages.geojson": read_api,
     "/api/communes/{code}/compliance": read_api,
     "/communes/{code}/villages": read_villages,
-    "/account/password": read_account, "/login": read_account,
+    "/account/password": read_account, "/login": read_account, "/legend.css": read_style,
 }
 
 
