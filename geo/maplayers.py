@@ -124,8 +124,11 @@ class PointLayer:
     ``data``: ``group`` (the group's JavaScript name), ``cluster`` (the JavaScript name of
     a marker cluster inside it, or ``None``) and ``points``: ``lat``, ``lon``, ``tooltip``
     (plain text) and either ``marker`` (Leaflet circle-marker options) or ``icon`` (a
-    letter ``text`` on a ``colour`` with a ``className``), and optionally ``circle``
-    (Leaflet circle options: an area drawn around the point, not interactive).
+    letter ``text`` in ``ink`` on a ``colour`` with a ``className``, and the venue's
+    ``status``), and optionally ``circle`` (Leaflet circle options: an area drawn around
+    the point, not interactive). A clustered layer of venues also has ``worst_first``:
+    the statuses (``key``, ``colour``, ``ink``), worst first, a cluster's colour being that
+    of the worst status it holds.
     """
 
     group: folium.FeatureGroup

@@ -49,8 +49,9 @@ class WebMap:
     draw them in, ``style``, ``features``: a GeoJSON FeatureCollection whose properties
     are ``code``, ``name``, ``fill`` and ``tooltip``, rows of (label, text)), ``labels``
     (``group``, ``points``: ``lat``, ``lon``, ``text``), ``outline`` (the outline layer's
-    JavaScript name) and ``points`` (one entry per point layer, see
-    :class:`geo.maplayers.PointLayer`).
+    JavaScript name), ``points`` (one entry per point layer, see
+    :class:`geo.maplayers.PointLayer`) and ``colours`` (the lines and the "no data" hatch,
+    :func:`map_colours`).
     """
 
     figure: folium.Map
