@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import pytest
 
-from app import imports
 from geo import legends
 from tests.browser.conftest import block_outside, sign_in_page
 
@@ -22,8 +21,7 @@ BACKGROUNDS = """(selector) => [...document.querySelectorAll(selector)].map(
   (e) => [e.className, getComputedStyle(e).backgroundColor])"""
 
 
-def test_the_dashboard_wears_the_maps_colours(live_server, demo, page):
-    imports.load_demo_records(demo, imports.DEMO_COMMUNE, imports.DEMO_SEED)
+def test_the_dashboard_wears_the_maps_colours(live_server, full, page):
     block_outside(page)
     sign_in_page(page, live_server, "leader")
     page.goto(f"{live_server}/communes/15178/dashboard?month=2025-10", wait_until="networkidle")
@@ -57,8 +55,7 @@ CLUSTERS = """() => {
 
 
 @pytest.mark.parametrize("live_server", ["none"], indirect=True)
-def test_venue_clusters_wear_their_worst_status(live_server, demo, page):
-    imports.load_demo_records(demo, imports.DEMO_COMMUNE, imports.DEMO_SEED)
+def test_venue_clusters_wear_their_worst_status(live_server, full, page):
     block_outside(page)
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
