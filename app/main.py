@@ -14,7 +14,18 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 from app import errors
 from app.compliance import FrameCache, LruCache
 from app.db import make_engine, session_factory
-from app.routes import api, audit, auth, dashboard, pages, records, tasks, transfer, villages
+from app.routes import (
+    api,
+    audit,
+    auth,
+    dashboard,
+    pages,
+    patrol,
+    records,
+    tasks,
+    transfer,
+    villages,
+)
 from app.security import secret_key
 from app.settings import Settings, proxy_list
 from app.web_security import BodyLimit, CsrfMiddleware, SecurityHeaders, csrf_failed
@@ -38,7 +49,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     _add_middleware(app, settings)
     _mount_assets(app, settings)
     for router in (auth.router, pages.router, dashboard.router, tasks.router, api.router,
-                   audit.router, villages.router,
+                   audit.router, villages.router, patrol.router,
                    transfer.router,  # before records: /records/import, /records/{type}/…xlsx
                    records.router):
         app.include_router(router)

@@ -144,13 +144,15 @@ def _active(venues: pd.DataFrame) -> pd.DataFrame:
 
 
 def _inspections(inspections: pd.DataFrame | None, day: dt.date) -> pd.DataFrame:
-    columns = ["venue", "date", "result", "drug_finding"]
     if inspections is None or inspections.empty:
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in columns}).assign(
-            date=pd.Series(dtype="datetime64[ns]"))
+        return pd.DataFrame({"venue": pd.Series(dtype=object),
+                             "date": pd.Series(dtype="datetime64[ns]"),
+                             "result": pd.Series(dtype=object),
+                             "drug_finding": pd.Series(dtype=bool)})
     found = inspections.assign(date=pd.to_datetime(inspections["date"], errors="coerce"))
-    found["drug_finding"] = found.get("drug_finding", False)
-    found["drug_finding"] = found["drug_finding"].fillna(False).astype(bool)
+    if "drug_finding" not in found.columns:
+        found["drug_finding"] = False
+    found["drug_finding"] = found["drug_finding"].astype(object).fillna(False).astype(bool)
     return found[found["date"].notna() & (found["date"] <= pd.Timestamp(day))]
 
 
@@ -158,10 +160,12 @@ def _last_inspection(frame: pd.DataFrame, inspections: pd.DataFrame | None, day:
                      intervals: dict[str, int], finding_factor: float) -> pd.DataFrame:
     done = _inspections(inspections, day).sort_values(["venue", "date"], kind="stable")
     last = done.drop_duplicates("venue", keep="last").set_index("venue")
-    frame["last_date"] = frame["code"].map(last["date"]).astype("datetime64[ns]")
-    frame["last_result"] = frame["code"].map(last["result"])
-    frame["last_drug_finding"] = frame["code"].map(last["drug_finding"]).fillna(False)
-    frame["last_drug_finding"] = frame["last_drug_finding"].astype(bool)
+    found = last.to_dict("index")  # venue -> its last inspection
+    frame["last_date"] = pd.to_datetime(
+        [found.get(c, {}).get("date") for c in frame["code"]]).astype("datetime64[ns]")
+    frame["last_result"] = [found.get(c, {}).get("result") for c in frame["code"]]
+    frame["last_drug_finding"] = [bool(found.get(c, {}).get("drug_finding", False))
+                                  for c in frame["code"]]
     base = frame["kind"].map(intervals).fillna(intervals.get("other", DEFAULT_INTERVAL))
     found = frame["last_drug_finding"] | (frame["last_result"] == "violation")
     shortened = base.map(lambda d: max(1, math.ceil(d * finding_factor)))
