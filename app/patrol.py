@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import geopandas as gpd
 import pandas as pd
+from babel.numbers import format_decimal
 from sqlalchemy.orm import Session
 
 from app import store
@@ -34,6 +35,7 @@ REASONS = {
     "risk": N_("village is a hotspot of level {value}"),
     "shortened": N_("interval shortened to {value} days after a finding"),
     "needs_location": N_("needs a location: not routed"),
+    "next_due": N_("not yet due: next inspection by {value}"),
 }
 FACTOR_LABELS = {
     "overdue": N_("Overdue"), "never_inspected": N_("Never inspected"),
@@ -42,6 +44,7 @@ FACTOR_LABELS = {
     "risk": N_("Village risk"),
 }
 RESULTS = {"ok": N_("no violation"), "violation": N_("violation found")}
+STRAIGHT = N_("as the crow flies")
 COLUMNS = (N_("No."), N_("Venue"), N_("Village"), N_("Last inspection"),
            N_("Reasons to inspect"), N_("Result"), N_("Signature"))
 
@@ -103,8 +106,10 @@ def due_venues(session: Session, settings: Settings, commune: str, day: dt.date,
 def reason_texts(row: dict | pd.Series, locale: str, radius_m: float) -> list[str]:
     _ = gettext_for(locale)
     radius = f"{radius_m:g}"
-    return [_(REASONS[key]).format(value=value, radius=radius)
-            for key, value in row["reasons"]]
+    reasons = list(row["reasons"])
+    if not row["due"]:
+        reasons.append(("next_due", _date(row["next_due"])))
+    return [_(REASONS[key]).format(value=value, radius=radius) for key, value in reasons]
 
 
 def station(session: Session, settings: Settings, commune: str) -> tuple[tuple, bool]:
@@ -141,6 +146,12 @@ def plan(session: Session, settings: Settings, commune: str, day: dt.date, *,
     return Plan(ordered, chosen[~chosen["located"]], route, start, assumed, end)
 
 
+def km_text(metres: float, locale: str) -> str:
+    """Kilometres with one decimal, as people write them: 12,0 in Vietnamese."""
+    return format_decimal(round(metres / 1000, 1), format="#,##0.0",
+                          locale="vi_VN" if locale == "vi" else "en_US")
+
+
 def _date(value) -> str:
     return "" if pd.isna(value) else pd.Timestamp(value).strftime("%d/%m/%Y")
 
@@ -173,8 +184,8 @@ def sheet(session: Session, settings: Settings, commune: str, day: dt.date,
     header = [(_("Date"), day.strftime("%d/%m/%Y")), (_("Team"), team or "……………………"),
               (_("Start"), start_label)]
     if patrol.route:
-        total = f"{patrol.route.total_m / 1000:.1f} km"
-        header.append((_("Distance"), f"{total} ({_('straight-line distance')})"))
+        total = f"{km_text(patrol.route.total_m, locale)} km"
+        header.append((_("Distance"), f"{total} ({_(STRAIGHT)})"))
     return Sheet(
         title=_("Venue patrol sheet") + f" – {info.unit_type} {info.name}".rstrip(),
         header=header, columns=[_(c) for c in COLUMNS], rows=rows,

@@ -114,7 +114,7 @@ def patrol_page(code: str, request: Request, session: SessionDep, settings: Sett
         end=end or "", team=team, query=query, radius=f"{settings.patrol_radius_m:g}",
         map_data=_map_data(session, settings, code, plan) if plan else None,
         unlocated=[] if plan is None else plan.unlocated["name"].tolist(),
-        total_km=f"{plan.route.total_m / 1000:.1f}" if plan and plan.route else None)
+        total_km=patrol.km_text(plan.route.total_m, locale) if plan and plan.route else None)
 
 
 def _sheet(request: Request, session: Session, settings: Settings, code: str,
