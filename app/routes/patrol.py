@@ -73,7 +73,8 @@ def _rows(due, picked: set[str], locale: str, settings: Settings) -> list[dict]:
             "code": row["code"], "name": row["name"],
             "kind": patrol.kind_text(row["kind"], locale), "village": row["village_name"],
             "last": patrol.last_text(row, locale), "interval": row["interval_days"],
-            "overdue": row["days_overdue"], "due": row["due"], "located": row["located"],
+            "overdue": row["days_overdue"], "never": row["never_inspected"],
+            "due": row["due"], "located": row["located"],
             "score": f"{row['score']:g}", "picked": row["code"] in picked,
             "reasons": patrol.reason_texts(row, locale, settings.patrol_radius_m),
             "factors": [(_(patrol.FACTOR_LABELS[k]), f"{v:g}")

@@ -12,10 +12,19 @@
       });
     });
   }
+  var form = document.getElementById("patrol-form");
+  var day = form && form.querySelector("input[name=day]");
+  if (day) {  // another day: its own due list (no venue carried over)
+    day.addEventListener("change", function () {
+      if (!day.value) { return; }
+      form.querySelectorAll("input[name=venue]").forEach(function (b) { b.checked = false; });
+      form.submit();
+    });
+  }
   var block = document.getElementById("patrol-data");
   if (!block || typeof L === "undefined") { return; }
   var data = JSON.parse(block.textContent);
-  var map = L.map("patrol-map", {preferCanvas: false});
+  var map = L.map("patrol-map", {zoomSnap: 0.25});
   if (data.tiles) {
     L.tileLayer(data.tiles, {attribution: data.attribution || "", maxZoom: 19}).addTo(map);
   }
@@ -26,14 +35,19 @@
       span.textContent = feature.properties.name;
       layer.bindTooltip(span, {sticky: true});
     }
-  }).addTo(map);
+  });
   var line = [data.start].concat(data.stops.map(function (s) { return [s.lat, s.lon]; }));
   line.push(data.end || data.start);
+  var bounds = L.latLngBounds(line);  // the view first: vector layers need one
+  if (data.villages.features.length) { bounds.extend(villages.getBounds()); }
+  map.fitBounds(bounds, {padding: [10, 10]});
+  villages.addTo(map);
   L.polyline(line, {color: "#c0392b", weight: 3, className: "route-line"}).addTo(map);
   function marker(latlng, text, cls, title) {
-    var icon = L.divIcon({className: "patrol-marker " + cls, iconSize: [24, 24], html: ""});
+    var label = document.createElement("span");
+    label.textContent = text;
+    var icon = L.divIcon({className: "patrol-marker " + cls, iconSize: [24, 24], html: label});
     var m = L.marker(latlng, {icon: icon, keyboard: false}).addTo(map);
-    m.getElement().textContent = text;
     var tip = document.createElement("span");
     tip.textContent = title;
     m.bindTooltip(tip);
@@ -43,7 +57,4 @@
   marker(data.start, "▲", "start", T.start);
   if (data.end) { marker(data.end, "■", "end", T.end); }
   data.stops.forEach(function (s) { marker([s.lat, s.lon], String(s.n), "stop", s.name); });
-  var bounds = villages.getBounds();
-  line.forEach(function (p) { bounds.extend(p); });
-  map.fitBounds(bounds, {padding: [10, 10]});
 }());
