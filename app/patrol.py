@@ -19,6 +19,7 @@ from app.params import BadParameter
 from app.records.schema import CHOICES
 from app.settings import Settings
 from geo.crs import METRIC_CRS
+from geo.join import natural_key
 from geo.patrol import Weights, due_list
 from geo.patrol_sheet import Sheet, Stop
 from geo.plans import PlanSettings, plans_in_force, shipped_plans
@@ -201,3 +202,20 @@ def _sheet_row(number: str, row: dict, locale: str, settings: Settings) -> list[
     reasons = "; ".join(reason_texts(row, locale, settings.patrol_radius_m))
     return [number, f"{row['name']} ({kind_text(row['kind'], locale)})",
             str(row["village_name"] or ""), last_text(row, locale), reasons, "", ""]
+
+
+def village_figures(session: Session, settings: Settings, commune: str,
+                    day: dt.date) -> list[dict]:
+    """Per village (no venue named): the active venues and the share inspected on time
+    on ``day`` (last inspection plus the interval of its kind, shortened after a finding,
+    not before ``day``; never inspected is not on time). For every role."""
+    due = due_venues(session, settings, commune, day, risk=pd.Series(dtype=object))
+    if due.empty:
+        return []
+    due["on_time"] = ~due["never_inspected"] & (due["days_overdue"] <= 0)
+    grouped = due.groupby("village_name", sort=False).agg(
+        venues=("code", "size"), on_time=("on_time", "sum"), village=("village", "first"))
+    rows = [{"name": name, "venues": int(r.venues), "on_time": int(r.on_time),
+             "share": round(100 * r.on_time / r.venues), "code": r.village}
+            for name, r in grouped.iterrows()]
+    return sorted(rows, key=lambda r: natural_key(str(r["code"])))

@@ -194,3 +194,21 @@ def test_cli_bad_arguments_say_why_in_vietnamese(cli, tmp_path, capsys, args, sa
         return
     assert code == 2 and said in err
     assert not list(tmp_path.glob("a.*"))
+
+
+def test_leaders_and_viewers_see_per_village_venues_inspected_on_time(records, settings):
+    # On 31/12/2025 (the month of the records; the dashboard of 12/2025): CS-01 inspected
+    # 30/11 (karaoke, 30 days: due 30/12) is overdue by a day; CS-06 (drugs found 10/12:
+    # 45 days) is on time; the others were never inspected. Thôn 3: 1 of 1.
+    for role in ("leader", "viewer", "police"):
+        client = client_as(settings, records, role, f"{role}-figures")
+        page = BeautifulSoup(client.get("/communes/15178/dashboard?month=2025-12").text,
+                             "html.parser")
+        table = page.select_one("#venue-inspections table")
+        rows = {tr["data-village"]: [td.text for td in tr.select("td")]
+                for tr in table.select("tbody tr")}
+        assert rows["T03"] == ["Thôn 3", "1", "1 (100%)"]
+        assert rows["T01"] == ["Thôn 1", "1", "0 (0%)"]
+        assert rows["T10"] == ["Thôn 10", "2", "0 (0%)"]
+        assert sum(int(r[1]) for r in rows.values()) == 6
+        assert "Karaoke Hoàng Gia" not in table.text
