@@ -50,7 +50,7 @@ def patrol_command(args: argparse.Namespace, settings, locale: str) -> int:
             if plan.stops.empty and plan.unlocated.empty:
                 raise BadParameter(NOTHING_DUE, day=day.strftime("%d/%m/%Y"))
             sheet = patrol.sheet(session, settings, args.commune, day, plan, locale,
-                                 args.team)
+                                 patrol.team_text(args.team))
     except BadParameter as exc:
         print(_(exc.message).format(**exc.values), file=sys.stderr)
         return 2

@@ -5,6 +5,7 @@ fed from the database and the settings and worded in the user's language."""
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -69,6 +70,17 @@ class Plan:
     start: tuple[float, float]
     start_assumed: bool
     end: tuple[float, float] | None
+
+
+def team_text(text: str, limit: int = 100) -> str:
+    """A team's name as printed on the sheet: NFC, control characters (which neither a
+    PDF nor a workbook can hold) dropped, at most ``limit`` characters.
+
+    >>> team_text(" Tổ\\x00 1 ")
+    'Tổ 1'
+    """
+    text = unicodedata.normalize("NFC", text)
+    return "".join(c for c in text if unicodedata.category(c) != "Cc").strip()[:limit]
 
 
 def weights(settings: Settings) -> Weights:
@@ -137,7 +149,7 @@ def plan(session: Session, settings: Settings, commune: str, day: dt.date, *,
         unknown = [c for c in codes if c not in set(due["code"])]
         if unknown:
             raise PatrolProblem(N_("No active venue has the code {codes} in this commune."),
-                                codes=", ".join(unknown))
+                                codes=", ".join(unknown)[:80])
         chosen = due.set_index("code").loc[list(dict.fromkeys(codes))].reset_index()
     start, assumed = station(session, settings, commune)
     located = chosen[chosen["located"]]

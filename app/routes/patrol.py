@@ -55,7 +55,7 @@ def read_end(text: str | None) -> tuple[float, float] | None:
 
 def _inputs(day: str | None, end: str | None, team: str) -> tuple[dt.date, tuple | None, str]:
     chosen = read_day(day) or store.today()
-    return chosen, read_end(end), team.strip()[:TOO_LONG]
+    return chosen, read_end(end), patrol.team_text(team, TOO_LONG)
 
 
 def _due(request: Request, session: Session, settings: Settings, code: str, day: dt.date):
