@@ -82,7 +82,7 @@ def test_due_list_with_reasons_and_factors(police):
     assert "Chưa từng kiểm tra: 4" in rows["CS-04"].select_one(".factors").text
     # drugs found on 10/12: interval 90 halved to 45, not due, scored 5 + 2
     assert "not-due" in rows["CS-06"]["class"]
-    assert "phát hiện ma túy 1 lần kiểm tra" in rows["CS-06"].text
+    assert "số lần kiểm tra phát hiện ma túy trong 12 tháng: 1" in rows["CS-06"].text
     assert "chu kỳ rút ngắn còn 45 ngày" in rows["CS-06"].text
     assert rows["CS-06"].select_one(".score").text == "7"
     assert "cần xác định vị trí" in rows["CS-20"].text
