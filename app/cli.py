@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from app import accounts, cli_accounts, cli_plans, imports, store
+from app import accounts, cli_accounts, cli_patrol, cli_plans, imports, store
 from app.db import make_engine, session_factory, transaction, upgrade
 from app.i18n import LOCALES, gettext_for
 from app.messages import problem_text
@@ -45,6 +45,7 @@ def _parser() -> argparse.ArgumentParser:
     records.add_parsers(sub)  # import, export, template
     cli_accounts.add_parsers(sub)  # users, retention
     cli_plans.add_parsers(sub)  # plans check, plans list
+    cli_patrol.add_parsers(sub)  # patrol sheet
     serve = sub.add_parser("serve", help="serve the web app")
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
@@ -59,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
                "demo": _demo, "serve": _serve, "import": records.import_records,
                "export": records.export_records, "template": records.template,
                "users": cli_accounts.users, "retention": cli_accounts.retention_command,
-               "plans": cli_plans.plans,
+               "plans": cli_plans.plans, "patrol": cli_patrol.patrol_command,
                }[args.area]
     try:
         return handler(args, settings, locale)

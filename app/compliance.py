@@ -56,7 +56,8 @@ _SIMPLE = {  # table -> (model, {frame column: model attribute})
                          "village": "village_code", "lat": "lat", "lon": "lon"}),
     "incidents": (Incident, {"code": "code", "kind": "kind", "date": "date",
                              "village": "village_code", "persons": "persons",
-                             "plants": "plants", "area_m2": "area_m2"}),
+                             "plants": "plants", "area_m2": "area_m2", "lat": "lat",
+                             "lon": "lon"}),
     "baselines": (Baseline, {"village": "village_code", "category": "category",
                              "as_of": "as_of", "count": "count"}),
 }

@@ -20,6 +20,7 @@ from app.routes import (
     auth,
     dashboard,
     pages,
+    patrol,
     records,
     styles,
     tasks,
@@ -49,7 +50,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     _add_middleware(app, settings)
     _mount_assets(app, settings)
     for router in (styles.router, auth.router, pages.router, dashboard.router, tasks.router,
-                   api.router, audit.router, villages.router,
+                   api.router, audit.router, villages.router, patrol.router,
                    transfer.router,  # before records: /records/import, /records/{type}/…xlsx
                    records.router):
         app.include_router(router)

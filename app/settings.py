@@ -94,6 +94,41 @@ class Settings(BaseSettings):
         default=200, description="Most problems of a refused import that are listed; the "
         "rest are counted (“… and N more problems”).")
 
+    patrol_stations: dict[str, tuple[float, float]] = Field(
+        default={"15178": (20.1309, 105.5341)}, description="Where patrols start: each "
+        "commune's police station as latitude and longitude, by commune code, as JSON (e.g. "
+        "'{\"15178\": [20.1309, 105.5341]}'; the demo's point is assumed). A commune not "
+        "listed starts from a point inside it, and the patrol page and sheet say so.")
+    patrol_radius_m: float = Field(
+        default=300, gt=0, description="Radius in metres round a venue within which tips and "
+        "incidents of the last 90 days count towards its patrol score.")
+    patrol_finding_factor: float = Field(
+        default=0.5, gt=0, le=1, description="After an inspection that found a violation or "
+        "drugs, the venue's inspection interval is multiplied by this (0.5: due twice as soon).")
+    patrol_solver_seconds: float = Field(
+        default=2.0, gt=0, description="Seconds OR-Tools may search a patrol route of more "
+        "than 12 stops (up to 12 the order is computed exactly).")
+    patrol_weight_overdue_week: float = Field(
+        default=1.0, ge=0, description="Patrol score: points per week (or part) a venue is "
+        "overdue for inspection, counting at most 26 weeks.")
+    patrol_weight_never_inspected: float = Field(
+        default=4.0, ge=0, description="Patrol score: points for a venue never inspected.")
+    patrol_weight_drug_finding: float = Field(
+        default=5.0, ge=0, description="Patrol score: points per inspection that found drugs "
+        "at the venue in the last 12 months.")
+    patrol_weight_violation: float = Field(
+        default=2.0, ge=0, description="Patrol score: points per inspection with a violation "
+        "at the venue in the last 12 months.")
+    patrol_weight_tip: float = Field(
+        default=1.0, ge=0, description="Patrol score: points per tip received within the "
+        "radius of the venue in the last 90 days.")
+    patrol_weight_incident: float = Field(
+        default=2.0, ge=0, description="Patrol score: points per incident within the radius "
+        "of the venue in the last 90 days.")
+    patrol_weight_risk: float = Field(
+        default=1.0, ge=0, description="Patrol score: points per hotspot level of the venue's "
+        "village (level III: 1, II: 2, I: 3).")
+
     @field_validator("trusted_proxies")
     @classmethod
     def _addresses(cls, value: str) -> str:

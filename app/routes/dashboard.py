@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app import compliance, mapview, shaping, store
+from app import compliance, mapview, patrol, shaping, store
 from app.access import ANYONE, MARK_TASKS
 from app.deps import LocaleDep, MonthDep, SessionDep, SettingsDep
 from app.i18n import N_, gettext_for, number
@@ -69,7 +70,14 @@ def render_dashboard(request: Request, session: Session, settings, locale: str, 
         tasks=_tasks(summary, locale, session, code, marking=role in MARK_TASKS.roles),
         task_form=task_form, reports=_reports(summary, locale), statuses=STATUSES,
         no_plan=mapview.no_plan_notice(result, code, gettext_for(locale), locale),
-        no_records=mapview.no_records_notice(result, months, gettext_for(locale)))
+        no_records=mapview.no_records_notice(result, months, gettext_for(locale)),
+        venue_figures=patrol.village_figures(session, settings, code, _month_day(month)))
+
+
+def _month_day(month: str) -> dt.date:
+    """The last day of ``month``, or today while it runs."""
+    end = pd.Period(month, freq="M").end_time.date()
+    return min(end, store.today())
 
 
 def day_text(value: str | dt.date | None) -> str:

@@ -77,6 +77,9 @@ POLICY = {
     "/communes/{code}/records/{type_name}/new": {"police"},
     "/communes/{code}/records/{type_name}/{record_id:id}": {"police"},
     "/communes/{code}/persons/{person_code}": {"police"},
+    "/communes/{code}/patrol": {"police"},
+    "/communes/{code}/patrol/sheet.pdf": {"police"},
+    "/communes/{code}/patrol/sheet.xlsx": {"police"},
 }
 
 

@@ -1,0 +1,213 @@
+"""The patrol sheet: an A4 page (PDF) with the route map and the table of stops, and the
+same table as an ``.xlsx`` workbook.
+
+Everything written on the sheet comes in already worded (:class:`Sheet`): this module
+lays it out and knows no language. The map is drawn with matplotlib from the village
+polygons, in UTM 48N so that distances look true: the villages in grey with their names,
+the route as a line from the start through the numbered stops, the start (and a separate
+end) as a square. The PDF embeds DejaVu Sans (full Vietnamese coverage).
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from geo.crs import METRIC_CRS
+
+FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"),)
+FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
+# Widths (mm) of the columns: STT, venue, village, last inspection, reasons, result, sign.
+COLUMN_WIDTHS = (10, 42, 20, 24, 48, 22, 24)
+
+
+@dataclass(frozen=True)
+class Stop:
+    number: int
+    lat: float
+    lon: float
+
+
+@dataclass
+class Sheet:
+    """What the sheet says, worded: ``header`` lines are (label, value) pairs; ``rows``
+    hold one list of cell texts per stop, in route order, matching ``columns``."""
+
+    title: str
+    header: list[tuple[str, str]]
+    columns: list[str]
+    rows: list[list[str]]
+    note: str = ""
+    map_title: str = ""
+    start_label: str = ""
+    end_label: str = ""
+    villages: gpd.GeoDataFrame | None = None
+    start: tuple[float, float] | None = None  # lat, lon
+    end: tuple[float, float] | None = None
+    stops: list[Stop] = field(default_factory=list)
+    unlocated: list[str] = field(default_factory=list)  # listed, not routed
+
+
+class MissingFont(RuntimeError):
+    """No font with Vietnamese letters was found to embed."""
+
+
+def font_path(style: str = "") -> Path:
+    for folder in FONT_DIRS:
+        path = folder / FONT_FILES[style]
+        if path.exists():
+            return path
+    raise MissingFont(f"{FONT_FILES[style]} not found: install the Debian package "
+                      "fonts-dejavu-core")
+
+
+def route_map_png(sheet: Sheet, *, width_mm: float = 190, height_mm: float = 105,
+                  dpi: int = 200) -> bytes:
+    """The route map as a PNG: villages, the route line, numbered stops, start and end."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import font_manager
+    from matplotlib import pyplot as plt
+
+    font = font_manager.FontProperties(fname=str(font_path()))
+    fig, ax = plt.subplots(figsize=(width_mm / 25.4, height_mm / 25.4), dpi=dpi)
+    try:
+        _draw_villages(ax, sheet.villages, font)
+        _draw_route(ax, sheet, font)
+        ax.set_aspect("equal")
+        ax.set_axis_off()
+        fig.subplots_adjust(0.01, 0.01, 0.99, 0.99)
+        out = io.BytesIO()
+        fig.savefig(out, format="png", dpi=dpi)
+        return out.getvalue()
+    finally:
+        plt.close(fig)
+
+
+def _draw_villages(ax, villages: gpd.GeoDataFrame | None, font) -> None:
+    if villages is None or villages.empty:
+        return
+    shapes = villages.to_crs(METRIC_CRS)
+    shapes.plot(ax=ax, facecolor="#f1f1ec", edgecolor="#9a9a8e", linewidth=0.6)
+    for name, point in zip(shapes["name"], shapes.representative_point(), strict=True):
+        ax.annotate(str(name), (point.x, point.y), ha="center", va="center", fontsize=5.5,
+                    color="#77776c", fontproperties=font)
+
+
+def _xy(lat: float, lon: float) -> tuple[float, float]:
+    point = gpd.GeoSeries(gpd.points_from_xy([lon], [lat]), crs="EPSG:4326").to_crs(
+        METRIC_CRS).iloc[0]
+    return point.x, point.y
+
+
+def _draw_route(ax, sheet: Sheet, font) -> None:
+    if sheet.start is None:
+        return
+    start = _xy(*sheet.start)
+    end = _xy(*sheet.end) if sheet.end else start
+    stops = [_xy(s.lat, s.lon) for s in sheet.stops]
+    line = [start, *stops, end]
+    ax.plot([p[0] for p in line], [p[1] for p in line], color="#c0392b", linewidth=1.2,
+            zorder=3)
+    for stop, (x, y) in zip(sheet.stops, stops, strict=True):
+        ax.scatter([x], [y], s=70, color="white", edgecolor="#c0392b", linewidth=1.2,
+                   zorder=4)
+        ax.annotate(str(stop.number), (x, y), ha="center", va="center", fontsize=5.5,
+                    fontweight="bold", zorder=5, fontproperties=font)
+    marks = [(start, sheet.start_label)] + ([(end, sheet.end_label)] if sheet.end else [])
+    for (x, y), label in marks:
+        ax.scatter([x], [y], s=60, marker="s", color="#1f4e79", zorder=4)
+        ax.annotate(label, (x, y), xytext=(5, 5), textcoords="offset points", fontsize=6.5,
+                    color="#1f4e79", fontweight="bold", zorder=5, fontproperties=font)
+
+
+def sheet_pdf(sheet: Sheet) -> bytes:
+    """The sheet as an A4 PDF (portrait), fonts embedded; more pages if the table needs."""
+    from fpdf import FPDF
+    from fpdf.fonts import FontFace
+
+    pdf = FPDF(orientation="P", unit="mm", format="A4")
+    pdf.set_margins(10, 10, 10)
+    pdf.set_auto_page_break(True, margin=12)
+    for style in FONT_FILES:
+        pdf.add_font("DejaVu", style, str(font_path(style)))
+    pdf.set_title(sheet.title)
+    pdf.add_page()
+    pdf.set_font("DejaVu", "B", 13)
+    pdf.multi_cell(0, 7, sheet.title, align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("DejaVu", "", 9)
+    for label, value in sheet.header:
+        pdf.set_font("DejaVu", "B", 9)
+        pdf.cell(pdf.get_string_width(label + ": ") + 1, 5, label + ":")
+        pdf.set_font("DejaVu", "", 9)
+        pdf.multi_cell(0, 5, value, new_x="LMARGIN", new_y="NEXT")
+    if sheet.start is not None:
+        pdf.ln(1)
+        pdf.image(io.BytesIO(route_map_png(sheet)), w=190, h=105)
+        if sheet.map_title:
+            pdf.set_font("DejaVu", "", 7.5)
+            pdf.multi_cell(0, 4, sheet.map_title, new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(2)
+    pdf.set_font("DejaVu", "", 8)
+    heading = FontFace(emphasis="BOLD", fill_color=(230, 230, 225))
+    with pdf.table(col_widths=COLUMN_WIDTHS, headings_style=heading, line_height=4.2,
+                   text_align="LEFT", repeat_headings=1) as table:
+        table.row(sheet.columns)
+        for cells in sheet.rows:
+            table.row([str(c) for c in cells])
+    if sheet.note:
+        pdf.ln(2)
+        pdf.set_font("DejaVu", "", 8)
+        pdf.multi_cell(0, 4, sheet.note, new_x="LMARGIN", new_y="NEXT")
+    return bytes(pdf.output())
+
+
+def sheet_xlsx(sheet: Sheet) -> bytes:
+    """The same sheet as a workbook: the header lines, then the table, then the note."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    book = Workbook()
+    ws = book.active
+    ws.title = "Patrol"
+    ws.append([sheet.title])
+    ws["A1"].font = Font(bold=True, size=13)
+    for label, value in sheet.header:
+        ws.append([label, value])
+    ws.append([])
+    ws.append(sheet.columns)
+    for cell in ws[ws.max_row]:
+        cell.font = Font(bold=True)
+    for cells in sheet.rows:
+        ws.append(list(cells))
+        for cell in ws[ws.max_row]:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    if sheet.note:
+        ws.append([])
+        ws.append([sheet.note])
+    for letter, width in zip("ABCDEFG", (6, 32, 14, 16, 44, 16, 16), strict=True):
+        ws.column_dimensions[letter].width = width
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def table_rows(xlsx: bytes, columns: list[str]) -> pd.DataFrame:
+    """The table of a workbook written by :func:`sheet_xlsx` (read back, for checks)."""
+    from openpyxl import load_workbook
+
+    ws = load_workbook(io.BytesIO(xlsx)).active
+    values = [[("" if v is None else str(v)) for v in row] for row in ws.iter_rows(
+        values_only=True)]
+    top = next(i for i, row in enumerate(values) if row[:len(columns)] == columns)
+    body = []
+    for row in values[top + 1:]:
+        if not any(row[:len(columns)]) or not row[0].isdigit():
+            break
+        body.append(row[:len(columns)])
+    return pd.DataFrame(body, columns=columns)

@@ -1,0 +1,58 @@
+"""In a real browser: the police open the patrol page, tick the due venues, see the
+route drawn and download the sheet (offline: no tiles, nothing leaves the machine)."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from pypdf import PdfReader
+
+from tests.app.test_patrol import UNLOCATED, VENUES
+from tests.browser.conftest import block_outside, sign_in_page
+from tests.factories import save_records
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def venues(demo):
+    rows = [{"code": c, "name": n, "kind": k, "village": v, "lat": la, "lon": lo}
+            for c, n, k, v, la, lo in VENUES]
+    rows.append(dict(zip(("code", "name", "kind", "village"), UNLOCATED, strict=True)))
+    assert save_records(demo, "venues", rows) == []
+    assert save_records(demo, "inspections", [
+        {"venue": "CS-01", "date": "30/11/2025", "result": "ok"},
+        {"venue": "CS-06", "date": "10/12/2025", "result": "ok"}]) == []
+    return demo
+
+
+@pytest.mark.parametrize("live_server", ["none"], indirect=True)
+def test_police_plan_a_patrol_and_download_the_sheet(venues, live_server, page):
+    blocked = block_outside(page)
+    sign_in_page(page, live_server, "police")
+    page.get_by_role("link", name="Tuần tra").first.click()
+    page.wait_for_url("**/communes/15178/patrol")
+    with page.expect_navigation():  # another day: the page shows that day's due list
+        page.get_by_label("Ngày tuần tra").fill("2025-12-15")
+    page.get_by_role("button", name="Chọn các cơ sở đến hạn").click()
+    ticked = page.locator(".patrol-table input[type=checkbox]:checked")
+    # due on 15/12: never inspected CS-04, CS-08, CS-11 and CS-20 (no point); CS-01
+    # (30/11, karaoke: 30 days) and CS-06 (10/12) are not
+    assert sorted(ticked.evaluate_all("els => els.map(e => e.value)")) == [
+        "CS-04", "CS-08", "CS-11", "CS-20"]
+    page.get_by_role("button", name="Lập lộ trình").click()
+    page.wait_for_selector("#patrol-map path.route-line")
+    assert page.locator("#patrol-map .patrol-marker.stop").count() == 3
+    numbers = page.locator("#patrol-map .patrol-marker.stop").all_inner_texts()
+    assert sorted(numbers) == ["1", "2", "3"]
+    assert page.locator("#patrol-map .patrol-marker.start").count() == 1
+    assert "Quán bar Đồi Thông" in page.locator(".needs-location").inner_text()
+    stops = page.locator(".route-stops li").all_inner_texts()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Phiếu tuần tra (PDF)").click()
+    content = open(download.value.path(), "rb").read()
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(content)).pages)
+    places = [text.index(name) for name in stops]
+    assert places == sorted(places)
+    assert blocked == []
