@@ -161,6 +161,15 @@ MAP_COLOURS = {
     "no_fill": "#ffffff",  # a village without a category
     "cluster_line": "#333333",  # the border of a cluster of venues
 }
+# The patrol route: on the patrol page (Leaflet) and on the printed sheet (matplotlib).
+PATROL_COLOURS = {
+    "village_fill": "#f1f1ec",  # villages under the route: quiet
+    "village_line": "#8a8a80",
+    "village_label": "#77776c",
+    "route": "#c0392b",  # the line and the numbered stops' ring
+    "stop_fill": "#ffffff",
+    "end": "#1f4e79",  # the start (police station) and a chosen end
+}
 # Soft categorical fills of the plain village map: tell neighbours apart, labels readable.
 NEIGHBOUR_FILLS = ("#8dd3c7", "#ffffb3", "#bebada", "#fb8072", "#80b1d3", "#fdb462",
                    "#b3de69", "#fccde5", "#d9d9d9", "#bc80bd", "#ccebc5", "#ffed6f")
@@ -221,7 +230,8 @@ def every_legend() -> tuple[Legend, ...]:
 
 def css_variables() -> dict[str, str]:
     """Every colour as a CSS variable: ``--<legend>-<category>`` and ``--<legend>-<category>
-    -ink`` (text on it), ``--map-<line>``, ``--hatch-*`` and ``--ui-<name>``."""
+    -ink`` (text on it), ``--map-<line>``, ``--patrol-<part>``, ``--hatch-*`` and
+    ``--ui-<name>``."""
     out = {f"--ui-{name}": value for name, value in UI.items()}
     for legend in every_legend():
         for c in legend.categories:
@@ -229,6 +239,7 @@ def css_variables() -> dict[str, str]:
             out[f"--{legend.key}-{c.key}-ink"] = ink_on(c.colour)
             out[f"--{legend.key}-{c.key}-line"] = c.outline
     out |= {f"--map-{name.replace('_', '-')}": v for name, v in MAP_COLOURS.items()}
+    out |= {f"--patrol-{name.replace('_', '-')}": v for name, v in PATROL_COLOURS.items()}
     out |= {"--hatch-line": HATCH_LINE, "--hatch-period": f"{HATCH_PERIOD}px",
             "--hatch-gap": f"{HATCH_PERIOD - HATCH_STRIPE}px"}
     return out

@@ -18,6 +18,7 @@ import geopandas as gpd
 import pandas as pd
 
 from geo.crs import METRIC_CRS
+from geo.legends import PATROL_COLOURS
 
 FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"),)
 FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
@@ -93,10 +94,11 @@ def _draw_villages(ax, villages: gpd.GeoDataFrame | None, font) -> None:
     if villages is None or villages.empty:
         return
     shapes = villages.to_crs(METRIC_CRS)
-    shapes.plot(ax=ax, facecolor="#f1f1ec", edgecolor="#9a9a8e", linewidth=0.6)
+    shapes.plot(ax=ax, facecolor=PATROL_COLOURS["village_fill"],
+                edgecolor=PATROL_COLOURS["village_line"], linewidth=0.6)
     for name, point in zip(shapes["name"], shapes.representative_point(), strict=True):
         ax.annotate(str(name), (point.x, point.y), ha="center", va="center", fontsize=5.5,
-                    color="#77776c", fontproperties=font)
+                    color=PATROL_COLOURS["village_label"], fontproperties=font)
 
 
 def _xy(lat: float, lon: float) -> tuple[float, float]:
@@ -112,18 +114,18 @@ def _draw_route(ax, sheet: Sheet, font) -> None:
     end = _xy(*sheet.end) if sheet.end else start
     stops = [_xy(s.lat, s.lon) for s in sheet.stops]
     line = [start, *stops, end]
-    ax.plot([p[0] for p in line], [p[1] for p in line], color="#c0392b", linewidth=1.2,
-            zorder=3)
+    ax.plot([p[0] for p in line], [p[1] for p in line], color=PATROL_COLOURS["route"],
+            linewidth=1.2, zorder=3)
     for stop, (x, y) in zip(sheet.stops, stops, strict=True):
-        ax.scatter([x], [y], s=70, color="white", edgecolor="#c0392b", linewidth=1.2,
-                   zorder=4)
+        ax.scatter([x], [y], s=70, color=PATROL_COLOURS["stop_fill"],
+                   edgecolor=PATROL_COLOURS["route"], linewidth=1.2, zorder=4)
         ax.annotate(str(stop.number), (x, y), ha="center", va="center", fontsize=5.5,
                     fontweight="bold", zorder=5, fontproperties=font)
     marks = [(start, sheet.start_label)] + ([(end, sheet.end_label)] if sheet.end else [])
     for (x, y), label in marks:
-        ax.scatter([x], [y], s=60, marker="s", color="#1f4e79", zorder=4)
+        ax.scatter([x], [y], s=60, marker="s", color=PATROL_COLOURS["end"], zorder=4)
         ax.annotate(label, (x, y), xytext=(5, 5), textcoords="offset points", fontsize=6.5,
-                    color="#1f4e79", fontweight="bold", zorder=5, fontproperties=font)
+                    color=PATROL_COLOURS["end"], fontweight="bold", zorder=5, fontproperties=font)
 
 
 def sheet_pdf(sheet: Sheet) -> bytes:

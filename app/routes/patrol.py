@@ -26,6 +26,7 @@ from app.params import BadParameter, read_day
 from app.rendering import render
 from app.settings import Settings
 from app.web_security import tile_origin
+from geo.legends import PATROL_COLOURS
 from geo.patrol_sheet import sheet_pdf, sheet_xlsx
 
 router = APIRouter(dependencies=[Depends(POLICE)])
@@ -93,7 +94,7 @@ def _map_data(session: Session, settings: Settings, code: str, plan) -> dict:
             settings.tiles).tiles
     return {"villages": json.loads(villages[["code", "name", "geometry"]].to_json()),
             "start": plan.start, "end": plan.end, "stops": stops, "tiles": tiles,
-            "attribution": settings.tiles_attribution}
+            "attribution": settings.tiles_attribution, "colours": PATROL_COLOURS}
 
 
 @router.get("/communes/{code}/patrol", response_class=HTMLResponse)

@@ -24,12 +24,13 @@
   var block = document.getElementById("patrol-data");
   if (!block || typeof L === "undefined") { return; }
   var data = JSON.parse(block.textContent);
+  var C = data.colours;  // from geo/legends.py: no colour is written here
   var map = L.map("patrol-map", {zoomSnap: 0.25});
   if (data.tiles) {
     L.tileLayer(data.tiles, {attribution: data.attribution || "", maxZoom: 19}).addTo(map);
   }
   var villages = L.geoJSON(data.villages, {
-    style: {color: "#8a8a80", weight: 1, fillColor: "#f1f1ec", fillOpacity: 0.6},
+    style: {color: C.village_line, weight: 1, fillColor: C.village_fill, fillOpacity: 0.6},
     onEachFeature: function (feature, layer) {
       var span = document.createElement("span");
       span.textContent = feature.properties.name;
@@ -42,7 +43,7 @@
   if (data.villages.features.length) { bounds.extend(villages.getBounds()); }
   map.fitBounds(bounds, {padding: [10, 10]});
   villages.addTo(map);
-  L.polyline(line, {color: "#c0392b", weight: 3, className: "route-line"}).addTo(map);
+  L.polyline(line, {color: C.route, weight: 3, className: "route-line"}).addTo(map);
   function marker(latlng, text, cls, title) {
     var label = document.createElement("span");
     label.textContent = text;
