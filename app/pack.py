@@ -108,20 +108,20 @@ def pack_view(session: Session, settings: Settings, code: str, month: str, role:
               # no link to the app's pages: the file is opened away from the server
               "police": False, "commune": code, "edit_villages": False, "pack": True,
               "texts": mapview.page_texts(_), **data}
-    return dict(
-        commune=commune, villages=villages, synthetic=synthetic,
-        map_head=figure.header.render(), map_body=figure.html.render(),
-        map_script=figure.script.render(), month=month, months=[month],
-        previous_month=compliance.previous_month(month),
-        next_month=mapview.next_month(month), thematic=thematic, chosen=chosen,
-        groups={k: _(v) for k, v in mapview.GROUPS.items()}, legends=config["legends"],
-        point_legends=[mapview.translate_legend(leg, _)
+    return {
+        "commune": commune, "villages": villages, "synthetic": synthetic,
+        "map_head": figure.header.render(), "map_body": figure.html.render(),
+        "map_script": figure.script.render(), "month": month, "months": [month],
+        "previous_month": compliance.previous_month(month),
+        "next_month": mapview.next_month(month), "thematic": thematic, "chosen": chosen,
+        "groups": {k: _(v) for k, v in mapview.GROUPS.items()}, "legends": config["legends"],
+        "point_legends": [mapview.translate_legend(leg, _)
                        for leg in legends.POINT_LEGENDS.values()],
-        map_config=config,
-        village_options=list(zip(villages["code"], villages["name"], strict=True)),
-        no_plan=mapview.no_plan_notice(result, code, _, locale),
-        no_records=mapview.no_records_notice(
-            result, compliance.record_months(session, code, store.today()), _))
+        "map_config": config,
+        "village_options": list(zip(villages["code"], villages["name"], strict=True)),
+        "no_plan": mapview.no_plan_notice(result, code, _, locale),
+        "no_records": mapview.no_records_notice(
+            result, compliance.record_months(session, code, store.today()), _)}
 
 
 def build_pack(session: Session, settings: Settings, code: str, month: str, *,
