@@ -16,14 +16,13 @@ from bs4 import BeautifulSoup
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from app import compliance, imports
+from app import compliance
 from app.cli import main
 from app.main import create_app
 from app.models import AuditEvent
 from app.pack import PackError, build_pack, check_self_contained, external_references
 from tests.app.test_viewer_privacy import (
     Reading,
-    _demo,
     _ones_and_twos,
     _world,
     leaks,
@@ -38,12 +37,6 @@ MONTH = "2025-10"
 ASSETS = Path(__file__).resolve().parents[2] / "node_modules"
 URL = re.compile(r"(?:https?:)?//[\w.-]+\.[a-z]{2,}[^\s\"'<>)]*", re.IGNORECASE)
 NAMESPACES = {"http://www.w3.org/2000/svg"}
-
-
-@pytest.fixture
-def full_demo(demo):
-    imports.load_demo_records(demo, imports.DEMO_COMMUNE, imports.DEMO_SEED)
-    return demo
 
 
 def _pack(sessions, settings, role="leader", month=MONTH, **kwargs):
@@ -70,8 +63,8 @@ def _codes_in(html: str, codes: set[str]) -> set[str]:
 
 # --- one file, nothing from outside --------------------------------------------------------
 
-def test_the_pack_holds_every_asset_and_refers_to_nothing_outside(full_demo, settings):
-    html = _pack(full_demo, settings.model_copy(update={"tiles": "OpenStreetMap"})).html
+def test_the_pack_holds_every_asset_and_refers_to_nothing_outside(full, settings):
+    html = _pack(full, settings.model_copy(update={"tiles": "OpenStreetMap"})).html
     soup = BeautifulSoup(html, "html.parser")
     assert soup.select("script[src], link, img, iframe, object, embed") == []
     for tag in soup.find_all(True):
@@ -115,8 +108,8 @@ def test_the_check_refuses_what_would_load_from_outside():
     check_self_contained(page.format('<img src="data:image/png;base64,AA=="><a href="#m">m</a>'))
 
 
-def test_the_pack_carries_the_map_the_legends_and_every_villages_panel(full_demo, settings):
-    pack = _pack(full_demo, settings, layer="P01")
+def test_the_pack_carries_the_map_the_legends_and_every_villages_panel(full, settings):
+    pack = _pack(full, settings, layer="P01")
     config, soup = _config(pack.html), BeautifulSoup(pack.html, "html.parser")
     assert pack.layer == config["layer"] == "P01"
     features = config["drawn"]["villages"]["features"]["features"]
@@ -136,16 +129,16 @@ def test_the_pack_carries_the_map_the_legends_and_every_villages_panel(full_demo
     assert "Cẩm Tân" in soup.select_one(".topbar .place").get_text()
 
 
-def test_a_text_of_the_data_reaches_the_pack_only_as_json(full_demo, settings):
+def test_a_text_of_the_data_reaches_the_pack_only_as_json(full, settings):
     """A village named like a script stays text inside the JSON block."""
     from app.db import transaction
     from app.models import Village
 
     name = "Thôn </script><script>alert(1)</script>"
-    with transaction(full_demo) as session:
+    with transaction(full) as session:
         for village in session.scalars(select(Village).where(Village.code == "T03")):
             village.name = name
-    html = _pack(full_demo, settings).html
+    html = _pack(full, settings).html
     assert "<script>alert(1)" not in html
     assert _config(html)["villages"]["T03"]["name"] == name
 
@@ -174,7 +167,7 @@ ROLES = ("leader", "viewer", "police")
 
 
 def test_a_pack_that_leaves_the_police_holds_no_person_code_and_no_small_count(
-        settings, tmp_path):
+        settings, tmp_path, full_database, migrated_database):
     """A leader's and a viewer's pack of every month: not one person code, and no count
     of 1 or 2 people that the viewer-privacy adversary (tests/app/
     test_viewer_privacy.py) can work out, on the demo and on a commune of ones and twos.
@@ -183,8 +176,9 @@ def test_a_pack_that_leaves_the_police_holds_no_person_code_and_no_small_count(
     readings = {role: Reading() for role in ROLES}
     texts: dict[str, list[str]] = {role: [] for role in ROLES}
     true, codes = {}, set()
-    for world, build in (("demo", _demo), ("ones_and_twos", _ones_and_twos)):
-        sessions, world_settings, months = _world(tmp_path, settings, world, build)
+    for world, template, build in (("demo", full_database, None),  # the whole demo
+                                   ("ones_and_twos", migrated_database, _ones_and_twos)):
+        sessions, world_settings, months = _world(tmp_path, settings, world, template, build)
         make_user(sessions, "police", "police")
         police = sign_in(TestClient(create_app(world_settings)), "police")
         true |= truth(police, world, months, indicators)
@@ -216,7 +210,7 @@ def _print_events(sessions) -> list[AuditEvent]:
         return list(session.scalars(select(AuditEvent).where(AuditEvent.action == "print")))
 
 
-def test_xkmt_pack_writes_the_file_and_logs_it(cli, full_demo, tmp_path, capsys):
+def test_xkmt_pack_writes_the_file_and_logs_it(cli, full, tmp_path, capsys):
     (tmp_path / "usb").mkdir()
     out = tmp_path / "usb" / "họp giao ban.html"
     assert cli("pack", "--commune", CODE, "--month", MONTH, "-o", out) == 0
@@ -224,9 +218,9 @@ def test_xkmt_pack_writes_the_file_and_logs_it(cli, full_demo, tmp_path, capsys)
     assert "Đã ghi gói họp" in said and "Xã Cẩm Tân" in said and "10/2025" in said
     html = out.read_text("utf-8")
     assert html.startswith("<!doctype html>") and external_references(html) == []
-    assert _config(html)["month"] == MONTH and _codes_in(html, _person_codes(full_demo)) \
+    assert _config(html)["month"] == MONTH and _codes_in(html, _person_codes(full)) \
         == set()
-    [event] = _print_events(full_demo)
+    [event] = _print_events(full)
     detail = json.loads(event.detail)
     assert (event.commune_code, event.object_type, event.object_id) == \
         (CODE, "meeting_pack", MONTH)
@@ -234,15 +228,15 @@ def test_xkmt_pack_writes_the_file_and_logs_it(cli, full_demo, tmp_path, capsys)
     assert list(out.parent.iterdir()) == [out]  # no temporary file left
 
 
-def test_xkmt_pack_for_the_police_and_in_english(cli, full_demo, tmp_path, capsys):
+def test_xkmt_pack_for_the_police_and_in_english(cli, full, tmp_path, capsys):
     out = tmp_path / "police.html"
     assert cli("--lang", "en", "pack", "--commune", CODE, "--month", MONTH, "--role",
                "police", "--layer", "risk", "-o", out) == 0
     assert "Wrote the meeting pack" in capsys.readouterr().out
     html = out.read_text("utf-8")
     assert _config(html)["layer"] == "risk" and '<html lang="en">' in html
-    assert _codes_in(html, _person_codes(full_demo))
-    assert json.loads(_print_events(full_demo)[0].detail)["persons"] > 0
+    assert _codes_in(html, _person_codes(full))
+    assert json.loads(_print_events(full)[0].detail)["persons"] > 0
 
 
 @pytest.mark.parametrize(("args", "said"), [
@@ -295,8 +289,8 @@ def _submit(client, form, **changes):
     return client.post(form["action"], data={**data, **changes})
 
 
-def test_the_police_download_the_pack_from_the_map_page(full_demo, settings):
-    police = client_as(settings, full_demo, "police")
+def test_the_police_download_the_pack_from_the_map_page(full, settings):
+    police = client_as(settings, full, "police")
     police.csrf = None  # the form's own token only
     form = _map_form(police)
     roles = [o["value"] for o in form.select("select[name=role] option")]
@@ -307,32 +301,32 @@ def test_the_police_download_the_pack_from_the_map_page(full_demo, settings):
     assert f"xkmt_{CODE}_{MONTH}_risk_leader.html" in response.headers["content-disposition"]
     html = response.text
     assert _config(html)["layer"] == "risk" and external_references(html) == []
-    assert _codes_in(html, _person_codes(full_demo)) == set()  # the default: masked
+    assert _codes_in(html, _person_codes(full)) == set()  # the default: masked
     own = _submit(police, form, role="police")
-    assert own.status_code == 200 and _codes_in(own.text, _person_codes(full_demo))
-    events = _print_events(full_demo)
+    assert own.status_code == 200 and _codes_in(own.text, _person_codes(full))
+    events = _print_events(full)
     assert [json.loads(e.detail)["role"] for e in events] == ["leader", "police"]
     assert {e.username for e in events} == {"police_1"}
 
 
-def test_leaders_download_a_masked_pack_and_nothing_more(full_demo, settings):
-    leader = client_as(settings, full_demo, "leader")
+def test_leaders_download_a_masked_pack_and_nothing_more(full, settings):
+    leader = client_as(settings, full, "leader")
     leader.csrf = None
     form = _map_form(leader)
     assert form.select("select[name=role]") == []
     response = _submit(leader, form)
     assert response.status_code == 200 and "Gói họp giao ban" in response.text
-    assert _codes_in(response.text, _person_codes(full_demo)) == set()
+    assert _codes_in(response.text, _person_codes(full)) == set()
     assert _submit(leader, form, role="police").status_code == 403
-    assert len(_print_events(full_demo)) == 1
+    assert len(_print_events(full)) == 1
 
 
-def test_viewers_have_no_pack_and_a_link_makes_none(full_demo, settings):
-    viewer = client_as(settings, full_demo, "viewer")
+def test_viewers_have_no_pack_and_a_link_makes_none(full, settings):
+    viewer = client_as(settings, full, "viewer")
     assert _map_form(viewer) is None
     assert viewer.post(f"/communes/{CODE}/pack.html", data={"month": MONTH}).status_code \
         == 403
-    police = client_as(settings, full_demo, "police")
+    police = client_as(settings, full, "police")
     police.csrf = None
     link = police.get(f"/communes/{CODE}/pack.html?month={MONTH}", follow_redirects=False)
     assert link.status_code == 303 and link.headers["location"] == f"/communes/{CODE}/map"
@@ -341,7 +335,7 @@ def test_viewers_have_no_pack_and_a_link_makes_none(full_demo, settings):
     assert police.post("/communes/99999/pack.html", data={
         "csrftoken": _map_form(police).select_one("input[name=csrftoken]")["value"]}
     ).status_code == 404
-    assert _print_events(full_demo) == []
+    assert _print_events(full) == []
 
 
 @pytest.mark.parametrize(("changes", "said"), [
@@ -349,10 +343,10 @@ def test_viewers_have_no_pack_and_a_link_makes_none(full_demo, settings):
     ({"layer": "P99"}, "“P99” không phải là một lớp của bản đồ"),
     ({"role": "admin"}, "“admin” không phải là đối tượng được lập gói họp"),
 ])
-def test_a_bad_field_answers_400_with_the_reason(full_demo, settings, changes, said):
-    police = client_as(settings, full_demo, "police")
+def test_a_bad_field_answers_400_with_the_reason(full, settings, changes, said):
+    police = client_as(settings, full, "police")
     police.csrf = None
     response = _submit(police, _map_form(police), **changes)
     assert response.status_code == 400
     assert said in BeautifulSoup(response.text, "html.parser").select_one("main").get_text()
-    assert _print_events(full_demo) == []
+    assert _print_events(full) == []
