@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from app.cli import main
+from tests.browser.conftest import block_outside, sign_in_page
 
 SHOTS = Path("/work/wt/notes/shots")
 CODE = "15178"
@@ -79,3 +80,33 @@ def test_the_pack_opens_from_a_file_with_no_network(page, pack_file):
     assert fills != {before}
     page.screenshot(path=str(SHOTS / "pack_leader_risk.png"))
     assert requests == [] and errors == []
+
+
+@pytest.fixture
+def full_server(full, live_server):
+    return live_server
+
+
+def test_a_leader_downloads_the_pack_of_the_layer_on_screen_and_opens_it(
+        full_server, browser, tmp_path):
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="vi-VN",
+                                  accept_downloads=True)
+    page = context.new_page()
+    block_outside(page)  # the live page's base map tiles
+    sign_in_page(page, full_server, "leader")
+    page.goto(f"{full_server}/communes/{CODE}/map?month=2025-10", wait_until="networkidle")
+    page.locator("input[name=layer][value=per_thousand]").check()  # switched in the page
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Tải gói họp").click()
+    saved = tmp_path / download.value.suggested_filename
+    download.value.save_as(saved)
+    assert saved.name == f"xkmt_{CODE}_2025-10_per_thousand_leader.html"
+    offline = context.new_page()
+    requests, errors = _offline(offline)
+    offline.goto(saved.as_uri())
+    offline.locator(".leaflet-overlay-pane path.leaflet-interactive").first.wait_for()
+    assert offline.locator("input[name=layer][value=per_thousand]").is_checked()
+    assert "1.000" in offline.locator("#legend-layer-title").inner_text()
+    assert "leader" in offline.locator(".pack-note").inner_text()  # who made it
+    assert requests == [] and errors == []
+    context.close()
