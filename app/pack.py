@@ -115,8 +115,7 @@ def pack_view(session: Session, settings: Settings, code: str, month: str, role:
         "previous_month": compliance.previous_month(month),
         "next_month": mapview.next_month(month), "thematic": thematic, "chosen": chosen,
         "groups": {k: _(v) for k, v in mapview.GROUPS.items()}, "legends": config["legends"],
-        "point_legends": [mapview.translate_legend(leg, _)
-                       for leg in legends.POINT_LEGENDS.values()],
+        "point_legends": mapview.point_legends(_, shaper.police),
         "map_config": config,
         "village_options": list(zip(villages["code"], villages["name"], strict=True)),
         "no_plan": mapview.no_plan_notice(result, code, _, locale),
@@ -144,6 +143,8 @@ def build_pack(session: Session, settings: Settings, code: str, month: str, *,
 
 # --- inlining ---------------------------------------------------------------------------
 
+# style sheets the app makes rather than serves from a folder (app/routes/styles.py)
+GENERATED = {"/legend.css": legends.stylesheet}
 SCRIPT_SRC = re.compile(r'<script\b[^>]*\bsrc="([^"]+)"[^>]*>\s*</script>')
 STYLE_LINK = re.compile(r'<link\b[^>]*\brel="stylesheet"[^>]*\bhref="([^"]+)"[^>]*/?>')
 CSS_URL = re.compile(r"url\((['\"]?)([^)'\"]+)\1\)")
@@ -176,15 +177,20 @@ def _script(match: re.Match, settings: Settings) -> str:
 
 
 def _style(match: re.Match, settings: Settings) -> str:
-    path = _asset(match.group(1), settings)
-    text = SOURCE_MAP.sub("", path.read_text("utf-8"))
+    url = match.group(1)
+    if url in GENERATED:
+        path, text = None, GENERATED[url]()
+    else:
+        path = _asset(url, settings)
+        text = SOURCE_MAP.sub("", path.read_text("utf-8"))
 
     def data_uri(found: re.Match) -> str:
         target = found.group(2)
         if target.startswith(("#", "data:")):
             return found.group(0)
-        image = (path.parent / target).resolve()
-        if not image.is_relative_to(path.parent.resolve()) or not image.is_file():
+        image = (path.parent / target).resolve() if path else None
+        if image is None or not image.is_relative_to(path.parent.resolve()) \
+                or not image.is_file():
             raise PackError(N_("The map refers to {url}, which cannot be put in the pack."),
                             url=target)
         kind = mimetypes.guess_type(image.name)[0] or "application/octet-stream"

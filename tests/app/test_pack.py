@@ -78,6 +78,7 @@ def test_the_pack_holds_every_asset_and_refers_to_nothing_outside(full, settings
     assert any('getElementById("map-config")' in s for s in scripts)  # the app's map.js
     styles = "".join(s.string or "" for s in soup.select("style"))
     assert ".leaflet-container" in styles and ".map-layout" in styles  # leaflet + xkmt.css
+    assert "--ui-brand:" in styles  # the generated /legend.css its colours come from
     assert "url(images/" not in styles and "data:image/png;base64," in styles
     # no tile server, whatever the app's setting; no request for data
     assert "tile.openstreetmap" not in html and "L.tileLayer" not in html
