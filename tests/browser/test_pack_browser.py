@@ -72,7 +72,7 @@ def test_the_pack_opens_from_a_file_with_no_network(page, pack_file):
     page.screenshot(path=str(SHOTS / "pack_leader_panel.png"))
     # another layer: the villages recoloured, its legend shown, still nothing loaded
     before = villages.first.get_attribute("fill")
-    page.locator("input[name=layer][value=risk]").check()
+    page.locator("input[type=radio][name=layer][value=risk]").check()
     assert "Mức độ nguy cơ" in page.locator("#legend-layer-title").inner_text()
     page.locator("#village-select").select_option("T10")
     assert panel.locator("h2.village-name").inner_text() == "Thôn 10"
@@ -95,7 +95,7 @@ def test_a_leader_downloads_the_pack_of_the_layer_on_screen_and_opens_it(
     block_outside(page)  # the live page's base map tiles
     sign_in_page(page, full_server, "leader")
     page.goto(f"{full_server}/communes/{CODE}/map?month=2025-10", wait_until="networkidle")
-    page.locator("input[name=layer][value=per_thousand]").check()  # switched in the page
+    page.locator("input[type=radio][name=layer][value=per_thousand]").check()  # switched in the page
     with page.expect_download() as download:
         page.get_by_role("button", name="Tải gói họp").click()
     saved = tmp_path / download.value.suggested_filename
@@ -105,7 +105,7 @@ def test_a_leader_downloads_the_pack_of_the_layer_on_screen_and_opens_it(
     requests, errors = _offline(offline)
     offline.goto(saved.as_uri())
     offline.locator(".leaflet-overlay-pane path.leaflet-interactive").first.wait_for()
-    assert offline.locator("input[name=layer][value=per_thousand]").is_checked()
+    assert offline.locator("input[type=radio][name=layer][value=per_thousand]").is_checked()
     assert "1.000" in offline.locator("#legend-layer-title").inner_text()
     assert "leader" in offline.locator(".pack-note").inner_text()  # who made it
     assert requests == [] and errors == []
