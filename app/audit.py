@@ -13,7 +13,7 @@ from app.models import AuditEvent
 from app.store import TZ
 
 ACTIONS = ("login", "login_failed", "logout", "view_person", "view_person_list", "change",
-           "import", "export", "account")
+           "import", "export", "account", "print")
 
 
 def client_address(request: Request | None) -> str | None:

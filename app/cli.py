@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from app import accounts, cli_accounts, cli_patrol, cli_plans, imports, store
+from app import accounts, cli_accounts, cli_pack, cli_patrol, cli_plans, imports, store
 from app.db import make_engine, session_factory, transaction, upgrade
 from app.i18n import LOCALES, gettext_for
 from app.messages import problem_text
@@ -46,6 +46,7 @@ def _parser() -> argparse.ArgumentParser:
     cli_accounts.add_parsers(sub)  # users, retention
     cli_plans.add_parsers(sub)  # plans check, plans list
     cli_patrol.add_parsers(sub)  # patrol sheet
+    cli_pack.add_parsers(sub)  # pack: the meeting pack
     serve = sub.add_parser("serve", help="serve the web app")
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
@@ -61,6 +62,7 @@ def main(argv: list[str] | None = None) -> int:
                "export": records.export_records, "template": records.template,
                "users": cli_accounts.users, "retention": cli_accounts.retention_command,
                "plans": cli_plans.plans, "patrol": cli_patrol.patrol_command,
+               "pack": cli_pack.pack_command,
                }[args.area]
     try:
         return handler(args, settings, locale)

@@ -19,6 +19,7 @@ from app.routes import (
     audit,
     auth,
     dashboard,
+    pack,
     pages,
     patrol,
     records,
@@ -50,7 +51,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     _add_middleware(app, settings)
     _mount_assets(app, settings)
     for router in (styles.router, auth.router, pages.router, dashboard.router, tasks.router,
-                   api.router, audit.router, villages.router, patrol.router,
+                   api.router, audit.router, villages.router, patrol.router, pack.router,
                    transfer.router,  # before records: /records/import, /records/{type}/…xlsx
                    records.router):
         app.include_router(router)

@@ -23,6 +23,7 @@ PAGE = 200
 OBJECTS = {"task": N_("Plan task"), "village": N_("Village figures"),
            "records": N_("Records"), "file": N_("File"), "user": N_("Account"),
            "map": N_("Risk map"), "api": N_("Figures for other programs"),
+           "meeting_pack": N_("Meeting pack"),
            **{rt.name: rt.label for rt in RECORD_TYPES}}  # what an event is about
 
 ACTION_LABELS = {
@@ -30,6 +31,7 @@ ACTION_LABELS = {
     "view_person": N_("viewed a person"), "view_person_list": N_("viewed a person list"),
     "change": N_("changed a record"), "import": N_("imported a file"),
     "export": N_("exported a file"), "account": N_("account change"),
+    "print": N_("printed or saved a map"),
 }
 assert set(ACTION_LABELS) == set(ACTIONS)
 

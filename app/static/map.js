@@ -212,9 +212,8 @@
     document.querySelectorAll("a.month-step").forEach(function (a) {
       a.setAttribute("href", setParam(a.getAttribute("href"), "layer", key));
     });
-    document.querySelectorAll(".month-picker input[name=layer]").forEach(function (input) {
-      input.value = key;
-    });
+    document.querySelectorAll(".month-picker input[name=layer], .pack-form input[name=layer]")
+      .forEach(function (input) { input.value = key; });
     window.history.replaceState(null, "", setParam(window.location.href, "layer", key));
   }
 

@@ -62,6 +62,7 @@ POLICY = {
     "/communes/{code}/map": EVERYONE, "/api/communes/{code}/villages.geojson": EVERYONE,
     "/api/communes/{code}/compliance": EVERYONE,
     "/communes/{code}/dashboard": EVERYONE,
+    "/communes/{code}/pack.html": {"police", "leader"},  # the meeting pack
     "/communes/{code}/tasks/{plan_id}/{task_id}": {"police"},
     "/communes/{code}/audit": {"admin", "police"},
     "/communes/{code}/villages": EVERYONE,
