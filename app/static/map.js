@@ -91,7 +91,7 @@
 
   function labelIcon(p) {  // the village's name, and under it the mapped value if asked
     var box = el("div", "xkmt-label", p.text);
-    var value = labelValues && labelValues.checked ? layerValue(p.code, current) : null;
+    var value = labelValues && labelValues.checked ? layerValue(p.code, current, true) : null;
     if (value) { box.appendChild(el("span", "xkmt-label-value", value)); }
     var high = value ? 40 : 22;
     return L.divIcon({html: box, className: "xkmt-label-icon", iconSize: [140, high],
@@ -168,9 +168,10 @@
       {colour: C.no_fill, outline: C.village_line, hatch: false};
   }
 
-  function layerValue(code, key) {
+  function layerValue(code, key, short) {
     // what the layer maps for the village, as text: the figure the role may see (the
-    // legend's class when it may not, or when the layer has no single figure)
+    // legend's class when it may not, or when the layer has no single figure); ``short``
+    // for a label: the score, or the indicator's mark and value, without the rest
     var village = cfg.villages[code];
     if (!village || !layers[key]) { return null; }
     var label = categoryOf(code, key).label || "";
@@ -179,7 +180,7 @@
       if (village.score !== null && village.score !== undefined) {
         parts.push(fmt.format(Math.round(village.score * 100)) + " %");
       }
-      parts.push(scoreText(village.score_evidence));
+      if (!short || !parts.length) { parts.push(scoreText(village.score_evidence)); }
     } else if (key === "risk") {
       parts.push(village.risk_level ? (T["risk_" + village.risk_level] || label) : label);
     } else if (key === "per_thousand") {
@@ -189,18 +190,20 @@
     } else if (village.indicators[key]) {
       var figures = village.indicators[key];
       var status = figures.status || "not_applicable";
-      parts.push((MARK[status] || "") + " " + (T[status] || status));
-      if (figures.value !== null && figures.value !== undefined) {
+      var known = figures.value !== null && figures.value !== undefined;
+      parts.push((MARK[status] || "") + (short && known ? "" : " " + (T[status] || status)));
+      if (known) {
         var ind = cfg.indicators[key] || {};
-        var target = figures.target === null || figures.target === undefined ? "" :
-          " (" + T.target + " " + (SIGN[ind.comparison] || "") + " " +
+        var target = short || figures.target === null || figures.target === undefined ?
+          "" : " (" + T.target + " " + (SIGN[ind.comparison] || "") + "\u00a0" +
           valueText(figures.target, ind.percent) + ")";
         parts.push(valueText(figures.value, ind.percent) + target);
       }
     } else {
       parts.push(label);
     }
-    return parts.filter(function (p) { return p && p !== "—"; }).join(" · ") || label;
+    return parts.filter(function (p) { return p && p !== "—"; })
+      .join(short ? " " : " · ") || label;
   }
 
   function markOf(code, key) {  // a line of the legend around the village, or null
