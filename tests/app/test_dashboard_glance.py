@@ -98,7 +98,9 @@ def test_the_village_table_shows_viewers_the_same_statuses_and_no_count(full, se
     tables = {}
     for role in ("leader", "viewer"):
         soup = _page(client_as(settings, full, role), f"{URL}?month=2025-10")
-        tables[role] = str(soup.select_one("#villages-failing"))
+        table = soup.select_one("#villages-failing")
+        assert table is not None and table.select("td.failing a"), role
+        tables[role] = str(table)
     assert tables["viewer"] == tables["leader"]
     assert "≤" not in tables["viewer"]  # no masked count of people either
 
