@@ -124,3 +124,33 @@ def test_the_dashboard_fits_a_phone_with_sign_out_in_reach(live_server, demo, br
         .map(td => [td.getBoundingClientRect().width, td.getBoundingClientRect().right])""")
     assert cells and all(width >= 200 and right <= 390 for width, right in cells), cells
     context.close()
+
+
+def test_a_viewer_reads_statuses_and_classes_on_hover_never_a_count(live_server, demo,
+                                                                       page):
+    """What a viewer may not see stays unseen in the hover and the labels: on a layer
+    counting people, the status alone; on the rate per 1,000, the legend's class."""
+    imports.load_demo_records(demo, imports.DEMO_COMMUNE, imports.DEMO_SEED)
+    block_outside(page)
+    sign_in_page(page, live_server, "viewer")
+    with demo() as session:
+        villages = compliance.compute(session, imports.DEMO_COMMUNE, "2025-10").villages
+    status = villages.set_index("name").at["Thôn 7", "N1_status"]
+    shown = {}
+    for layer in ("N1", "per_thousand"):
+        page.goto(f"{live_server}/communes/15178/map?month=2025-10&layer={layer}",
+                  wait_until="networkidle")
+        page.locator("#label-values").check()
+        label = page.locator(".xkmt-label", has_text="Thôn 7")
+        shown[f"{layer} label"] = label.inner_text().split("\n", 1)[1].strip()
+        box = label.bounding_box()
+        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] + 10)
+        value = page.locator(".leaflet-tooltip .layer-value strong")
+        value.wait_for()
+        shown[layer] = value.inner_text()
+        page.mouse.move(1, 1)
+    mark = {"met": "✓", "not_met": "✗"}[status]
+    assert shown["N1"] == f"{mark} {STATUS_VI[status]}"
+    assert shown["N1 label"] == f"{mark} {STATUS_VI[status]}"
+    classes = page.locator(".legend-block[data-legend=per_thousand] li").all_inner_texts()
+    assert shown["per_thousand"] in classes and shown["per_thousand label"] in classes
