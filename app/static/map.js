@@ -454,6 +454,16 @@
     restyle();
   }
 
+  function foldLayerBox() {
+    // on a phone the open layer box hides a quarter of the map: fold it to its button;
+    // a tap on the map folds it again
+    var box = document.querySelector(".leaflet-control-layers");
+    if (!box || !window.matchMedia("(max-width: 760px)").matches) { return; }
+    var expanded = "leaflet-control-layers-expanded";
+    box.classList.remove(expanded);  // its button opens it again (Leaflet's own)
+    map.on("click", function () { box.classList.remove(expanded); });
+  }
+
   function visibleArea() {
     // the part of the map the panel does not cover, in the map's pixels: on a phone the
     // panel lies over the map's lower part, on a wide screen it sits beside it
@@ -501,6 +511,7 @@
     input.addEventListener("change", function () { chooseLayer(input.value); });
   });
   if (labelValues) { labelValues.addEventListener("change", relabel); }
+  foldLayerBox();
   picker.addEventListener("change", function () {
     if (picker.value) { openPanel(picker.value); } else { closePanel(); }
   });
