@@ -422,6 +422,8 @@
 
   var picker = document.getElementById("village-select");
   var layout = panel.parentNode;
+  var home = null;  // the map's view before the panel opened, given back when it closes
+  if (map) { map.on("dragstart", function () { home = null; }); }  // the user moved it
 
   function openPanel(code) {
     var village = cfg.villages[code];
@@ -439,6 +441,7 @@
         body.appendChild(indicatorBlock(id, cfg.indicators[id], village));
       }
     });
+    if (panel.hidden && map) { home = {center: map.getCenter(), zoom: map.getZoom()}; }
     panel.hidden = false;
     panel.scrollTop = 0;
     layout.classList.add("panel-open");
@@ -448,7 +451,11 @@
   function closePanel() {
     panel.hidden = true;
     layout.classList.remove("panel-open");
-    map.invalidateSize();
+    if (map) {  // the map takes its room back, and its view from before the panel
+      map.invalidateSize({pan: false});
+      if (home) { map.setView(home.center, home.zoom, {animate: false}); }
+    }
+    home = null;
     selected = null;
     picker.value = "";
     restyle();

@@ -88,6 +88,7 @@ def test_a_leader_reads_a_village_at_a_glance_on_the_map(live_server, demo, size
         "Thôn", "6", mark, value]
 
     page.mouse.move(1, 1)  # off the map: no hover style on the village
+    where = page.locator(".xkmt-label", has_text="Thôn 9").bounding_box()
     page.select_option("#village-select", label="Thôn 9")
     assert page.locator("#village-panel .village-name").inner_text() == "Thôn 9"
     try:
@@ -98,6 +99,10 @@ def test_a_leader_reads_a_village_at_a_glance_on_the_map(live_server, demo, size
         pass
     boxes = page.evaluate(BOXES)
     assert in_view(boxes), boxes
+    page.keyboard.press("Escape")  # closed, the map is back where it was
+    page.locator("#village-panel").wait_for(state="hidden")
+    back = page.locator(".xkmt-label", has_text="Thôn 9").bounding_box()
+    assert abs(back["x"] - where["x"]) < 2 and abs(back["y"] - where["y"]) < 2, (where, back)
     assert errors == [], errors
 
 
