@@ -4,22 +4,14 @@ statuses."""
 
 from __future__ import annotations
 
-import pytest
 from bs4 import BeautifulSoup
 
-from app import compliance, imports
+from app import compliance
 from tests.conftest import client_as
 
 URL = "/communes/15178/dashboard"
 STATUS_VI = {"met": "Đạt", "not_met": "Không đạt", "no_data": "Chưa có số liệu",
              "not_applicable": "Không áp dụng"}
-
-
-@pytest.fixture
-def full(sessions, settings):
-    """The demo commune with every synthetic record."""
-    imports.load_demo(sessions, settings)
-    return sessions
 
 
 def _page(client, url: str) -> BeautifulSoup:

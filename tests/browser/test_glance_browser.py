@@ -52,9 +52,9 @@ def sized(browser, request):
     context.close()
 
 
-def expected_p01(demo, name: str) -> tuple[str, str]:
+def expected_p01(full, name: str) -> tuple[str, str]:
     """P01's status and value for a village, as the frame computes them."""
-    with demo() as session:
+    with full() as session:
         villages = compliance.compute(session, imports.DEMO_COMMUNE, MONTH).villages
     row = villages[villages["name"] == name].iloc[0]
     return STATUS_VI[row["P01_status"]], number(int(row["P01_value"]), "vi")
@@ -62,8 +62,7 @@ def expected_p01(demo, name: str) -> tuple[str, str]:
 
 @pytest.mark.parametrize("sized", list(SIZES), indirect=True)
 @pytest.mark.parametrize("live_server", ["none", "OpenStreetMap"], indirect=True)
-def test_a_leader_reads_a_village_at_a_glance_on_the_map(live_server, demo, sized):
-    imports.load_demo_records(demo, imports.DEMO_COMMUNE, imports.DEMO_SEED)
+def test_a_leader_reads_a_village_at_a_glance_on_the_map(live_server, full, sized):
     page = sized
     block_outside(page)
     errors: list[str] = []
@@ -71,7 +70,7 @@ def test_a_leader_reads_a_village_at_a_glance_on_the_map(live_server, demo, size
     sign_in_page(page, live_server, "leader")
     page.goto(f"{live_server}/communes/15178/map?month={MONTH}&layer=P01",
               wait_until="networkidle")
-    status, value = expected_p01(demo, "Thôn 6")
+    status, value = expected_p01(full, "Thôn 6")
 
     label = page.locator(".xkmt-label", has_text="Thôn 6")
     box = label.bounding_box()
@@ -107,8 +106,7 @@ def test_a_leader_reads_a_village_at_a_glance_on_the_map(live_server, demo, size
 
 
 @pytest.mark.parametrize("live_server", ["none", "OpenStreetMap"], indirect=True)
-def test_the_dashboard_fits_a_phone_with_sign_out_in_reach(live_server, demo, browser):
-    imports.load_demo_records(demo, imports.DEMO_COMMUNE, imports.DEMO_SEED)
+def test_the_dashboard_fits_a_phone_with_sign_out_in_reach(live_server, full, browser):
     context = browser.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN",
                                   is_mobile=True, has_touch=True)
     page = context.new_page()
@@ -131,14 +129,13 @@ def test_the_dashboard_fits_a_phone_with_sign_out_in_reach(live_server, demo, br
     context.close()
 
 
-def test_a_viewer_reads_statuses_and_classes_on_hover_never_a_count(live_server, demo,
+def test_a_viewer_reads_statuses_and_classes_on_hover_never_a_count(live_server, full,
                                                                        page):
     """What a viewer may not see stays unseen in the hover and the labels: on a layer
     counting people, the status alone; on the rate per 1,000, the legend's class."""
-    imports.load_demo_records(demo, imports.DEMO_COMMUNE, imports.DEMO_SEED)
     block_outside(page)
     sign_in_page(page, live_server, "viewer")
-    with demo() as session:
+    with full() as session:
         villages = compliance.compute(session, imports.DEMO_COMMUNE, "2025-10").villages
     status = villages.set_index("name").at["Thôn 7", "N1_status"]
     shown = {}
