@@ -465,7 +465,7 @@
     // on a phone the open layer box hides a quarter of the map: fold it to its button;
     // a tap on the map folds it again
     var box = document.querySelector(".leaflet-control-layers");
-    if (!box || !window.matchMedia("(max-width: 760px)").matches) { return; }
+    if (!box || !map || !window.matchMedia("(max-width: 760px)").matches) { return; }
     var expanded = "leaflet-control-layers-expanded";
     box.classList.remove(expanded);  // its button opens it again (Leaflet's own)
     map.on("click", function () { box.classList.remove(expanded); });
