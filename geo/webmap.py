@@ -48,10 +48,10 @@ class WebMap:
     ``data`` is plain JSON: ``villages`` (``group``: the JavaScript name of the group to
     draw them in, ``style``, ``features``: a GeoJSON FeatureCollection whose properties
     are ``code``, ``name``, ``fill`` and ``tooltip``, rows of (label, text)), ``labels``
-    (``group``, ``points``: ``lat``, ``lon``, ``text``), ``outline`` (the outline layer's
-    JavaScript name), ``points`` (one entry per point layer, see
-    :class:`geo.maplayers.PointLayer`) and ``colours`` (the lines and the "no data" hatch,
-    :func:`map_colours`).
+    (``group``, ``points``: ``lat``, ``lon``, ``text``, ``code``), ``outline`` (the outline
+    layer's JavaScript name), ``map`` (the map's JavaScript name), ``points`` (one entry
+    per point layer, see :class:`geo.maplayers.PointLayer`) and ``colours`` (the lines and
+    the "no data" hatch, :func:`map_colours`).
     """
 
     figure: folium.Map
@@ -88,7 +88,7 @@ def village_map(
     data = {"villages": _villages(fmap, villages, texts, fills),
             "outline": _add_outline(fmap, outline, texts.outline),
             "labels": _labels(fmap, villages, texts.labels), "points": [],
-            "colours": map_colours()}
+            "colours": map_colours(), "map": fmap.get_name()}
     for overlay in overlays:
         overlay.group.add_to(fmap)
         if overlay.data is not None:
@@ -157,8 +157,9 @@ def _labels(fmap: folium.Map, villages: gpd.GeoDataFrame, name: str) -> dict:
     group = folium.FeatureGroup(name=name).add_to(fmap)
     points = villages.to_crs(METRIC_CRS).representative_point().to_crs("EPSG:4326")
     return {"group": group.get_name(),
-            "points": [{"lat": point.y, "lon": point.x, "text": str(label)}
-                       for label, point in zip(villages["name"], points, strict=True)]}
+            "points": [{"lat": point.y, "lon": point.x, "text": str(label), "code": str(code)}
+                       for code, label, point in zip(villages["code"], villages["name"],
+                                                     points, strict=True)]}
 
 
 class MetricScale(MacroElement):

@@ -1,8 +1,9 @@
-"""The commune dashboard: the month's status against each plan in force, the national
-criteria and the villages blocking recognition, the risk levels, the plan's dated tasks
-and the next report due. Built from the village frame and ``shaping.commune_summary``
-(shaped for the role): no evidence and no person code reaches the page, and viewers see
-no figure computed from people (only the statuses)."""
+"""The commune dashboard: the month's status against each plan in force beside last
+month's, the national criteria and the villages blocking recognition, each village with
+the indicators it fails, the risk levels, the plan's dated tasks and the next report due.
+Built from the village frame and ``shaping.commune_summary`` (shaped for the role): no
+evidence and no person code reaches the page, and viewers see no figure computed from
+people (only the statuses)."""
 
 from __future__ import annotations
 
@@ -56,6 +57,8 @@ def render_dashboard(request: Request, session: Session, settings, locale: str, 
     shaper = shaping.Shaper(role, compliance.person_codes(session, code),
                             settings.small_count_threshold)
     summary = shaping.commune_summary(result, shaper)
+    before = request.app.state.frames.get(session, code, compliance.previous_month(month))
+    last = shaping.commune_summary(before, shaper) if before.plans else None
     synthetic = bool(store.load_villages(session, code)["synthetic"].any())
     return render(
         request, "dashboard.html", locale, status=status, commune=commune, month=month,
@@ -63,9 +66,11 @@ def render_dashboard(request: Request, session: Session, settings, locale: str, 
         next_month=mapview.next_month(month), synthetic=synthetic,
         score={"percent": _percent(summary["score"], locale),
                "tally": mapview.score_tally(result.commune.get("score_evidence"),
-                                            gettext_for(locale), locale)},
-        national=_national(result, summary, locale, code),
-        plans=_plans(result, summary, locale, code),
+                                            gettext_for(locale), locale),
+               "before": _percent(last["score"], locale) if last else None},
+        national=_national(result, summary, locale, code, before, last),
+        plans=_plans(result, summary, locale, code, before, last),
+        villages=_villages(result, summary, last, locale, code),
         risk=_risk(result, summary, locale),
         tasks=_tasks(summary, locale, session, code, marking=role in MARK_TASKS.roles),
         task_form=task_form, reports=_reports(summary, locale), statuses=STATUSES,
@@ -112,24 +117,33 @@ def _map_link(code: str, month: str, layer: str) -> str:
     return f"/communes/{code}/map?month={month}&layer={layer}"
 
 
-def _units(result: FrameResult, ident: str, level: str, link: str | None) -> dict:
-    """How many villages (or schools) have each status, and which fail or lack data."""
+def _units(result: FrameResult, ident: str, level: str, link: str | None,
+           before: FrameResult | None = None) -> dict:
+    """How many villages (or schools) have each status, and which fail or lack data;
+    ``not_met_before``: how many failed last month (``before``; None without it)."""
     table = result.villages if level == "village" else result.schools
     column = f"{ident}_status"
     if column not in table:
         return {}
     statuses = table[column].fillna("no_data")
     names = table["name"]
+    last = None
+    if before is not None and before.plans:
+        previous = before.villages if level == "village" else before.schools
+        last = int((previous[column] == "not_met").sum()) if column in previous else None
     return {"tally": {s: int((statuses == s).sum()) for s in STATUSES},
             "failing": [str(names[i]) for i in statuses.index[statuses == "not_met"]],
             "missing": [str(names[i]) for i in statuses.index[statuses == "no_data"]],
-            "link": link}
+            "link": link, "not_met_before": last}
 
 
-def _plans(result: FrameResult, summary: dict, locale: str, code: str) -> list[dict]:
-    """For each plan in force, its indicators with the commune's and the villages' status."""
+def _plans(result: FrameResult, summary: dict, locale: str, code: str,
+           before: FrameResult, last: dict | None) -> list[dict]:
+    """For each plan in force, its indicators with the commune's and the villages' status,
+    this month and last."""
     _ = gettext_for(locale)
     commune = {i["id"]: i for i in summary["indicators"]}
+    commune_before = {i["id"]: i["status"] for i in (last or {}).get("indicators", [])}
     titles = {p.id: p.title_vi if locale == "vi" else p.title_en for p in shipped_plans()}
     plans: dict[str, dict] = {}
     for ind in result.indicators:
@@ -143,28 +157,71 @@ def _plans(result: FrameResult, summary: dict, locale: str, code: str) -> list[d
         if ind["id"] in commune:
             shown = commune[ind["id"]]  # a figure of people: no value for viewers
             row["commune"] = {"status": shown["status"],
-                              "value": _value(shown.get("value"), unit, locale)}
+                              "value": _value(shown.get("value"), unit, locale),
+                              "before": commune_before.get(ind["id"])}
         for level in ("village", "school"):
             if level in ind["levels"]:
                 link = _map_link(code, result.month, ind["id"]) if level == "village" else None
-                row["units"] = _units(result, ind["id"], level, link) | {
+                row["units"] = _units(result, ind["id"], level, link, before) | {
                     "level": _(LEVELS[level])}
         plan["rows"].append(row)
     return list(plans.values())
 
 
-def _national(result: FrameResult, summary: dict, locale: str, code: str) -> dict:
-    """The national criteria (the plans' recognition rules) and the blocking villages."""
+def _national(result: FrameResult, summary: dict, locale: str, code: str,
+              before: FrameResult, last: dict | None) -> dict:
+    """The national criteria (the plans' recognition rules) and the blocking villages,
+    with last month's status beside this month's."""
     criteria = [i for i in result.indicators if i["recognition"]]
     commune = {i["id"]: i["status"] for i in summary["indicators"]}
+    commune_before = {i["id"]: i["status"] for i in (last or {}).get("indicators", [])}
     names = {i["id"]: i["label_vi"] if locale == "vi" else i["label_en"] for i in criteria}
     rows = [{"id": i["id"], "label": names[i["id"]], "status": commune.get(i["id"]),
+             "before": commune_before.get(i["id"]),
              "units": _units(result, i["id"], "village",
-                             _map_link(code, result.month, i["id"]))}
+                             _map_link(code, result.month, i["id"]), before)}
             for i in criteria]
     blocking = [{"name": v["name"], "indicators": v["indicators"]}
                 for v in summary["blocking_villages"] or []]
-    return {"status": summary["national_status"], "criteria": rows, "blocking": blocking}
+    return {"status": summary["national_status"], "criteria": rows, "blocking": blocking,
+            "before": last["national_status"] if last else None}
+
+
+def _villages(result: FrameResult, summary: dict, last: dict | None, locale: str,
+              code: str) -> list[dict]:
+    """Each village with the indicators it fails and those without data, this month and
+    last: which villages fail and why. Only statuses (from the role's summary), so every
+    role may see it; the lowest score first."""
+    ids = [i["id"] for i in result.indicators if "village" in i["levels"]]
+    labels = {i["id"]: i["label_vi"] if locale == "vi" else i["label_en"]
+              for i in result.indicators}
+    names = result.villages["name"]
+    earlier = (last or {}).get("villages", {})
+
+    def having(statuses: dict | None, status: str) -> list[str]:
+        return [i for i in ids if (statuses or {}).get(f"{i}_status") == status]
+
+    rows = []
+    for village, statuses in summary["villages"].items():
+        previous = earlier.get(village)
+        rows.append({
+            "code": village, "name": str(names[village]),
+            "score": _percent(statuses.get("score"), locale),
+            "before": _percent(previous.get("score"), locale) if previous else None,
+            "failing": [{"id": i, "label": labels[i],
+                         "link": _map_link(code, result.month, i)}
+                        for i in having(statuses, "not_met")],
+            "missing": having(statuses, "no_data"),
+            "failing_before": having(previous, "not_met") if previous else None})
+    return sorted(rows, key=lambda r: (_score(summary["villages"][r["code"]]),
+                                       -len(r["failing"]), -len(r["missing"])))
+
+
+def _score(statuses: dict) -> float:
+    """The village's score to sort by: the lowest first, one without a score (no data)
+    before all."""
+    score = statuses.get("score")
+    return -1.0 if score is None else float(score)
 
 
 def _risk(result: FrameResult, summary: dict, locale: str) -> dict | None:

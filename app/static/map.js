@@ -33,7 +33,7 @@
     return el("span", null, text);
   }
 
-  function villageTooltip(rows) {
+  function villageTable(rows) {
     var table = el("table", "xkmt-tooltip");
     rows.forEach(function (row) {
       var tr = el("tr");
@@ -54,10 +54,19 @@
       .replace("{scored}", fmt.format(scored)).replace("{no_data}", fmt.format(missing));
   }
 
-  function tooltipRows(code, rows) {  // on the score layer, the village's score too
-    var village = cfg.villages[code];
-    if (current !== "score" || !village) { return rows; }
-    return rows.concat([[T.score, scoreText(village.score_evidence)]]);
+  function villageTooltip(code, rows) {  // its name and households, then what is mapped
+    var table = villageTable(rows);
+    var value = layerValue(code, current);
+    if (value) {
+      var tr = el("tr", "layer-value");
+      var cell = el("td");
+      cell.colSpan = 2;
+      cell.appendChild(el("span", "layer-title", layers[current].title));
+      cell.appendChild(el("strong", null, value));
+      tr.appendChild(cell);
+      table.appendChild(tr);
+    }
+    return table;
   }
 
   function drawVillages(villages) {
@@ -68,7 +77,7 @@
       onEachFeature: function (feature, shape) {
         var props = feature.properties;
         shape.bindTooltip(function () {
-          return villageTooltip(tooltipRows(props.code, props.tooltip));
+          return villageTooltip(props.code, props.tooltip);
         }, {sticky: true});
       }
     });
@@ -77,14 +86,29 @@
     return layer;
   }
 
+  var labelMarkers = [];
+  var labelValues = document.getElementById("label-values");
+
+  function labelIcon(p) {  // the village's name, and under it the mapped value if asked
+    var box = el("div", "xkmt-label", p.text);
+    var value = labelValues && labelValues.checked ? layerValue(p.code, current, true) : null;
+    if (value) { box.appendChild(el("span", "xkmt-label-value", value)); }
+    var high = value ? 40 : 22;
+    return L.divIcon({html: box, className: "xkmt-label-icon", iconSize: [140, high],
+                      iconAnchor: [70, high / 2]});
+  }
+
   function drawLabels(labels) {
     var group = window[labels.group];
     labels.points.forEach(function (p) {
-      var icon = L.divIcon({html: el("div", "xkmt-label", p.text),
-                            className: "xkmt-label-icon", iconSize: [140, 22],
-                            iconAnchor: [70, 11]});
-      group.addLayer(L.marker([p.lat, p.lon], {icon: icon, interactive: false}));
+      var marker = L.marker([p.lat, p.lon], {icon: labelIcon(p), interactive: false});
+      labelMarkers.push({point: p, marker: marker});
+      group.addLayer(marker);
     });
+  }
+
+  function relabel() {
+    labelMarkers.forEach(function (m) { m.marker.setIcon(labelIcon(m.point)); });
   }
 
   function letterIcon(icon) {
@@ -130,6 +154,9 @@
   }
 
   var geo = drawVillages(drawn.villages);
+  var map = window[drawn.map];
+  var shapes = {};
+  geo.eachLayer(function (layer) { shapes[layer.feature.properties.code] = layer; });
   drawLabels(drawn.labels);
   drawn.points.forEach(drawPoints);
 
@@ -139,6 +166,44 @@
     var want = village ? village.categories[key] : null;
     return legend.categories.filter(function (c) { return c.key === want; })[0] ||
       {colour: C.no_fill, outline: C.village_line, hatch: false};
+  }
+
+  function layerValue(code, key, short) {
+    // what the layer maps for the village, as text: the figure the role may see (the
+    // legend's class when it may not, or when the layer has no single figure); ``short``
+    // for a label: the score, or the indicator's mark and value, without the rest
+    var village = cfg.villages[code];
+    if (!village || !layers[key]) { return null; }
+    var label = categoryOf(code, key).label || "";
+    var parts = [];
+    if (key === "score") {
+      if (village.score !== null && village.score !== undefined) {
+        parts.push(fmt.format(Math.round(village.score * 100)) + " %");
+      }
+      if (!short || !parts.length) { parts.push(scoreText(village.score_evidence)); }
+    } else if (key === "risk") {
+      parts.push(village.risk_level ? (T["risk_" + village.risk_level] || label) : label);
+    } else if (key === "per_thousand") {
+      var people = (village.counts || {}).people;
+      parts.push(typeof people === "number" && village.population ?
+        fmt.format(people * 1000 / village.population) + " ‰" : label);
+    } else if (village.indicators[key]) {
+      var figures = village.indicators[key];
+      var status = figures.status || "not_applicable";
+      var known = figures.value !== null && figures.value !== undefined;
+      parts.push((MARK[status] || "") + (short && known ? "" : " " + (T[status] || status)));
+      if (known) {
+        var ind = cfg.indicators[key] || {};
+        var target = short || figures.target === null || figures.target === undefined ?
+          "" : " (" + T.target + " " + (SIGN[ind.comparison] || "") + "\u00a0" +
+          valueText(figures.target, ind.percent) + ")";
+        parts.push(valueText(figures.value, ind.percent) + target);
+      }
+    } else {
+      parts.push(label);
+    }
+    return parts.filter(function (p) { return p && p !== "—"; })
+      .join(short ? " " : " · ") || label;
   }
 
   function markOf(code, key) {  // a line of the legend around the village, or null
@@ -215,6 +280,7 @@
     document.querySelectorAll(".month-picker input[name=layer], .pack-form input[name=layer]")
       .forEach(function (input) { input.value = key; });
     window.history.replaceState(null, "", setParam(window.location.href, "layer", key));
+    relabel();
   }
 
   function dateText(value) {
@@ -354,6 +420,9 @@
   }
 
   var picker = document.getElementById("village-select");
+  var layout = panel.parentNode;
+  var home = null;  // the map's view before the panel opened, given back when it closes
+  if (map) { map.on("dragstart", function () { home = null; }); }  // the user moved it
 
   function openPanel(code) {
     var village = cfg.villages[code];
@@ -371,15 +440,68 @@
         body.appendChild(indicatorBlock(id, cfg.indicators[id], village));
       }
     });
+    if (panel.hidden && map) { home = {center: map.getCenter(), zoom: map.getZoom()}; }
     panel.hidden = false;
     panel.scrollTop = 0;
+    layout.classList.add("panel-open");
+    keepInView(code);
   }
 
   function closePanel() {
     panel.hidden = true;
+    layout.classList.remove("panel-open");
+    if (map) {  // the map takes its room back, and its view from before the panel
+      map.invalidateSize({pan: false});
+      if (home) { map.setView(home.center, home.zoom, {animate: false}); }
+    }
+    home = null;
     selected = null;
     picker.value = "";
     restyle();
+  }
+
+  function foldLayerBox() {
+    // on a phone the open layer box hides a quarter of the map: fold it to its button;
+    // a tap on the map folds it again
+    var box = document.querySelector(".leaflet-control-layers");
+    if (!box || !map || !window.matchMedia("(max-width: 760px)").matches) { return; }
+    var expanded = "leaflet-control-layers-expanded";
+    box.classList.remove(expanded);  // its button opens it again (Leaflet's own)
+    map.on("click", function () { box.classList.remove(expanded); });
+  }
+
+  function visibleArea() {
+    // the part of the map the panel does not cover, in the map's pixels: on a phone the
+    // panel lies over the map's lower part, on a wide screen it sits beside it
+    var box = map.getContainer().getBoundingClientRect();
+    var area = {left: 0, top: 0, right: box.width, bottom: box.height};
+    var over = panel.getBoundingClientRect();
+    if (panel.hidden || over.left >= box.right || over.right <= box.left ||
+        over.top >= box.bottom || over.bottom <= box.top) { return area; }
+    if (over.top > box.top) {
+      area.bottom = over.top - box.top;
+    } else if (over.left > box.left) {
+      area.right = over.left - box.left;
+    }
+    return area;
+  }
+
+  function keepInView(code) {  // pan (and zoom out if need be) so the village shows
+    var shape = shapes[code];
+    if (!shape || !map) { return; }
+    map.invalidateSize({pan: false});  // the panel took room from the map
+    var area = visibleArea();
+    var bounds = shape.getBounds();
+    var nw = map.latLngToContainerPoint(bounds.getNorthWest());
+    var se = map.latLngToContainerPoint(bounds.getSouthEast());
+    var m = 12;
+    if (nw.x >= area.left + m && nw.y >= area.top + m && se.x <= area.right - m &&
+        se.y <= area.bottom - m) { return; }
+    var size = map.getSize();
+    map.fitBounds(bounds, {paddingTopLeft: [area.left + m, area.top + m],
+                           paddingBottomRight: [size.x - area.right + m,
+                                                size.y - area.bottom + m],
+                           maxZoom: map.getZoom()});
   }
 
   geo.eachLayer(function (layer) {
@@ -394,6 +516,8 @@
   document.querySelectorAll(".layer-list input[name=layer]").forEach(function (input) {
     input.addEventListener("change", function () { chooseLayer(input.value); });
   });
+  if (labelValues) { labelValues.addEventListener("change", relabel); }
+  foldLayerBox();
   picker.addEventListener("change", function () {
     if (picker.value) { openPanel(picker.value); } else { closePanel(); }
   });
