@@ -13,6 +13,7 @@ from app.db import make_engine, session_factory, transaction, upgrade
 from app.i18n import LOCALES, gettext_for
 from app.messages import problem_text
 from app.records import commands as records
+from app.reports import cli as report_cli
 from app.security import password_hasher
 from app.settings import Settings
 from geo.errors import InvalidBoundary, UnknownCommune
@@ -46,6 +47,7 @@ def _parser() -> argparse.ArgumentParser:
     cli_accounts.add_parsers(sub)  # users, retention
     cli_plans.add_parsers(sub)  # plans check, plans list
     cli_patrol.add_parsers(sub)  # patrol sheet
+    report_cli.add_parsers(sub)  # report monthly|semiannual|final|selfassessment
     serve = sub.add_parser("serve", help="serve the web app")
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
@@ -61,6 +63,7 @@ def main(argv: list[str] | None = None) -> int:
                "export": records.export_records, "template": records.template,
                "users": cli_accounts.users, "retention": cli_accounts.retention_command,
                "plans": cli_plans.plans, "patrol": cli_patrol.patrol_command,
+               "report": report_cli.report,
                }[args.area]
     try:
         return handler(args, settings, locale)

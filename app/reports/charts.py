@@ -57,7 +57,7 @@ def village_map(view: MonthView, _: Callable[[str], str]) -> bytes:
     ax.set_axis_off()
     ax.legend(handles=handles, title=_("Share of indicators met"), loc="lower left",
               fontsize=8, title_fontsize=8, frameon=True)
-    ax.set_title(_("{month}").format(month=month_label(view.month)), fontsize=10)
+    ax.set_title(month_label(view.month), fontsize=10)
     return _png(figure)
 
 

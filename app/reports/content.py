@@ -6,6 +6,7 @@ and :mod:`app.reports.workbook` write the same content as .docx and .xlsx."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from app.i18n import number
@@ -29,7 +30,7 @@ class Block:
     kind: str  # "heading1", "heading2", "paragraph", "note", "table", "image", "blank"
     text: str = ""
     table: Table | None = None
-    image: bytes | None = None
+    image: Callable[[], bytes] | None = None  # drawn only when written (not for Excel)
     width_cm: float = 15.0
 
 
@@ -78,8 +79,8 @@ class Report:
     def add_table(self, table: Table) -> None:
         self.blocks.append(Block("table", table=table))
 
-    def image(self, png: bytes, caption: str, width_cm: float = 15.0) -> None:
-        self.blocks.append(Block("image", caption, image=png, width_cm=width_cm))
+    def image(self, draw: Callable[[], bytes], caption: str, width_cm: float = 15.0) -> None:
+        self.blocks.append(Block("image", caption, image=draw, width_cm=width_cm))
 
     @property
     def tables(self) -> list[Table]:

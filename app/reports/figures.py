@@ -62,7 +62,7 @@ def indicator_table(view: MonthView, _: Callable[[str], str], locale: str) -> Ta
     commune = {i["id"]: i for i in view.commune["indicators"]}
     rows = []
     for number, ind in enumerate(view.indicators, start=1):
-        tally = {s: 0 for s in ("met", "not_met", "no_data")}
+        tally = dict.fromkeys(("met", "not_met", "no_data"), 0)
         judged = "village" in ind["levels"]
         for village in view.villages.values():
             status = village["indicators"].get(ind["id"], {}).get("status")
@@ -77,7 +77,7 @@ def indicator_table(view: MonthView, _: Callable[[str], str], locale: str) -> Ta
                  headers=[_("No."), _("Code"), _("Indicator"), _("Level"), _("Target"),
                           _("Commune"), _("Assessment"), _("Villages met"),
                           _("Villages not met"), _("Villages without data")],
-                 rows=rows, widths=[0.6, 0.8, 5.0, 1.2, 1.2, 1.1, 1.3, 1.0, 1.0, 1.0])
+                 rows=rows, widths=[0.8, 1.1, 5.0, 1.1, 1.3, 1.1, 1.4, 1.1, 1.1, 1.1])
 
 
 def village_matrix(view: MonthView, _: Callable[[str], str]) -> Table:
@@ -90,7 +90,8 @@ def village_matrix(view: MonthView, _: Callable[[str], str]) -> Table:
                      *(c.get("value") if c.get("status") not in ("not_applicable", "no_data")
                        else None for c in cells)])
     return Table(sheet=_("By village"), title=_("Results by village"),
-                 headers=[_("Code"), _("Target"), *names], rows=rows)
+                 headers=[_("Code"), _("Target"), *names], rows=rows,
+                 widths=[1.1, 1.5, *[1.0] * len(names)])
 
 
 def village_long(view: MonthView, _: Callable[[str], str], locale: str) -> Table:
@@ -165,7 +166,7 @@ def tasks_table(view: MonthView, _: Callable[[str], str], locale: str,
             for t in view.commune.get("tasks") or [] if t["status"] in statuses]
     return Table(sheet=_("Tasks"), title=_("The plan's tasks late or due"),
                  headers=[_("Code"), _("Task"), _("Due"), _("Status"), _("Done on")],
-                 rows=rows, widths=[0.8, 6.0, 1.5, 1.5, 1.5])
+                 rows=rows, widths=[0.8, 5.5, 2.0, 1.6, 2.0])
 
 
 def person_table(view: MonthView, codes: set[str], _: Callable[[str], str],

@@ -47,7 +47,7 @@ def body(report: Report, view: MonthView, previous: MonthView | None,
         report.paragraph(_("No task is late or due."))
     _next_reports(report, view, _, locale)
     report.heading1(_("V. MAP"))
-    report.image(charts.village_map(view, _), _("Share of indicators met per village, "
+    report.image(lambda: charts.village_map(view, _), _("Share of indicators met per village, "
                                                 "{month}").format(month=month), 13.0)
     annex = figures.person_table(view, codes, _, locale) if view.recorded else None
     if annex is not None:

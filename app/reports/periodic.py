@@ -77,8 +77,8 @@ def charts_of(report: Report, views: list[MonthView], tables: list[Table],
     """A chart per key indicator: the share met, then each commune indicator."""
     months = [v.month for v in views]
     score = tables[2].rows[0][1:]
-    report.image(charts.month_chart(months, {_("% met"): score},
-                                    _("Share of indicators met, by month")),
+    report.image(lambda: charts.month_chart(months, {_("% met"): score},
+                                            _("Share of indicators met, by month")),
                  _("Share of indicators met, by month"), 15.0)
     by_id = {i["id"]: i for v in views for i in v.indicators}
     for row in tables[1].rows:
@@ -86,8 +86,12 @@ def charts_of(report: Report, views: list[MonthView], tables: list[Table],
         if all(v is None for v in row[3:]):
             continue
         title = f"{ident}. {text}"
-        report.image(charts.month_chart(months, {ident: row[3:]}, title[:90],
-                                        by_id[ident].get("target")), title, 15.0)
+        report.image(_chart(months, ident, row[3:], title, by_id[ident].get("target")),
+                     title, 15.0)
+
+
+def _chart(months, ident, values, title, target):
+    return lambda: charts.month_chart(months, {ident: values}, title[:90], target)
 
 
 def review_body(report: Report, views: list[MonthView], _: Callable[[str], str],

@@ -45,14 +45,16 @@ def _paragraph(container, text: str, style: str, **run):
     return paragraph
 
 
-def _rule(container, width_cm: float) -> None:
+def _rule(container, width_cm: float, after: float = 0) -> None:
     """A short horizontal line under a heading (a bottom border on an empty, narrow
     paragraph), as Nghị định 30 draws under the issuing body, the motto, the subject."""
     paragraph = container.add_paragraph(style="Xkmt Rule")
-    cell_width = TEXT_WIDTH_CM if container.__class__.__name__ == "Document" else 8.0
+    cell_width = TEXT_WIDTH_CM if container.__class__.__name__ == "Document" else \
+        container.width.cm
     side = max((cell_width - width_cm) / 2, 0)
     paragraph.paragraph_format.left_indent = Cm(side)
     paragraph.paragraph_format.right_indent = Cm(side)
+    paragraph.paragraph_format.space_after = Pt(after)
     borders = OxmlElement("w:pBdr")
     bottom = OxmlElement("w:bottom")
     for key, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"),
@@ -75,9 +77,8 @@ def _no_borders(table) -> None:
 def _letterhead(document, head: Letterhead) -> None:
     table = document.add_table(rows=1, cols=2)
     _no_borders(table)
-    table.autofit = False
+    _set_widths(table, [6.5, 10.0])
     left, right = table.rows[0].cells
-    left.width, right.width = Cm(6.8), Cm(9.7)
     left.paragraphs[0].style = document.styles["Xkmt Governing Body"]
     left.paragraphs[0].add_run(nfc(head.governing_body.upper()))
     _paragraph(left, head.issuing_body.upper(), "Xkmt Issuing Body")
@@ -91,7 +92,7 @@ def _letterhead(document, head: Letterhead) -> None:
     document.add_paragraph(style="Xkmt Rule")
     _paragraph(document, head.document_type.upper(), "Xkmt Document Type")
     _paragraph(document, head.subject, "Xkmt Subject")
-    _rule(document, 3.0)
+    _rule(document, 3.0, after=12)
 
 
 def _block(document, block: Block, locale: str) -> None:
@@ -110,7 +111,7 @@ def _block(document, block: Block, locale: str) -> None:
         _table(document, block.table, locale)
     elif block.kind == "image":
         paragraph = document.add_paragraph(style="Xkmt Figure")
-        paragraph.add_run().add_picture(io.BytesIO(block.image), width=Cm(block.width_cm))
+        paragraph.add_run().add_picture(io.BytesIO(block.image()), width=Cm(block.width_cm))
         _paragraph(document, block.text, "Xkmt Note").alignment = 1
 
 
@@ -144,9 +145,17 @@ def _repeat_header(row) -> None:
 def _widths(grid, table: Table) -> None:
     weights = table.widths or [1.0] * len(table.headers)
     total = sum(weights)
+    _set_widths(grid, [TEXT_WIDTH_CM * w / total for w in weights])
+
+
+def _set_widths(grid, widths_cm: list[float]) -> None:
+    """Fixed column widths: Word reads the cells', LibreOffice the grid's."""
+    grid.autofit = False
+    for column, width in zip(grid.columns, widths_cm, strict=True):
+        column.width = Cm(width)
     for row in grid.rows:
-        for cell, weight in zip(row.cells, weights, strict=True):
-            cell.width = Cm(TEXT_WIDTH_CM * weight / total)
+        for cell, width in zip(row.cells, widths_cm, strict=True):
+            cell.width = Cm(width)
 
 
 def _closing(document, head: Letterhead) -> None:
@@ -154,8 +163,8 @@ def _closing(document, head: Letterhead) -> None:
     document.add_paragraph(style="Xkmt Rule")
     table = document.add_table(rows=1, cols=2)
     _no_borders(table)
+    _set_widths(table, [8.0, 8.5])
     left, right = table.rows[0].cells
-    left.width, right.width = Cm(8.0), Cm(8.5)
     left.paragraphs[0].style = document.styles["Xkmt Recipients Title"]
     left.paragraphs[0].add_run("Nơi nhận:")
     for name in head.recipients:
