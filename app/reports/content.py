@@ -23,6 +23,7 @@ class Table:
     headers: list[str]
     rows: list[list]
     widths: list[float] | None = None  # relative widths in Word
+    only: str | None = None  # "docx" or "xlsx": a table for one of the two files
 
 
 @dataclass
@@ -82,9 +83,10 @@ class Report:
     def image(self, draw: Callable[[], bytes], caption: str, width_cm: float = 15.0) -> None:
         self.blocks.append(Block("image", caption, image=draw, width_cm=width_cm))
 
-    @property
-    def tables(self) -> list[Table]:
-        return [b.table for b in self.blocks if b.table is not None]
+    def tables(self, fmt: str) -> list[Table]:
+        """The tables of the .docx or the .xlsx."""
+        return [b.table for b in self.blocks
+                if b.table is not None and b.table.only in (None, fmt)]
 
 
 def vi_date_line(place: str, day: dt.date) -> str:

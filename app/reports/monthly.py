@@ -66,8 +66,12 @@ def _results(report: Report, view: MonthView, _: Callable[[str], str], locale: s
     report.add_table(figures.indicator_table(view, _, locale))
     matrix = figures.village_matrix(view, _)
     if matrix.rows:
+        matrix.only = "docx"  # compact in Word; one row per village and indicator in Excel
         report.add_table(matrix)
         report.note(_("“—”: not applicable or no data in that village."))
+        listing = figures.village_long(view, _, locale)
+        listing.only = "xlsx"
+        report.add_table(listing)
 
 
 def national(report: Report, view: MonthView, _: Callable[[str], str], locale: str) -> None:

@@ -189,7 +189,7 @@ def make(sessions: sessionmaker[Session] | None, session: Session, frames,
     else:
         commune = store.get_commune(session, code)
         content = workbook.workbook_bytes(
-            report, report.tables, gettext_for(locale),
+            report, report.tables("xlsx"), gettext_for(locale),
             commune=f"{commune.unit_type} {commune.name}", actor=actor, now=now)
     name = f"{NAMES[asked.kind]}_{asked.period.replace('..', '_')}_{code}.{asked.fmt}"
     audit.record(sessions if sessions is not None else session, "export", username=actor,

@@ -107,7 +107,7 @@ def _block(document, block: Block, locale: str) -> None:
     elif block.kind == "blank":  # a headed section for the officials to write
         _paragraph(document, block.text, "Xkmt Heading 2")
         _paragraph(document, "", "Xkmt Body")
-    elif block.kind == "table":
+    elif block.kind == "table" and block.table.only in (None, "docx"):
         _table(document, block.table, locale)
     elif block.kind == "image":
         paragraph = document.add_paragraph(style="Xkmt Figure")
