@@ -105,7 +105,7 @@ def _year(text: str | None, latest: str | None, today: dt.date | None, fmt: str)
     (November y), with the months December (y-1) to November y."""
     last_year = (today or store.today()).year + 1
     if text:
-        if not text.isdigit() or not 2000 <= int(text) <= last_year:
+        if not (text.isascii() and text.isdigit()) or not 2000 <= int(text) <= last_year:
             raise BadParameter(BAD_YEAR, year=text[:10], last=str(last_year))
         year = int(text)
     elif latest:
