@@ -83,11 +83,16 @@ def national(report: Report, view: MonthView, _: Callable[[str], str], locale: s
         report.paragraph(no_records_text(view.month, _))
         return
     report.add_table(figures.national_table(view, _, locale))
-    blocking = view.commune.get("blocking_villages") or []
-    if blocking:
+    blocking(report, view, _)
+
+
+def blocking(report: Report, view: MonthView, _: Callable[[str], str]) -> None:
+    """The villages blocking recognition, or that every village meets the criteria."""
+    found = view.commune.get("blocking_villages") or []
+    if found:
         report.paragraph(_("Villages blocking recognition: {villages}.").format(
             villages="; ".join(f"{b['name']} ({', '.join(b['indicators'])})"
-                               for b in blocking)))
+                               for b in found)))
     elif view.commune.get("national_status") == "met":
         report.paragraph(_("Every village meets the national criteria."))
 

@@ -22,7 +22,10 @@ def month_tables(views: list[MonthView], _: Callable[[str], str], locale: str) -
     """Month by month: villages meeting each village indicator, the commune's value of each
     commune indicator, the share of indicators met, the counts. A month without records
     has empty cells, never zeros."""
-    months = [month_label(v.month) for v in views]
+    wide = len(views) > 6  # more months than fit as "12/2024": "12/24"
+    months = [f"{v.month[5:]}/{v.month[2:4]}" if wide else month_label(v.month)
+              for v in views]
+    label, column = (2.2, 0.6) if wide else (3.5, 0.8)
     last = views[-1]
     by_id = {i["id"]: i for v in views for i in v.indicators}
     order = list(dict.fromkeys(i["id"] for v in views for i in v.indicators))
@@ -43,14 +46,15 @@ def month_tables(views: list[MonthView], _: Callable[[str], str], locale: str) -
     return [
         Table(_("Villages met by month"), _("Villages meeting each indicator, by month "
                                             "(of {n})").format(n=len(last.villages)),
-              [_("Code"), _("Indicator"), *months], villages, [0.8, 3.5] + [0.7] * len(views)),
+              [_("Code"), _("Indicator"), *months], villages,
+              [0.8, label] + [column] * len(views)),
         Table(_("Commune by month"), _("The commune's figure of each indicator, by month"),
               [_("Code"), _("Indicator"), _("Target"), *months], commune,
-              [0.8, 3.0, 0.9] + [0.7] * len(views)),
+              [0.8, label, 0.9] + [column] * len(views)),
         Table(_("Score by month"), _("Share of indicators met, by month"),
-              [_("Figure"), *months], score, [2.5] + [0.7] * len(views)),
+              [_("Figure"), *months], score, [label] + [column] * len(views)),
         Table(_("Counts by month"), _("Counts at each month's end"),
-              [_("Figure"), *months], counts, [2.5] + [0.7] * len(views)),
+              [_("Figure"), *months], counts, [label] + [column] * len(views)),
     ]
 
 
@@ -79,7 +83,7 @@ def charts_of(report: Report, views: list[MonthView], tables: list[Table],
     score = tables[2].rows[0][1:]
     report.image(lambda: charts.month_chart(months, {_("% met"): score},
                                             _("Share of indicators met, by month")),
-                 _("Share of indicators met, by month"), 15.0)
+                 _("Share of indicators met, by month"), 13.0)
     by_id = {i["id"]: i for v in views for i in v.indicators}
     for row in tables[1].rows:
         ident, text = row[0], row[1]
@@ -87,7 +91,7 @@ def charts_of(report: Report, views: list[MonthView], tables: list[Table],
             continue
         title = f"{ident}. {text}"
         report.image(_chart(months, ident, row[3:], title, by_id[ident].get("target")),
-                     title, 15.0)
+                     title, 13.0)
 
 
 def _chart(months, ident, values, title, target):
@@ -151,7 +155,7 @@ def assessment_body(report: Report, view: MonthView, views: list[MonthView], yea
         report.paragraph(monthly.no_records_text(view.month, _))
     else:
         report.add_table(criterion_table(view, criteria, _, locale))
-        monthly.national(report, view, _, locale)
+        monthly.blocking(report, view, _)
         for ind in criteria:
             report.add_table(criterion_villages(view, ind, _, locale))
     report.heading1(_("III. MONTH BY MONTH"))

@@ -137,7 +137,8 @@ def _ids(sessions) -> dict[str, dict]:
 def _url(route: APIRoute, commune: str, ids: dict) -> str:
     values = {"code": commune, "type_name": "persons", "record_id": ids[commune]["person_id"],
               "person_code": ids[commune]["person_code"], "plan_id": "cam-tan-2024-2025",
-              "task_id": "T1", "report_id": "R-6M", "village_code": {OWN: "T01", OTHER: "X01"}[commune]}
+              "task_id": "T1", "report_id": "R-6M",
+              "village_code": {OWN: "T01", OTHER: "X01"}[commune]}
     return re.sub(r"{(\w+)(:\w+)?}", lambda m: str(values[m.group(1)]), route.path)
 
 
