@@ -1,4 +1,4 @@
-"""Helpers of the report tests: the full demo (records included) made once per module, and
+"""Helpers of the report tests: a copy of the full demo (records included) per module, and
 readers of the generated files (python-docx, openpyxl) that know nothing of how they were
 written."""
 
@@ -12,19 +12,14 @@ import openpyxl
 from babel.numbers import format_decimal
 from docx import Document
 
-from app import imports
-from app.db import make_engine, session_factory
 from app.settings import Settings
 from tests.conftest import TEST_COST
 
 
-def full_demo_file(migrated: Path, folder: Path) -> Path:
+def full_demo_file(full_database: Path, folder: Path) -> Path:
+    """A copy of the session's full demo (``tests.conftest.full_database``)."""
     path = folder / "full.db"
-    shutil.copy(migrated, path)
-    url = f"sqlite:///{path}"
-    engine = make_engine(url)
-    imports.load_demo(session_factory(engine), Settings(database_url=url))
-    engine.dispose()
+    shutil.copy(full_database, path)
     return path
 
 

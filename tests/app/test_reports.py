@@ -34,8 +34,8 @@ DAY = dt.date(2025, 10, 10)
 
 
 @pytest.fixture(scope="module")
-def world(migrated_database, tmp_path_factory):
-    path = full_demo_file(migrated_database, tmp_path_factory.mktemp("reports"))
+def world(full_database, tmp_path_factory):
+    path = full_demo_file(full_database, tmp_path_factory.mktemp("reports"))
     settings = settings_for(path)
     engine = make_engine(settings.database_url)
     yield settings, session_factory(engine), FrameCache()

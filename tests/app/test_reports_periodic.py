@@ -28,8 +28,8 @@ MONTHS = ["2025-08", "2025-09"]
 
 
 @pytest.fixture(scope="module")
-def world(migrated_database, tmp_path_factory):
-    path = full_demo_file(migrated_database, tmp_path_factory.mktemp("periodic"))
+def world(full_database, tmp_path_factory):
+    path = full_demo_file(full_database, tmp_path_factory.mktemp("periodic"))
     settings = settings_for(path)
     engine = make_engine(settings.database_url)
     sessions = session_factory(engine)

@@ -33,15 +33,9 @@ CALENDAR = f"/communes/{CODE}/calendar"
 SIX_MONTHS = f"{CALENDAR}/cam-tan-2024-2025/R-6M"
 
 
-@pytest.fixture(scope="module")
-def full_file(migrated_database, tmp_path_factory):
-    return full_demo_file(migrated_database, tmp_path_factory.mktemp("routes-reports"))
-
-
 @pytest.fixture
-def full(full_file, tmp_path):
-    path = tmp_path / "copy.db"
-    shutil.copy(full_file, path)
+def world(full_database, tmp_path):
+    path = full_demo_file(full_database, tmp_path)
     settings = settings_for(path)
     engine = make_engine(settings.database_url)
     yield settings, session_factory(engine)
@@ -54,8 +48,8 @@ def _events(sessions) -> list[AuditEvent]:
             AuditEvent.object_type == "report")))
 
 
-def test_police_leader_and_admin_download_reports_and_each_is_audited(full):
-    settings, sessions = full
+def test_police_leader_and_admin_download_reports_and_each_is_audited(world):
+    settings, sessions = world
     with sessions() as session:
         codes = compliance.person_codes(session, CODE)
     for role in ("police", "leader", "admin"):
@@ -76,8 +70,8 @@ def test_police_leader_and_admin_download_reports_and_each_is_audited(full):
     assert all(e.detail and "2025-09" in e.detail for e in events)
 
 
-def test_a_leader_gets_the_excel_companion_without_person_codes(full):
-    settings, sessions = full
+def test_a_leader_gets_the_excel_companion_without_person_codes(world):
+    settings, sessions = world
     with sessions() as session:
         codes = compliance.person_codes(session, CODE)
     leader = client_as(settings, sessions, "leader")
@@ -88,8 +82,8 @@ def test_a_leader_gets_the_excel_companion_without_person_codes(full):
     assert "Thôn 1" in text and not [c for c in codes if c in text]
 
 
-def test_viewers_may_not_have_reports_nor_the_calendar(full):
-    settings, sessions = full
+def test_viewers_may_not_have_reports_nor_the_calendar(world):
+    settings, sessions = world
     viewer = client_as(settings, sessions, "viewer")
     assert viewer.get(REPORTS).status_code == 403
     assert viewer.get(f"{REPORTS}/file").status_code == 403
@@ -98,8 +92,8 @@ def test_viewers_may_not_have_reports_nor_the_calendar(full):
     assert page.select_one(f'a.area[href="{REPORTS}"]') is None
 
 
-def test_a_bad_request_is_answered_with_a_message_and_nothing_made(full):
-    settings, sessions = full
+def test_a_bad_request_is_answered_with_a_message_and_nothing_made(world):
+    settings, sessions = world
     police = client_as(settings, sessions, "police")
     for params, message in (({"kind": "weekly"}, "không phải là loại báo cáo"),
                             ({"kind": "monthly", "month": "2025-13"}, "không phải là một tháng"),
@@ -116,8 +110,8 @@ def _report_row(client, report_id: str):
     return page.find("tr", id=f"report-{report_id}")
 
 
-def test_calendar_lists_tasks_and_reports_and_the_police_mark_one_sent(full):
-    settings, sessions = full
+def test_calendar_lists_tasks_and_reports_and_the_police_mark_one_sent(world):
+    settings, sessions = world
     police = client_as(settings, sessions, "police")
     page = BeautifulSoup(police.get(CALENDAR).text, "html.parser")
     assert len(page.select("#tasks ~ table tbody tr")) > 0
@@ -145,8 +139,8 @@ def test_calendar_lists_tasks_and_reports_and_the_police_mark_one_sent(full):
     ("", "hãy nhập ngày đã gửi"), ("31/02/2025", "“31/02/2025” không phải là ngày"),
     ((dt.date.today() + dt.timedelta(days=2)).strftime("%d/%m/%Y"), "là ngày sau hôm nay"),
 ])
-def test_a_bad_day_sent_is_refused_and_changes_nothing(full, sent_on, message):
-    settings, sessions = full
+def test_a_bad_day_sent_is_refused_and_changes_nothing(world, sent_on, message):
+    settings, sessions = world
     police = client_as(settings, sessions, "police")
     before = snapshot(sessions)
     response = police.post(SIX_MONTHS, data={"action": "sent", "sent_on": sent_on})
@@ -160,16 +154,16 @@ def _error_of(html: str) -> str:
     return BeautifulSoup(html, "html.parser").select_one("p.error").get_text(strip=True)
 
 
-def test_an_unknown_report_cannot_be_marked(full):
-    settings, sessions = full
+def test_an_unknown_report_cannot_be_marked(world):
+    settings, sessions = world
     police = client_as(settings, sessions, "police")
     response = police.post(f"{CALENDAR}/cam-tan-2024-2025/R-NOPE",
                            data={"action": "sent", "sent_on": "01/01/2025"})
     assert response.status_code == 404
 
 
-def test_the_reminder_shows_five_days_before_until_marked_sent(full):
-    _settings, sessions = full
+def test_the_reminder_shows_five_days_before_until_marked_sent(world):
+    _settings, sessions = world
     with sessions() as session:
         ids = [r["id"] for r in calendar.banner(session, CODE, dt.date(2025, 6, 9), 5)]
         assert "R-6M" not in ids and "M-2025-04" in ids  # April's: due 15/05, not sent
@@ -184,8 +178,8 @@ def test_the_reminder_shows_five_days_before_until_marked_sent(full):
         assert "R-6M" not in ids and "M-2025-05" in ids
 
 
-def test_the_dashboard_banner_drops_a_report_once_marked_sent(full):
-    settings, sessions = full
+def test_the_dashboard_banner_drops_a_report_once_marked_sent(world):
+    settings, sessions = world
     police = client_as(settings, sessions, "police")
 
     def banner() -> str:
@@ -199,9 +193,9 @@ def test_the_dashboard_banner_drops_a_report_once_marked_sent(full):
     assert "Báo cáo tổng kết Kế hoạch" not in banner()
 
 
-def test_the_report_command_writes_docx_and_xlsx_and_refuses_bad_input(full, tmp_path,
+def test_the_report_command_writes_docx_and_xlsx_and_refuses_bad_input(world, tmp_path,
                                                                        monkeypatch, capsys):
-    settings, sessions = full
+    settings, sessions = world
     monkeypatch.setenv("XKMT_DATABASE_URL", settings.database_url)
     out = tmp_path / "thang.docx"
     assert main(["report", "monthly", "--commune", CODE, "--month", "2025-09",
@@ -220,12 +214,12 @@ def test_the_report_command_writes_docx_and_xlsx_and_refuses_bad_input(full, tmp
     assert sorted(e.username for e in _events(sessions)) == ["cli", "cli"]
 
 
-def test_the_demo_monthly_report_prints_to_pdf_with_libreoffice(full, tmp_path, monkeypatch):
+def test_the_demo_monthly_report_prints_to_pdf_with_libreoffice(world, tmp_path, monkeypatch):
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
         pytest.skip("LibreOffice (soffice) is not installed: .ci/run installs "
                     "libreoffice-writer-nogui")
-    settings, _sessions = full
+    settings, _sessions = world
     monkeypatch.setenv("XKMT_DATABASE_URL", settings.database_url)
     docx = tmp_path / "bao_cao.docx"
     assert main(["report", "monthly", "--commune", CODE, "--month", "2025-09",

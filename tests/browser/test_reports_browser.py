@@ -9,15 +9,13 @@ from pathlib import Path
 import pytest
 from docx import Document
 
-from app import imports
 from tests.browser.conftest import block_outside, sign_in_page
 
 pytestmark = pytest.mark.browser
 
 
 def test_a_leader_follows_the_reminder_and_downloads_the_monthly_report(
-        live_server, demo, page, tmp_path):
-    imports.load_demo_records(demo, imports.DEMO_COMMUNE, imports.DEMO_SEED)
+        live_server, full, page, tmp_path):
     blocked = block_outside(page)
     sign_in_page(page, live_server, "leader")
     page.goto(f"{live_server}/communes/15178/dashboard?month=2025-09", wait_until="networkidle")
@@ -38,9 +36,8 @@ def test_a_leader_follows_the_reminder_and_downloads_the_monthly_report(
     assert blocked == [] or all("tile.openstreetmap.org" in u for u in blocked)
 
 
-def test_the_police_mark_a_report_sent_after_a_mistyped_day(live_server, demo, page,
+def test_the_police_mark_a_report_sent_after_a_mistyped_day(live_server, full, page,
                                                             tmp_path):
-    imports.load_demo_records(demo, imports.DEMO_COMMUNE, imports.DEMO_SEED)
     sign_in_page(page, live_server, "police")
     page.goto(f"{live_server}/communes/15178/calendar", wait_until="networkidle")
     row = page.locator("#report-R-FINAL")
