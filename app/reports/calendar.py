@@ -39,8 +39,8 @@ def reports_of(plan: Plan, today: dt.date) -> list[dict]:
         last = min(plan.valid_to or today, add_months(today.replace(day=1), -1))
         while month <= last:
             found.append({"plan": plan.id, "id": f"M-{month:%Y-%m}", "month": f"{month:%Y-%m}",
-                          "label_vi": f"{plan.reporting.monthly_label_vi} tháng "
-                                      f"{month.month}/{month.year}",
+                          "label_vi": f"{plan.reporting.monthly_label_vi} (tháng "
+                                      f"{month.month}/{month.year})",
                           "label_en": f"{plan.reporting.monthly_label_en}, "
                                       f"{month:%m/%Y}",
                           "due": add_months(month, 1).replace(day=plan.reporting.monthly_day),

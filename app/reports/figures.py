@@ -165,7 +165,7 @@ def tasks_table(view: MonthView, _: Callable[[str], str], locale: str,
              _day(t["due"]), _(TASK_STATUSES[t["status"]]), _day(t["done_on"])]
             for t in view.commune.get("tasks") or [] if t["status"] in statuses]
     return Table(sheet=_("Tasks"), title=_("The plan's tasks late or due"),
-                 headers=[_("Code"), _("Task"), _("Due"), _("Status"), _("Done on")],
+                 headers=[_("Code"), _("Task"), _("Deadline"), _("Status"), _("Done on")],
                  rows=rows, widths=[0.8, 5.5, 2.0, 1.6, 2.0])
 
 

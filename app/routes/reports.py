@@ -87,9 +87,12 @@ def render_calendar(request: Request, session, settings, locale: str, code: str,
                     form: dict | None = None, status: int = 200) -> HTMLResponse:
     commune = store.get_commune(session, code)
     today = store.today()
+    months = compliance.record_months(session, code, today)
+    # the tasks as the frame of the latest month with records knows them (the current
+    # month may lie after the plan's end), judged again at today
     view = month_view(session, request.app.state.frames, code,
-                              compliance.current_month(today), request.state.user.role,
-                              settings.small_count_threshold)
+                      months[-1] if months else compliance.current_month(today),
+                      request.state.user.role, settings.small_count_threshold)
     return render(request, "calendar.html", locale, status=status, commune=commune,
                   today=today, tasks=calendar.task_rows(session, code,
                                                         view.commune.get("tasks") or [], today),

@@ -114,7 +114,9 @@ def test_calendar_lists_tasks_and_reports_and_the_police_mark_one_sent(world):
     settings, sessions = world
     police = client_as(settings, sessions, "police")
     page = BeautifulSoup(police.get(CALENDAR).text, "html.parser")
-    assert len(page.select("#tasks ~ table tbody tr")) > 0
+    tasks = page.select("#tasks + table tbody tr")
+    assert [r.find("td").get_text() for r in tasks] == ["T1", "T3", "T2", "T4", "T5", "T6",
+                                                        "T7"]  # by due date
     row = _report_row(police, "R-6M")
     assert row.select_one(".status").get_text(strip=True) == "Quá hạn"
     response = police.post(SIX_MONTHS, data={"action": "sent", "sent_on": "12/06/2025",
