@@ -95,6 +95,7 @@ ANYONE = Rule("admin", "police", "leader", "viewer")  # any signed-in user
 POLICE = Rule("police")  # person-level records
 STAFF = Rule("admin", "police")  # audit log
 MARK_TASKS = POLICE  # marking a plan's manual task done: who records the work
+REPORTS = Rule("admin", "police", "leader")  # reports (leaders': no person code), calendar
 ADMIN = Rule("admin")
 OWN_ACCOUNT = Rule("admin", "police", "leader", "viewer", own_account=True)
 

@@ -13,6 +13,7 @@ from app.db import make_engine, session_factory, transaction, upgrade
 from app.i18n import LOCALES, gettext_for
 from app.messages import problem_text
 from app.records import commands as records
+from app.reports import cli as report_cli
 from app.security import password_hasher
 from app.settings import Settings
 from geo.errors import InvalidBoundary, UnknownCommune
@@ -47,6 +48,7 @@ def _parser() -> argparse.ArgumentParser:
     cli_plans.add_parsers(sub)  # plans check, plans list
     cli_patrol.add_parsers(sub)  # patrol sheet
     cli_pack.add_parsers(sub)  # pack: the meeting pack
+    report_cli.add_parsers(sub)  # report monthly|semiannual|final|selfassessment
     serve = sub.add_parser("serve", help="serve the web app")
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
@@ -63,6 +65,7 @@ def main(argv: list[str] | None = None) -> int:
                "users": cli_accounts.users, "retention": cli_accounts.retention_command,
                "plans": cli_plans.plans, "patrol": cli_patrol.patrol_command,
                "pack": cli_pack.pack_command,
+               "report": report_cli.report,
                }[args.area]
     try:
         return handler(args, settings, locale)

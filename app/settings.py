@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import ipaddress
 from pathlib import Path
 from typing import Literal
@@ -128,6 +129,40 @@ class Settings(BaseSettings):
     patrol_weight_risk: float = Field(
         default=1.0, ge=0, description="Patrol score: points per hotspot level of the venue's "
         "village (level III: 1, II: 2, I: 3).")
+    report_governing_body: str = Field(
+        default="", description="Reports: the governing body at the top left, e.g. "
+        "'UBND XÃ CẨM TÂN'; empty: 'UBND' and the commune's name.")
+    report_issuing_body: str = Field(
+        default="", description="Reports: the issuing body under it, e.g. 'CÔNG AN XÃ CẨM "
+        "TÂN'; empty: 'CÔNG AN' and the commune's name.")
+    report_number_suffix: str = Field(
+        default="BC-CAX", description="Reports: the number's suffix, 'Số: …/BC-CAX'.")
+    report_place: str = Field(
+        default="", description="Reports: the place before the date; empty: the commune's "
+        "name.")
+    report_signer_title: str = Field(
+        default="TRƯỞNG CÔNG AN XÃ", description="Reports: the signer's title.")
+    report_signer_deputy: str = Field(
+        default="", description="Reports: the line above the title when a deputy signs "
+        "for the head, e.g. 'KT. TRƯỞNG CÔNG AN XÃ' (empty: none).")
+    report_signer_name: str = Field(
+        default="", description="Reports: the signer's name (empty: left for the pen).")
+    report_recipients_before_abolition: str = Field(
+        default="Công an huyện Cẩm Thủy (để báo cáo);Đảng ủy, UBND xã (để báo cáo)",
+        description="Reports dated before XKMT_DISTRICTS_ABOLISHED_ON: recipients under "
+        "'Nơi nhận', separated by ';' (the plan's district police first).")
+    report_recipients: str = Field(
+        default="Công an tỉnh Thanh Hóa (để báo cáo);Đảng ủy, UBND xã (để báo cáo)",
+        description="Reports dated on or after XKMT_DISTRICTS_ABOLISHED_ON: recipients "
+        "under 'Nơi nhận', separated by ';' (no district any more: set the level above).")
+    report_archive: str = Field(
+        default="VT, CAX", description="Reports: the last recipient line, '- Lưu: VT, CAX.'")
+    districts_abolished_on: dt.date = Field(
+        default=dt.date(2025, 7, 1), description="The day the district level ended "
+        "(ISO date): reports dated from then go to XKMT_REPORT_RECIPIENTS.")
+    report_banner_days: int = Field(
+        default=5, ge=0, description="Days before a report is due that the dashboard starts "
+        "showing a reminder (until the report is marked sent).")
 
     @field_validator("trusted_proxies")
     @classmethod

@@ -170,6 +170,9 @@ PATROL_COLOURS = {
     "stop_fill": "#ffffff",
     "end": "#1f4e79",  # the start (police station) and a chosen end
 }
+# Greys of the small maps and charts in reports (share of indicators met: darker, worse).
+REPORT_GREYS = {"low": "#404040", "half": "#8c8c8c", "most": "#cccccc", "all": "#ffffff",
+                "grid": "#dddddd"}
 # Soft categorical fills of the plain village map: tell neighbours apart, labels readable.
 NEIGHBOUR_FILLS = ("#8dd3c7", "#ffffb3", "#bebada", "#fb8072", "#80b1d3", "#fdb462",
                    "#b3de69", "#fccde5", "#d9d9d9", "#bc80bd", "#ccebc5", "#ffed6f")

@@ -21,6 +21,7 @@ from app.deps import LocaleDep, MonthDep, SessionDep, SettingsDep
 from app.i18n import N_, gettext_for, number
 from app.models import TaskMark
 from app.rendering import render
+from app.reports import calendar
 from geo.criteria import METRICS
 from geo.frame import FrameResult
 from geo.plans import shipped_plans
@@ -76,7 +77,9 @@ def render_dashboard(request: Request, session: Session, settings, locale: str, 
         task_form=task_form, reports=_reports(summary, locale), statuses=STATUSES,
         no_plan=mapview.no_plan_notice(result, code, gettext_for(locale), locale),
         no_records=mapview.no_records_notice(result, months, gettext_for(locale)),
-        venue_figures=patrol.village_figures(session, settings, code, _month_day(month)))
+        venue_figures=patrol.village_figures(session, settings, code, _month_day(month)),
+        report_banner=calendar.banner(session, code, store.today(),
+                                      settings.report_banner_days))
 
 
 def _month_day(month: str) -> dt.date:

@@ -81,6 +81,10 @@ POLICY = {
     "/communes/{code}/patrol": {"police"},
     "/communes/{code}/patrol/sheet.pdf": {"police"},
     "/communes/{code}/patrol/sheet.xlsx": {"police"},
+    "/communes/{code}/reports": {"admin", "police", "leader"},
+    "/communes/{code}/reports/file": {"admin", "police", "leader"},
+    "/communes/{code}/calendar": {"admin", "police", "leader"},
+    "/communes/{code}/calendar/{plan_id}/{report_id}": {"police"},
 }
 
 
@@ -134,7 +138,8 @@ def _ids(sessions) -> dict[str, dict]:
 def _url(route: APIRoute, commune: str, ids: dict) -> str:
     values = {"code": commune, "type_name": "persons", "record_id": ids[commune]["person_id"],
               "person_code": ids[commune]["person_code"], "plan_id": "cam-tan-2024-2025",
-              "task_id": "T1", "village_code": {OWN: "T01", OTHER: "X01"}[commune]}
+              "task_id": "T1", "report_id": "R-6M",
+              "village_code": {OWN: "T01", OTHER: "X01"}[commune]}
     return re.sub(r"{(\w+)(:\w+)?}", lambda m: str(values[m.group(1)]), route.path)
 
 
@@ -196,7 +201,16 @@ def test_another_communes_record_by_id_is_404_from_ones_own_commune(world, setti
 
 
 def _text_of(response) -> str:
-    if response.headers.get("content-type", "").startswith("application/vnd.openxml"):
+    kind = response.headers.get("content-type", "")
+    if kind.startswith("application/vnd.openxmlformats-officedocument.wordprocessing"):
+        import io
+
+        import docx
+        document = docx.Document(io.BytesIO(response.content))
+        return " ".join([p.text for p in document.paragraphs] + [
+            p.text for t in document.tables for row in t.rows for c in row.cells
+            for p in c.paragraphs])
+    if kind.startswith("application/vnd.openxml"):
         import io
 
         import openpyxl

@@ -1,0 +1,182 @@
+"""A report as a Word document written into the template ``templates/reports/bao_cao.docx``
+(its page set-up, styles and page numbers; see :mod:`app.reports.make_template`)."""
+
+from __future__ import annotations
+
+import io
+import unicodedata
+from pathlib import Path
+
+from docx import Document
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
+
+from app.reports.content import Block, Letterhead, Report, Table, shown, vi_date_line
+from app.reports.make_template import TEMPLATE
+
+NATIONAL_NAME = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+MOTTO = "Độc lập - Tự do - Hạnh phúc"
+TEXT_WIDTH_CM = 16.5  # A4 less the margins of the template (30 + 15 mm)
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def document_bytes(report: Report, locale: str = "vi", template: Path = TEMPLATE) -> bytes:
+    document = Document(str(template))
+    _letterhead(document, report.letterhead)
+    for block in report.blocks:
+        _block(document, block, locale)
+    _closing(document, report.letterhead)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _paragraph(container, text: str, style: str, **run):
+    paragraph = container.add_paragraph(style=style)
+    if text:
+        added = paragraph.add_run(nfc(text))
+        for key, value in run.items():
+            setattr(added, key, value)
+    return paragraph
+
+
+def _rule(container, width_cm: float, after: float = 0) -> None:
+    """A short horizontal line under a heading (a bottom border on an empty, narrow
+    paragraph), as Nghị định 30 draws under the issuing body, the motto, the subject."""
+    paragraph = container.add_paragraph(style="Xkmt Rule")
+    cell_width = TEXT_WIDTH_CM if container.__class__.__name__ == "Document" else \
+        container.width.cm
+    side = max((cell_width - width_cm) / 2, 0)
+    paragraph.paragraph_format.left_indent = Cm(side)
+    paragraph.paragraph_format.right_indent = Cm(side)
+    paragraph.paragraph_format.space_after = Pt(after)
+    borders = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for key, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"),
+                       ("w:color", "000000")):
+        bottom.set(qn(key), value)
+    borders.append(bottom)
+    paragraph._p.get_or_add_pPr().append(borders)
+
+
+def _no_borders(table) -> None:
+    properties = table._tbl.tblPr
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        element = OxmlElement(f"w:{edge}")
+        element.set(qn("w:val"), "nil")
+        borders.append(element)
+    properties.append(borders)
+
+
+def _letterhead(document, head: Letterhead) -> None:
+    table = document.add_table(rows=1, cols=2)
+    _no_borders(table)
+    _set_widths(table, [6.5, 10.0])
+    left, right = table.rows[0].cells
+    left.paragraphs[0].style = document.styles["Xkmt Governing Body"]
+    left.paragraphs[0].add_run(nfc(head.governing_body.upper()))
+    _paragraph(left, head.issuing_body.upper(), "Xkmt Issuing Body")
+    _rule(left, 2.5)
+    _paragraph(left, f"Số:       /{head.number}", "Xkmt Number")
+    right.paragraphs[0].style = document.styles["Xkmt National Name"]
+    right.paragraphs[0].add_run(NATIONAL_NAME)
+    _paragraph(right, MOTTO, "Xkmt Motto")
+    _rule(right, 5.8)
+    _paragraph(right, vi_date_line(head.place, head.date), "Xkmt Place Date")
+    document.add_paragraph(style="Xkmt Rule")
+    _paragraph(document, head.document_type.upper(), "Xkmt Document Type")
+    _paragraph(document, head.subject, "Xkmt Subject")
+    _rule(document, 3.0, after=12)
+
+
+def _block(document, block: Block, locale: str) -> None:
+    if block.kind == "heading1":
+        _paragraph(document, block.text, "Xkmt Heading 1")
+    elif block.kind == "heading2":
+        _paragraph(document, block.text, "Xkmt Heading 2")
+    elif block.kind == "paragraph":
+        _paragraph(document, block.text, "Xkmt Body")
+    elif block.kind == "note":
+        _paragraph(document, block.text, "Xkmt Note")
+    elif block.kind == "blank":  # a headed section for the officials to write
+        _paragraph(document, block.text, "Xkmt Heading 2")
+        _paragraph(document, "", "Xkmt Body")
+    elif block.kind == "table" and block.table.only in (None, "docx"):
+        _table(document, block.table, locale)
+    elif block.kind == "image":
+        paragraph = document.add_paragraph(style="Xkmt Figure")
+        paragraph.add_run().add_picture(io.BytesIO(block.image()), width=Cm(block.width_cm))
+        _paragraph(document, block.text, "Xkmt Note").alignment = 1
+
+
+def _table(document, table: Table, locale: str) -> None:
+    _paragraph(document, table.title, "Xkmt Table Title")
+    grid = document.add_table(rows=1, cols=len(table.headers))
+    grid.style = document.styles["Table Grid"]
+    grid.alignment = WD_TABLE_ALIGNMENT.CENTER
+    _repeat_header(grid.rows[0])
+    for cell, text in zip(grid.rows[0].cells, table.headers, strict=True):
+        cell.paragraphs[0].style = document.styles["Xkmt Table Header"]
+        cell.paragraphs[0].add_run(nfc(text))
+    for row in table.rows:
+        cells = grid.add_row().cells
+        for cell, value in zip(cells, row, strict=True):
+            number = isinstance(value, int | float) and not isinstance(value, bool)
+            cell.paragraphs[0].style = document.styles[
+                "Xkmt Table Number" if number else "Xkmt Table Text"]
+            cell.paragraphs[0].add_run(nfc(shown(value, locale)))
+    _widths(grid, table)
+    document.add_paragraph(style="Xkmt Rule").paragraph_format.space_after = Pt(6)
+
+
+def _repeat_header(row) -> None:
+    properties = row._tr.get_or_add_trPr()
+    header = OxmlElement("w:tblHeader")
+    header.set(qn("w:val"), "true")
+    properties.append(header)
+
+
+def _widths(grid, table: Table) -> None:
+    weights = table.widths or [1.0] * len(table.headers)
+    total = sum(weights)
+    _set_widths(grid, [TEXT_WIDTH_CM * w / total for w in weights])
+
+
+def _set_widths(grid, widths_cm: list[float]) -> None:
+    """Fixed column widths: Word reads the cells', LibreOffice the grid's."""
+    grid.autofit = False
+    for column, width in zip(grid.columns, widths_cm, strict=True):
+        column.width = Cm(width)
+    for row in grid.rows:
+        for cell, width in zip(row.cells, widths_cm, strict=True):
+            cell.width = Cm(width)
+
+
+def _closing(document, head: Letterhead) -> None:
+    """"Nơi nhận" at the bottom left, the signature block at the bottom right."""
+    document.add_paragraph(style="Xkmt Rule")
+    table = document.add_table(rows=1, cols=2)
+    _no_borders(table)
+    _set_widths(table, [8.0, 8.5])
+    left, right = table.rows[0].cells
+    left.paragraphs[0].style = document.styles["Xkmt Recipients Title"]
+    left.paragraphs[0].add_run("Nơi nhận:")
+    for name in head.recipients:
+        _paragraph(left, f"- {name};", "Xkmt Recipient")
+    _paragraph(left, f"- Lưu: {head.archive}.", "Xkmt Recipient")
+    first = right.paragraphs[0]
+    first.style = document.styles["Xkmt Signer Title"]
+    if head.signer_deputy:
+        first.add_run(nfc(head.signer_deputy.upper()))
+        _paragraph(right, head.signer_title.upper(), "Xkmt Signer Title")
+    else:
+        first.add_run(nfc(head.signer_title.upper()))
+    for _i in range(4):  # room for the signature and the seal
+        _paragraph(right, "", "Xkmt Signer Name")
+    _paragraph(right, head.signer_name, "Xkmt Signer Name")
