@@ -16,8 +16,8 @@ from matplotlib.patches import Circle, PathPatch, Polygon
 from matplotlib.path import Path as MplPath
 from matplotlib.textpath import TextPath
 from shapely import box
-from shapely.ops import polylabel
 from shapely.geometry.base import BaseGeometry
+from shapely.ops import polylabel
 
 from geo.crs import METRIC_CRS
 from geo.legends import Legend

@@ -28,7 +28,7 @@ DPIS = (150, 300)
 FORMATS = ("pdf", "png")
 MM_PER_INCH = 25.4
 PT_MM = 25.4 / 72  # one point in millimetres
-NICE = (1, 1.25, 1.5, 2, 2.5, 3, 3.5, 4, 5, 6, 7.5)  # scale denominators: these times a power of ten
+NICE = (1, 1.25, 1.5, 2, 2.5, 3, 3.5, 4, 5, 6, 7.5)  # scale denominators (times 10^n)
 FONT_DIRS = (Path("/usr/share/fonts/truetype/noto"), Path("/usr/share/fonts/noto"))
 FONT_FILES = ("NotoSans-Regular.ttf", "NotoSans-Bold.ttf", "NotoSans-Italic.ttf",
               "NotoSans-BoldItalic.ttf")
