@@ -121,9 +121,10 @@ class Flow:
                           or [""] for c, w in zip(row, widths, strict=True)]
         x = self.x
         for lines, w in zip(cells, widths, strict=True):
-            for i, line in enumerate(lines):
-                self.fig.text(*self._frac(x + 0.8, self.y - line_h * (i + 0.8)), line,
-                              fontsize=pt, fontweight="bold" if bold else "normal")
+            if any(lines):  # one text per cell: each text costs time in a PDF
+                self.fig.text(*self._frac(x + 0.8, self.y - line_h * 0.8), "\n".join(lines),
+                              fontsize=pt, fontweight="bold" if bold else "normal",
+                              va="baseline", linespacing=1.3 / 1.2)
             x += w
         self.y -= line_h * max(map(len, cells)) + 0.6
 

@@ -138,7 +138,10 @@ def _points(ax, sets: list[PointSet], colour: bool, scale: int, font_pt: float) 
         xy = gpd.GeoSeries(gpd.points_from_xy(points.lon, points.lat),
                            crs="EPSG:4326").to_crs(METRIC_CRS)
         size = 1.6 * font_pt * PT_MM * scale / 1000  # marker radius in metres
+        (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
         for i, point in enumerate(xy):
+            if not (x0 <= point.x <= x1 and y0 <= point.y <= y1):
+                continue  # off this map: not drawn (a text costs time in a PDF)
             if points.radius_m:
                 ax.add_patch(Circle((point.x, point.y), points.radius_m, facecolor="none",
                                     edgecolor="#333333", linewidth=0.6, linestyle=(0, (4, 3)),

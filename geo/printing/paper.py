@@ -78,7 +78,7 @@ def font_family() -> str:
             family = "Noto Sans"
             break
     matplotlib.rcParams.update({
-        "font.family": "sans-serif", "font.sans-serif": [family, "DejaVu Sans"],
+        "font.family": [family, "DejaVu Sans"], "font.sans-serif": [family, "DejaVu Sans"],
         "pdf.fonttype": 42, "ps.fonttype": 42, "hatch.linewidth": 0.7,
         "svg.fonttype": "none", "axes.unicode_minus": False})
     return family
