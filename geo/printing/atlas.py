@@ -155,9 +155,10 @@ def _village(data: AtlasData, village: VillagePage, page, done) -> None:
     for fact in village.facts:
         side.text(fact, PT, gap=0.3)
     _trend(fig, side, village.trend, data.headings["trend"])
-    _legend(side, village.map, texts, PT * 0.85, True)
+    _legend(side, village.map, texts, PT * 0.8, True,
+            shown=set(village.map.categories.values()))
     _scale(fig, side, drawn.scale, texts)
-    flow = Flow(fig, MARGIN, rect[1] - 3, width - 2 * MARGIN)
+    flow = Flow(fig, MARGIN, min(rect[1], side.y) - 3, width - 2 * MARGIN)
     rest = flow.table(data.widths["indicators"], data.headers["indicators"], village.rows,
                       PT * 0.9, bottom=BOTTOM + 4)
     done(fig)

@@ -103,7 +103,7 @@ class Flow:
         below ``bottom`` (mm) are not drawn: they are returned for the next page."""
         scale = self.width / sum(widths)
         widths = [w * scale for w in widths]
-        line_h = pt * PT_MM * 1.3
+        line_h = pt * PT_MM * 1.35
         self._rule(0.8)
         self._row(widths, header, pt, line_h, bold=True)
         self._rule(0.5)
@@ -121,10 +121,11 @@ class Flow:
                           or [""] for c, w in zip(row, widths, strict=True)]
         x = self.x
         for lines, w in zip(cells, widths, strict=True):
-            if any(lines):  # one text per cell: each text costs time in a PDF
-                self.fig.text(*self._frac(x + 0.8, self.y - line_h * 0.8), "\n".join(lines),
-                              fontsize=pt, fontweight="bold" if bold else "normal",
-                              va="baseline", linespacing=1.3 / 1.2)
+            for i, line in enumerate(lines):
+                if line:  # each text costs time in a PDF: none for empty cells
+                    self.fig.text(*self._frac(x + 0.8, self.y - line_h * (i + 0.78)), line,
+                                  fontsize=pt, fontweight="bold" if bold else "normal",
+                                  va="baseline")
             x += w
         self.y -= line_h * max(map(len, cells)) + 0.6
 

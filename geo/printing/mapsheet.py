@@ -147,11 +147,18 @@ def _title_block(fig: Figure, texts: SheetTexts, width: float, height: float,
     return title.y - 3
 
 
-def _legend(flow: Flow, data: MapData, texts: SheetTexts, pt: float, colour: bool) -> None:
+def _legend(flow: Flow, data: MapData, texts: SheetTexts, pt: float, colour: bool,
+            shown: set[str] | None = None) -> None:
+    """"CHÚ GIẢI": the layer's categories (``shown``: only these), its marks in use, then
+    each point legend with the categories drawn."""
     flow.text(texts.legend_title, pt * 1.2, bold=True)
     flow.text(texts.legend_subtitle, pt, italic=True)
-    flow.legend(data.legend, texts.labels, texts.mark_labels, pt, colour)
+    marks = {k: v for k, v in texts.mark_labels.items()
+             if shown is None or k in data.marks.values()}
+    flow.legend(data.legend, texts.labels, marks, pt, colour, shown)
     for points in data.points:
+        if points.legend.key == data.legend.key:
+            continue  # the layer is these points (venues): listed above
         title, labels = texts.point_labels.get(points.legend.key, (points.legend.title, {}))
         flow.space(1.5)
         flow.text(title, pt, italic=True)
