@@ -8,7 +8,16 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from app import accounts, cli_accounts, cli_pack, cli_patrol, cli_plans, imports, store
+from app import (
+    accounts,
+    cli_accounts,
+    cli_pack,
+    cli_patrol,
+    cli_plans,
+    cli_print,
+    imports,
+    store,
+)
 from app.db import make_engine, session_factory, transaction, upgrade
 from app.i18n import LOCALES, gettext_for
 from app.messages import problem_text
@@ -47,6 +56,7 @@ def _parser() -> argparse.ArgumentParser:
     cli_plans.add_parsers(sub)  # plans check, plans list
     cli_patrol.add_parsers(sub)  # patrol sheet
     cli_pack.add_parsers(sub)  # pack: the meeting pack
+    cli_print.add_parsers(sub)  # print, atlas
     serve = sub.add_parser("serve", help="serve the web app")
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
@@ -63,6 +73,7 @@ def main(argv: list[str] | None = None) -> int:
                "users": cli_accounts.users, "retention": cli_accounts.retention_command,
                "plans": cli_plans.plans, "patrol": cli_patrol.patrol_command,
                "pack": cli_pack.pack_command,
+               "print": cli_print.print_command, "atlas": cli_print.atlas_command,
                }[args.area]
     try:
         return handler(args, settings, locale)

@@ -28,6 +28,7 @@ from app.routes import (
     transfer,
     villages,
 )
+from app.routes.prints import router as prints_router
 from app.security import secret_key
 from app.settings import Settings, proxy_list
 from app.web_security import BodyLimit, CsrfMiddleware, SecurityHeaders, csrf_failed
@@ -52,6 +53,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     _mount_assets(app, settings)
     for router in (styles.router, auth.router, pages.router, dashboard.router, tasks.router,
                    api.router, audit.router, villages.router, patrol.router, pack.router,
+                   prints_router,
                    transfer.router,  # before records: /records/import, /records/{type}/…xlsx
                    records.router):
         app.include_router(router)
