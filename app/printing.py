@@ -160,7 +160,8 @@ def sheet_texts(commune, month: str, title: str, subtitle: str, labels: dict[str
                  month=month_label(month), day=_last_day(month).strftime("%d/%m/%Y")),
              _("Source: {source}").format(source=_("the drug-free commune records (xkmt)")
                                           + (_(", synthetic demo data") if synthetic else "")),
-             _("Prepared by: {unit}").format(unit=_("Police of {unit}").format(unit=unit)),
+             _("Prepared by: {unit}").format(unit=_("Police of {unit}").format(
+                 unit=f"{commune.unit_type.lower()} {commune.name}")),
              _("Printed: {when}").format(when=now.strftime("%d/%m/%Y %H:%M")),
              _("Printed by: {user}").format(user=user)]
     if masked:

@@ -93,8 +93,8 @@ def draw_map(fig: Figure, rect_mm: tuple[float, float, float, float], data: MapD
     ax.add_patch(PathPatch(_path(box(cx - half_w, cy - half_h, cx + half_w, cy + half_h)),
                            facecolor="none", edgecolor=BORDER, linewidth=0.8, zorder=9))
     _polygons(ax, villages, data, colour)
-    _points(ax, data.points, colour, scale, font_pt)
-    keyed = _labels(ax, villages, data, scale, font_pt)
+    markers = _points(ax, data.points, colour, scale, font_pt)
+    keyed = _labels(ax, villages, data, scale, font_pt, markers)
     return Drawn(scale, keyed)
 
 
@@ -132,7 +132,10 @@ def _polygons(ax, villages: gpd.GeoDataFrame, data: MapData, colour: bool) -> No
                            linewidth=1.8, zorder=5))
 
 
-def _points(ax, sets: list[PointSet], colour: bool, scale: int, font_pt: float) -> None:
+def _points(ax, sets: list[PointSet], colour: bool, scale: int,
+            font_pt: float) -> list[BaseGeometry]:
+    """Draw the points in view; their markers, for labels to keep clear of."""
+    markers: list[BaseGeometry] = []
     for points in sets:
         fill = fills(points.legend, colour)
         xy = gpd.GeoSeries(gpd.points_from_xy(points.lon, points.lat),
@@ -146,6 +149,7 @@ def _points(ax, sets: list[PointSet], colour: bool, scale: int, font_pt: float) 
                 ax.add_patch(Circle((point.x, point.y), points.radius_m, facecolor="none",
                                     edgecolor="#333333", linewidth=0.6, linestyle=(0, (4, 3)),
                                     zorder=6))
+            markers.append(point.buffer(size / 2))
             ax.add_patch(Circle((point.x, point.y), size / 2, facecolor=fill[
                 points.categories[i]], edgecolor="#000000", linewidth=0.8, zorder=7))
             if points.letters:
@@ -153,6 +157,7 @@ def _points(ax, sets: list[PointSet], colour: bool, scale: int, font_pt: float) 
                 ax.text(point.x, point.y, points.letters[i], ha="center", va="center",
                         fontsize=font_pt * 0.75, fontweight="bold", zorder=8,
                         color="#000000" if light else "#ffffff")
+    return markers
 
 
 def _is_light(colour: str) -> bool:
@@ -161,13 +166,14 @@ def _is_light(colour: str) -> bool:
     return lightness(colour) > 60
 
 
-def _labels(ax, villages: gpd.GeoDataFrame, data: MapData, scale: int,
-            font_pt: float) -> list[tuple[int, str]]:
+def _labels(ax, villages: gpd.GeoDataFrame, data: MapData, scale: int, font_pt: float,
+            markers: list[BaseGeometry]) -> list[tuple[int, str]]:
     """Label each village with its name and value where the label fits inside it and
-    clears the labels placed before (largest villages first); otherwise a number keyed
-    to a table."""
+    clears the point markers and the labels placed before (largest villages first),
+    trying a few places around the village's pole of inaccessibility; otherwise a number
+    keyed to a table."""
     metres_per_pt = PT_MM * scale / 1000
-    placed: list[BaseGeometry] = []
+    placed: list[BaseGeometry] = list(markers)
     keyed: list[tuple[int, str]] = []
     order = villages.geometry.area.sort_values(ascending=False).index
     prop = FontProperties(size=font_pt)
@@ -184,12 +190,12 @@ def _labels(ax, villages: gpd.GeoDataFrame, data: MapData, scale: int,
         extent = TextPath((0, 0), max(lines, key=len), prop=prop).get_extents()
         half_w = (extent.width / 2 + 2) * metres_per_pt
         half_h = (len(lines) * font_pt * 1.25 / 2 + 1) * metres_per_pt
-        label = box(anchor.x - half_w, anchor.y - half_h, anchor.x + half_w, anchor.y + half_h)
-        if label.within(geom.buffer(half_h * 0.2)) and not any(label.intersects(p)
-                                                                for p in placed):
-            ax.text(anchor.x, anchor.y, text, ha="center", va="center", fontsize=font_pt,
+        spot = _place(geom, anchor, half_w, half_h, placed)
+        if spot is not None:
+            ax.text(spot[0], spot[1], text, ha="center", va="center", fontsize=font_pt,
                     linespacing=1.1, zorder=10, path_effects=HALO)
-            placed.append(label)
+            placed.append(box(spot[0] - half_w, spot[1] - half_h, spot[0] + half_w,
+                              spot[1] + half_h))
             continue
         number = len(keyed) + 1
         keyed.append((number, code))
@@ -198,6 +204,20 @@ def _labels(ax, villages: gpd.GeoDataFrame, data: MapData, scale: int,
         ax.text(anchor.x, anchor.y, str(number), ha="center", va="center",
                 fontsize=font_pt * 0.85, fontweight="bold", zorder=11)
     return keyed
+
+
+def _place(geom: BaseGeometry, anchor, half_w: float, half_h: float,
+           placed: list[BaseGeometry]) -> tuple[float, float] | None:
+    """The first spot near ``anchor`` where a label box fits in ``geom`` and clears
+    ``placed``; None when there is none."""
+    inside = geom.buffer(half_h * 0.2)
+    steps = (0, 1, -1, 2, -2)
+    for dy, dx in [(dy, dx) for dy in steps for dx in (0, 1, -1)]:
+        x, y = anchor.x + dx * half_w * 0.8, anchor.y + dy * half_h * 1.1
+        label = box(x - half_w, y - half_h, x + half_w, y + half_h)
+        if label.within(inside) and not any(label.intersects(p) for p in placed):
+            return x, y
+    return None
 
 
 def scale_bar(fig: Figure, at_mm: tuple[float, float], scale: int, max_mm: float,
