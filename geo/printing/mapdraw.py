@@ -25,7 +25,7 @@ from geo.printing.paper import PT_MM, grey_levels, nice_length, nice_scale
 
 BORDER = "#222222"  # village borders dark enough to survive a photocopy
 HATCH_INK = "#333333"
-HALO = [patheffects.withStroke(linewidth=2.2, foreground="white")]
+HALO = [patheffects.Stroke(linewidth=2.2, foreground="white")]
 
 
 @dataclass
@@ -192,8 +192,10 @@ def _labels(ax, villages: gpd.GeoDataFrame, data: MapData, scale: int, font_pt: 
         half_h = (len(lines) * font_pt * 1.25 / 2 + 1) * metres_per_pt
         spot = _place(geom, anchor, half_w, half_h, placed)
         if spot is not None:
-            ax.text(spot[0], spot[1], text, ha="center", va="center", fontsize=font_pt,
-                    linespacing=1.1, zorder=10, path_effects=HALO)
+            for halo in (True, False):  # a white halo path under real (extractable) text
+                ax.text(spot[0], spot[1], text, ha="center", va="center", fontsize=font_pt,
+                        linespacing=1.1, zorder=10, color="white" if halo else "black",
+                        path_effects=HALO if halo else None)
             placed.append(box(spot[0] - half_w, spot[1] - half_h, spot[0] + half_w,
                               spot[1] + half_h))
             continue
