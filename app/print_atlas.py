@@ -34,7 +34,7 @@ def atlas(session: Session, frames: compliance.FrameCache, settings, code: str, 
                                         settings.tip_box_radius_m)
     texts = printing.sheet_texts(
         commune, month, _("ATLAS OF THE DRUG-FREE COMMUNE INDICATORS"), subtitle, labels,
-        cover.legend, user=user, masked=masked, signature=False,
+        cover.legend, user=user, masked=masked or view.viewer, signature=False,
         synthetic=bool(villages["synthetic"].any()), now=printing.now(), _=_, locale=locale)
     trend = _trend(session, frames, code, month)
     police = view.police

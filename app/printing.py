@@ -217,7 +217,8 @@ def print_sheet(session: Session, frames: compliance.FrameCache, settings, code:
     title = _(TITLES["indicator"]).format(id=options.layer) if layer is not None and \
         options.layer not in TITLES else _(TITLES[options.layer])
     texts = sheet_texts(commune, options.month, title, subtitle, labels, data.legend,
-                        user=user, masked=options.masked, signature=options.signature,
+                        user=user, masked=options.masked or view.viewer,
+                        signature=options.signature,
                         synthetic=bool(villages["synthetic"].any()), now=now(), _=_,
                         locale=locale)
     sheet = render_sheet(data, texts, Paper(options.paper, options.orientation,

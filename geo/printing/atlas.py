@@ -108,7 +108,7 @@ def _cover(data: AtlasData, page, done) -> None:
                    [[str(n), str(data.cover.villages.at[c, "name"]),
                      data.cover.values.get(c, "")] for n, c in drawn.keyed], PT * 0.8)
     flow = Flow(fig, MARGIN, rect[1] - 3, width - 2 * MARGIN)
-    flow.text(data.headings["criteria"], PT * 1.2, bold=True)
+    flow.text(data.headings["criteria"], PT * 1.2, bold=True, gap=1.5)
     rest = flow.table(data.widths["criteria"], data.headers["criteria"], data.criteria, PT,
                       bottom=BOTTOM + 4)
     done(fig)
@@ -132,7 +132,7 @@ def _table_pages(data: AtlasData, key: str, rows: list[list[str]], page, done, *
         flow = Flow(fig, MARGIN, height - MARGIN, width - 2 * MARGIN)
         heading = data.headings[key]
         flow.text(heading + (f" ({data.headings['continued']})" if continued else ""),
-                  PT * 1.3, bold=True)
+                  PT * 1.3, bold=True, gap=1.5)
         rows = flow.table(data.widths[key], data.headers[key], rows, PT, bottom=BOTTOM + 4)
         done(fig)
         if not rows:
@@ -165,7 +165,8 @@ def _village(data: AtlasData, village: VillagePage, page, done) -> None:
     while rest:
         fig = page()
         flow = Flow(fig, MARGIN, height - MARGIN, width - 2 * MARGIN)
-        flow.text(f"{village.title} ({data.headings['continued']})", PT * 1.3, bold=True)
+        flow.text(f"{village.title} ({data.headings['continued']})", PT * 1.3, bold=True,
+                  gap=1.5)
         rest = flow.table(data.widths["indicators"], data.headers["indicators"], rest,
                           PT * 0.9, bottom=BOTTOM + 4)
         done(fig)
