@@ -14,7 +14,7 @@ from PIL import Image
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from app import compliance, imports, store
+from app import compliance, store
 from app.cli import main
 from app.models import AuditEvent
 from app.shaping import Shaper
@@ -25,9 +25,9 @@ URL = f"/communes/15178/print?month={MONTH}"
 
 
 @pytest.fixture
-def full_demo(demo):
-    imports.load_demo_records(demo, imports.DEMO_COMMUNE, imports.DEMO_SEED)
-    return demo
+def full_demo(full):
+    """The demo with every synthetic record (copied in from the session's template)."""
+    return full
 
 
 def pdf_text(content: bytes) -> str:
