@@ -81,6 +81,7 @@ POLICY = {
     "/communes/{code}/patrol": {"police"},
     "/communes/{code}/patrol/sheet.pdf": {"police"},
     "/communes/{code}/patrol/sheet.xlsx": {"police"},
+    "/communes/{code}/print": EVERYONE, "/communes/{code}/atlas": EVERYONE,
 }
 
 
