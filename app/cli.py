@@ -8,7 +8,16 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from app import accounts, cli_accounts, cli_pack, cli_patrol, cli_plans, imports, store
+from app import (
+    accounts,
+    cli_accounts,
+    cli_pack,
+    cli_patrol,
+    cli_plans,
+    cli_print,
+    imports,
+    store,
+)
 from app.db import make_engine, session_factory, transaction, upgrade
 from app.i18n import LOCALES, gettext_for
 from app.messages import problem_text
@@ -49,6 +58,7 @@ def _parser() -> argparse.ArgumentParser:
     cli_patrol.add_parsers(sub)  # patrol sheet
     cli_pack.add_parsers(sub)  # pack: the meeting pack
     report_cli.add_parsers(sub)  # report monthly|semiannual|final|selfassessment
+    cli_print.add_parsers(sub)  # print, atlas
     serve = sub.add_parser("serve", help="serve the web app")
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
@@ -66,6 +76,7 @@ def main(argv: list[str] | None = None) -> int:
                "plans": cli_plans.plans, "patrol": cli_patrol.patrol_command,
                "pack": cli_pack.pack_command,
                "report": report_cli.report,
+               "print": cli_print.print_command, "atlas": cli_print.atlas_command,
                }[args.area]
     try:
         return handler(args, settings, locale)

@@ -29,6 +29,7 @@ from app.routes import (
     villages,
 )
 from app.routes import reports as report_routes
+from app.routes.prints import router as prints_router
 from app.security import secret_key
 from app.settings import Settings, proxy_list
 from app.web_security import BodyLimit, CsrfMiddleware, SecurityHeaders, csrf_failed
@@ -54,6 +55,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in (styles.router, auth.router, pages.router, dashboard.router, tasks.router,
                    api.router, audit.router, villages.router, patrol.router, pack.router,
                    report_routes.router,
+                   prints_router,
                    transfer.router,  # before records: /records/import, /records/{type}/…xlsx
                    records.router):
         app.include_router(router)

@@ -170,6 +170,9 @@ PATROL_COLOURS = {
     "stop_fill": "#ffffff",
     "end": "#1f4e79",  # the start (police station) and a chosen end
 }
+# Printed maps (geo/printing): ink and paper, borders dark enough to survive a photocopy.
+PRINT_COLOURS = {"ink": "#000000", "paper": "#ffffff", "border": "#222222", "hatch": "#333333",
+                 "trend": "#555555"}
 # Greys of the small maps and charts in reports (share of indicators met: darker, worse).
 REPORT_GREYS = {"low": "#404040", "half": "#8c8c8c", "most": "#cccccc", "all": "#ffffff",
                 "grid": "#dddddd"}
@@ -344,3 +347,23 @@ def change_category(now, before) -> str:
     if abs(now - before) < 1e-9:
         return "same"
     return "better" if now > before else "worse"
+
+
+# Printed maps: the tips received in the last 12 months per village (the police's
+# tips density; never shown to other roles).
+TIPS = Legend("tips", "Tips received in the last 12 months", (
+    Category("zero", "#ffffff", "None", outline="#888888"),
+    Category("1-2", "#c6dbef", "1 to 2"),
+    Category("3-5", "#6baed6", "3 to 5"),
+    Category("6+", "#08519c", "6 or more"),
+))
+
+
+def tips_category(count) -> str:
+    """A village's tips in the last 12 months as a category of :data:`TIPS`.
+
+    >>> [tips_category(n) for n in (0, 1, 2, 3, 5, 6, 40)]
+    ['zero', '1-2', '1-2', '3-5', '3-5', '6+', '6+']
+    """
+    count = 0 if _missing(count) else int(count)
+    return "zero" if count == 0 else "1-2" if count <= 2 else "3-5" if count <= 5 else "6+"

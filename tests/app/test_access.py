@@ -85,6 +85,7 @@ POLICY = {
     "/communes/{code}/reports/file": {"admin", "police", "leader"},
     "/communes/{code}/calendar": {"admin", "police", "leader"},
     "/communes/{code}/calendar/{plan_id}/{report_id}": {"police"},
+    "/communes/{code}/print": EVERYONE, "/communes/{code}/atlas": EVERYONE,
 }
 
 

@@ -310,6 +310,32 @@ def read_style(client, reading, world: str, months: list[str]) -> None:
     assert sheet.status_code == 200 and sheet.text == legends.stylesheet()
 
 
+def read_prints(client, reading: Reading, world: str, months: list[str]) -> None:
+    """The printed map and the atlas of the last month: the atlas's people per village
+    join what the adversary knows; the sheet of people per 1,000 writes no rate."""
+    import io
+
+    from pypdf import PdfReader
+
+    month = months[-1]
+    names = {f["properties"]["name"]: f["properties"]["code"] for f in client.get(
+        f"/api/communes/{CODE}/villages.geojson?month={month}").json()["features"]}
+    sheet = client.get(f"/communes/{CODE}/print?month={month}&layer=per_thousand")
+    assert sheet.status_code == 200
+    assert "‰" not in PdfReader(io.BytesIO(sheet.content)).pages[0].extract_text()
+    atlas = client.get(f"/communes/{CODE}/atlas?month={month}")
+    assert atlas.status_code == 200
+    for page in PdfReader(io.BytesIO(atlas.content)).pages:
+        lines = page.extract_text().splitlines()
+        code = next((names[line.strip()] for line in lines[:3] if line.strip() in names),
+                    None)
+        people = [line.split(":", 1)[1] for line in lines
+                  if line.startswith("Người trong danh sách:")]
+        if code is not None and people:
+            flatten({"counts": {"people": people[0].strip()}}, "",
+                    reading.figures[(world, month, code)])
+
+
 READERS: dict[str, Callable] = {
     "/": read_map, "/map": read_map, "/communes/{code}/map": read_map,
     "/communes/{code}/dashboard": read_dashboard,
@@ -317,6 +343,7 @@ READERS: dict[str, Callable] = {
     "/api/communes/{code}/compliance": read_api,
     "/communes/{code}/villages": read_villages,
     "/account/password": read_account, "/login": read_account, "/legend.css": read_style,
+    "/communes/{code}/print": read_prints, "/communes/{code}/atlas": read_prints,
 }
 
 
