@@ -52,13 +52,15 @@ EVERY_MONTH = ""  # sorts before any "YYYY-MM": the change touches every month
 
 class LruCache:
     """The last ``size`` values made, by key. Thread-safe; a value is made outside the
-    lock (two requests may both make it: the same value, the last one kept). Keys carry
-    the data version, so a changed record or boundary makes new keys, never stale
-    values."""
+    cache's lock, once: a request wanting a value being made waits for it rather than
+    making it again (twenty requests arriving after a change build one frame, not twenty).
+    Keys carry the data version, so a changed record or boundary makes new keys, never
+    stale values."""
 
     def __init__(self, size: int = 32):
         self.size = size
         self._values: OrderedDict[tuple, object] = OrderedDict()
+        self._making: dict[tuple, threading.Lock] = {}
         self._lock = threading.Lock()
 
     def get(self, key: tuple, make: Callable[[], object]):
@@ -66,11 +68,20 @@ class LruCache:
             if key in self._values:
                 self._values.move_to_end(key)
                 return self._values[key]
-        value = make()
-        with self._lock:
-            self._values[key] = value
-            while len(self._values) > self.size:
-                self._values.popitem(last=False)
+            making = self._making.setdefault(key, threading.Lock())
+        with making:  # one maker per key; the others wait, then find the value
+            with self._lock:
+                if key in self._values:
+                    return self._values[key]
+            try:
+                value = make()
+            finally:
+                with self._lock:
+                    self._making.pop(key, None)
+            with self._lock:
+                self._values[key] = value
+                while len(self._values) > self.size:
+                    self._values.popitem(last=False)
         return value
 
     def keys(self) -> list[tuple]:
