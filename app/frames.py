@@ -75,11 +75,13 @@ class LruCache:
                     return self._values[key]
             try:
                 value = make()
-            finally:
+            except BaseException:
                 with self._lock:
                     self._making.pop(key, None)
+                raise
             with self._lock:
                 self._values[key] = value
+                self._making.pop(key, None)
                 while len(self._values) > self.size:
                     self._values.popitem(last=False)
         return value
