@@ -94,12 +94,12 @@ def view_for(session, settings, commune: str, month: str | None, viewer,
 
 def answer(session, view: FrameView, name: str, make: Callable[[], bytes], *extra,
            persons: Callable[[], int] = lambda: 0) -> Answer:
-    """The answer ``name`` made from ``view`` (and ``extra`` key parts), made once."""
+    """The answer ``name`` made from ``view`` (and ``extra`` key parts), made once. Its
+    ETag is of the body and the role: the same for as long as the body stays the same."""
     def build() -> Answer:
         body = make()
-        return Answer(body, gzip.compress(body, 6),
-                      '"' + hashlib.blake2b(body, digest_size=16).hexdigest() + '"',
-                      persons())
+        tag = hashlib.blake2b(body, digest_size=16, key=view.role.encode()[:64])
+        return Answer(body, gzip.compress(body, 6), f'"{tag.hexdigest()}"', persons())
 
     return frames.caches(session).answers.get((name, view.key, *extra), build)
 
