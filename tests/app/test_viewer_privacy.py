@@ -312,6 +312,7 @@ def read_style(client, reading, world: str, months: list[str]) -> None:
 
 READERS: dict[str, Callable] = {
     "/": read_map, "/map": read_map, "/communes/{code}/map": read_map,
+    "/communes/{code}/map.json": read_map,  # the map's figures, which its script fetches
     "/communes/{code}/dashboard": read_dashboard,
     "/api/communes/{code}/villages.geojson": read_api,
     "/api/communes/{code}/compliance": read_api,
