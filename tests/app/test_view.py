@@ -129,3 +129,20 @@ def test_answers_carry_an_etag_are_gzipped_and_not_sent_again(demo, settings):
         assert "content-encoding" not in plain.headers and plain.json() == first.json()
         other = leader.get(url, headers={"If-None-Match": etag})  # shaped for a leader
         assert other.status_code == 200 and other.headers["etag"] != etag, url
+
+
+def test_a_cached_page_asks_the_database_little_and_parses_no_plan(demo, settings):
+    """The month list is one query per data version (not seven MIN/MAX per request), the
+    plans' TOML files are parsed once."""
+    from geo.plans import shipped_plans
+
+    assert [id(p) for p in shipped_plans()] == [id(p) for p in shipped_plans()]
+    police = client_as(settings, demo, "police")
+    assert save_records(demo, "incidents", [{"code": "VV-1", "date": "10/02/2025",
+                                             "kind": "arrest", "village": "T01"}]) == []
+    for url in (f"{BASE}/dashboard", f"{BASE}/map?month=2025-02"):
+        assert police.get(url).status_code == 200
+        with _queries(police.app) as seen:
+            assert police.get(url).status_code == 200
+        assert not [s for s in seen if "min(" in s], url  # the months: from the cache
+        assert len(seen) <= 8, seen  # the sign-in check, the commune, the data version
