@@ -145,4 +145,4 @@ def test_a_cached_page_asks_the_database_little_and_parses_no_plan(demo, setting
         with _queries(police.app) as seen:
             assert police.get(url).status_code == 200
         assert not [s for s in seen if "min(" in s], url  # the months: from the cache
-        assert len(seen) <= 8, seen  # the sign-in check, the commune, the data version
+    assert len(seen) <= 8, seen  # the map: the sign-in check, the commune, the version
