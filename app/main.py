@@ -12,7 +12,6 @@ from starlette.middleware.sessions import SessionMiddleware
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from app import errors
-from app.compliance import FrameCache, LruCache
 from app.db import make_engine, session_factory
 from app.routes import (
     api,
@@ -48,8 +47,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = make_engine(settings.database_url)
     app.state.sessions = session_factory(app.state.engine)
     app.state.login_slots = anyio.Semaphore(settings.login_concurrency)  # sign-ins at once
-    app.state.frames = FrameCache()  # village frames by commune, month and data version
-    app.state.maps = LruCache(64)  # drawn maps by commune, month, layer, role, language
+    # frames, views and finished answers are cached with the engine: app.frames.caches
     _add_middleware(app, settings)
     _mount_assets(app, settings)
     for router in (styles.router, auth.router, pages.router, dashboard.router, tasks.router,

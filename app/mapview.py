@@ -1,8 +1,8 @@
 """What the risk map page shows, shaped for its script: months, thematic layers, fixed
 legends, the village panel's data and texts, the point layers (``geo.maplayers``).
 
-Figures come from the village frame (``app.compliance``) shaped for the role: the police
-get person codes (linked to the person's page), nobody else does.
+Called by :mod:`app.view` only, with figures it has already masked for the role: the
+police get person codes (linked to the person's page), nobody else does.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ import pandas as pd
 from app.compliance import FrameResult
 from app.i18n import N_, month_label, number
 from app.records.schema import CHOICES
-from app.shaping import Shaper, indicator_ids, village_features
 from geo import legends, maplayers
 from geo.plans import shipped_plans
 from geo.vocab import VENUE_KINDS, keyed_by
@@ -187,11 +186,17 @@ def _person_codes_in(value, known: set[str], found: set[str]) -> None:
         found.update(str(v) for v in value if str(v) in known)
 
 
-def panel_data(result: FrameResult, previous: FrameResult | None, shaper: Shaper,
-               thematic: list[maplayers.ThematicLayer], _: Callable[[str], str],
-               locale: str) -> dict:
-    """Per village: figures, indicators, last month's statuses, its category per layer."""
-    features = village_features(result, shaper)["features"]
+def indicator_ids(result: FrameResult, level: str) -> list[str]:
+    return [i["id"] for i in result.indicators if level in i["levels"]]
+
+
+def panel_data(result: FrameResult, previous: FrameResult | None, features: dict,
+               thematic: list[maplayers.ThematicLayer], person_codes: set[str],
+               _: Callable[[str], str], locale: str) -> dict:
+    """Per village: figures, indicators, last month's statuses, its category per layer.
+    ``features``: the villages as masked for the role (changed in place);
+    ``person_codes``: the codes of people to link (empty outside the police)."""
+    features = features["features"]
     villages = {}
     for feature in features:
         props = feature["properties"]
@@ -205,9 +210,8 @@ def panel_data(result: FrameResult, previous: FrameResult | None, shaper: Shaper
                                  indicator_ids(previous, "village") if f"{i}_status" in row}
         villages[code] = props
     codes: set[str] = set()
-    if shaper.police:
-        for props in villages.values():
-            _person_codes_in(props["indicators"], shaper.person_codes, codes)
+    for props in villages.values():
+        _person_codes_in(props["indicators"], person_codes, codes)
     lang = "en" if locale == "en" else "vi"
     indicators = {i["id"]: {
         "label": i.get(f"label_{lang}") or i["label_vi"], "comparison": i["comparison"],

@@ -30,6 +30,7 @@ import datetime as dt
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -209,8 +210,15 @@ def load_plan(path: str | Path) -> Plan:
 
 
 def shipped_plans() -> list[Plan]:
-    """The plans shipped with the package, in file-name order."""
-    return [load_plan(p) for p in sorted(PLANS_DIR.glob("*.toml"))]
+    """The plans shipped with the package, in file-name order. Each file is parsed once
+    (again only when it changes: same name, size and modification time)."""
+    return [_parsed(p, p.stat().st_mtime_ns, p.stat().st_size)
+            for p in sorted(PLANS_DIR.glob("*.toml"))]
+
+
+@lru_cache(maxsize=64)
+def _parsed(path: Path, _mtime_ns: int, _size: int) -> Plan:
+    return load_plan(path)  # the plans are frozen: shared safely
 
 
 def plans_in_force(plans: Iterable[Plan], commune: str, day: dt.date) -> list[Plan]:

@@ -9,6 +9,7 @@ xdist worker, into template files that each test gets a copy of.
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -198,3 +199,12 @@ def snapshot(sessions) -> dict[str, list]:
             "SELECT name FROM sqlite_master WHERE type='table' ORDER BY name"))
             if r[0] not in NOT_DATA]
         return {t: session.execute(text(f'SELECT * FROM "{t}"')).all() for t in tables}
+
+
+def map_data(client, soup) -> dict:
+    """The map page's figures as its script gets them: the page's own block (month,
+    chosen layer, where the figures are) with the JSON fetched from there."""
+    page = json.loads(soup.select_one("#map-config").string)
+    answer = client.get(page["data"])
+    assert answer.status_code == 200, answer.text[:300]
+    return {**answer.json(), **page}

@@ -1,7 +1,7 @@
 """The commune dashboard: the month's status against each plan in force beside last
 month's, the national criteria and the villages blocking recognition, each village with
 the indicators it fails, the risk levels, the plan's dated tasks and the next report due.
-Built from the village frame and ``shaping.commune_summary`` (shaped for the role): no
+Rendered from the role's view of the frame (``app.view``): no
 evidence and no person code reaches the page, and viewers see no figure computed from
 people (only the statuses)."""
 
@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app import compliance, mapview, patrol, shaping, store
+from app import compliance, mapview, patrol, store, view
 from app.access import ANYONE, MARK_TASKS
 from app.deps import LocaleDep, MonthDep, SessionDep, SettingsDep
 from app.i18n import N_, gettext_for, number
@@ -23,7 +23,6 @@ from app.models import TaskMark
 from app.rendering import render
 from app.reports import calendar
 from geo.criteria import METRICS
-from geo.frame import FrameResult
 from geo.plans import shipped_plans
 
 router = APIRouter(dependencies=[Depends(ANYONE)])
@@ -51,33 +50,29 @@ def render_dashboard(request: Request, session: Session, settings, locale: str, 
                      status: int = 200) -> HTMLResponse:
     """The page; ``task_form`` brings back a refused task mark with its message."""
     commune = store.get_commune(session, code)
-    months = compliance.record_months(session, code, store.today())
-    month = month or (months[-1] if months else compliance.current_month())
-    result = request.app.state.frames.get(session, code, month)
+    shown = view.view_for(session, settings, code, month, request.state.user, locale)
+    summary = shown.summary
     role = request.state.user.role
-    shaper = shaping.Shaper(role, compliance.person_codes(session, code),
-                            settings.small_count_threshold)
-    summary = shaping.commune_summary(result, shaper)
-    before = request.app.state.frames.get(session, code, compliance.previous_month(month))
-    last = shaping.commune_summary(before, shaper) if before.plans else None
-    synthetic = bool(store.load_villages(session, code)["synthetic"].any())
+    before = view.view_for(session, settings, code, compliance.previous_month(shown.month),
+                           request.state.user, locale)
+    last = before.summary if before.indicators else None
     return render(
-        request, "dashboard.html", locale, status=status, commune=commune, month=month,
-        months=months, previous_month=compliance.previous_month(month),
-        next_month=mapview.next_month(month), synthetic=synthetic,
+        request, "dashboard.html", locale, status=status, commune=commune, month=shown.month,
+        months=shown.months, previous_month=compliance.previous_month(shown.month),
+        next_month=mapview.next_month(shown.month), synthetic=shown.synthetic,
         score={"percent": _percent(summary["score"], locale),
-               "tally": mapview.score_tally(result.commune.get("score_evidence"),
-                                            gettext_for(locale), locale),
+                "tally": mapview.score_tally(summary["score_evidence"],
+                                             gettext_for(locale), locale),
                "before": _percent(last["score"], locale) if last else None},
-        national=_national(result, summary, locale, code, before, last),
-        plans=_plans(result, summary, locale, code, before, last),
-        villages=_villages(result, summary, last, locale, code),
-        risk=_risk(result, summary, locale),
+        national=_national(shown, locale, code, before, last),
+        plans=_plans(shown, locale, code, before, last),
+        villages=_villages(shown, last, locale, code),
+        risk=_risk(shown, locale),
         tasks=_tasks(summary, locale, session, code, marking=role in MARK_TASKS.roles),
         task_form=task_form, reports=_reports(summary, locale), statuses=STATUSES,
-        no_plan=mapview.no_plan_notice(result, code, gettext_for(locale), locale),
-        no_records=mapview.no_records_notice(result, months, gettext_for(locale)),
-        venue_figures=patrol.village_figures(session, settings, code, _month_day(month)),
+        no_plan=shown.no_plan, no_records=shown.no_records,
+        venue_figures=patrol.village_figures(session, settings, code,
+                                             _month_day(shown.month)),
         report_banner=calendar.banner(session, code, store.today(),
                                       settings.report_banner_days))
 
@@ -120,36 +115,33 @@ def _map_link(code: str, month: str, layer: str) -> str:
     return f"/communes/{code}/map?month={month}&layer={layer}"
 
 
-def _units(result: FrameResult, ident: str, level: str, link: str | None,
-           before: FrameResult | None = None) -> dict:
+def _units(shown: view.FrameView, ident: str, level: str, link: str | None,
+           before: view.FrameView | None = None) -> dict:
     """How many villages (or schools) have each status, and which fail or lack data;
     ``not_met_before``: how many failed last month (``before``; None without it)."""
-    table = result.villages if level == "village" else result.schools
-    column = f"{ident}_status"
-    if column not in table:
+    if ident not in shown.statuses[level]:
         return {}
-    statuses = table[column].fillna("no_data")
-    names = table["name"]
+    column = f"{ident}_status"
+    statuses = [(u["name"], u[column] or "no_data") for u in shown.units[level]]
     last = None
-    if before is not None and before.plans:
-        previous = before.villages if level == "village" else before.schools
-        last = int((previous[column] == "not_met").sum()) if column in previous else None
-    return {"tally": {s: int((statuses == s).sum()) for s in STATUSES},
-            "failing": [str(names[i]) for i in statuses.index[statuses == "not_met"]],
-            "missing": [str(names[i]) for i in statuses.index[statuses == "no_data"]],
+    if before is not None and before.indicators and ident in before.statuses[level]:
+        last = sum(1 for u in before.units[level] if u[column] == "not_met")
+    return {"tally": {s: sum(1 for _n, status in statuses if status == s) for s in STATUSES},
+            "failing": [name for name, status in statuses if status == "not_met"],
+            "missing": [name for name, status in statuses if status == "no_data"],
             "link": link, "not_met_before": last}
 
 
-def _plans(result: FrameResult, summary: dict, locale: str, code: str,
-           before: FrameResult, last: dict | None) -> list[dict]:
+def _plans(shown: view.FrameView, locale: str, code: str, before: view.FrameView,
+           last: dict | None) -> list[dict]:
     """For each plan in force, its indicators with the commune's and the villages' status,
     this month and last."""
     _ = gettext_for(locale)
-    commune = {i["id"]: i for i in summary["indicators"]}
+    commune = {i["id"]: i for i in shown.summary["indicators"]}
     commune_before = {i["id"]: i["status"] for i in (last or {}).get("indicators", [])}
     titles = {p.id: p.title_vi if locale == "vi" else p.title_en for p in shipped_plans()}
     plans: dict[str, dict] = {}
-    for ind in result.indicators:
+    for ind in shown.indicators:
         plan = plans.setdefault(ind["plan"], {"id": ind["plan"], "title": titles.get(
             ind["plan"], ind["plan"]), "rows": []})
         unit = METRICS[ind["metric"]].unit
@@ -158,31 +150,32 @@ def _plans(result: FrameResult, summary: dict, locale: str, code: str,
                "target": _target(ind, locale), "deadline": day_text(ind["deadline"]),
                "units": None, "commune": None}
         if ind["id"] in commune:
-            shown = commune[ind["id"]]  # a figure of people: no value for viewers
-            row["commune"] = {"status": shown["status"],
-                              "value": _value(shown.get("value"), unit, locale),
+            figures = commune[ind["id"]]  # a figure of people: no value for viewers
+            row["commune"] = {"status": figures["status"],
+                              "value": _value(figures.get("value"), unit, locale),
                               "before": commune_before.get(ind["id"])}
         for level in ("village", "school"):
             if level in ind["levels"]:
-                link = _map_link(code, result.month, ind["id"]) if level == "village" else None
-                row["units"] = _units(result, ind["id"], level, link, before) | {
+                link = _map_link(code, shown.month, ind["id"]) if level == "village" else None
+                row["units"] = _units(shown, ind["id"], level, link, before) | {
                     "level": _(LEVELS[level])}
         plan["rows"].append(row)
     return list(plans.values())
 
 
-def _national(result: FrameResult, summary: dict, locale: str, code: str,
-              before: FrameResult, last: dict | None) -> dict:
+def _national(shown: view.FrameView, locale: str, code: str, before: view.FrameView,
+              last: dict | None) -> dict:
     """The national criteria (the plans' recognition rules) and the blocking villages,
     with last month's status beside this month's."""
-    criteria = [i for i in result.indicators if i["recognition"]]
+    summary = shown.summary
+    criteria = [i for i in shown.indicators if i["recognition"]]
     commune = {i["id"]: i["status"] for i in summary["indicators"]}
     commune_before = {i["id"]: i["status"] for i in (last or {}).get("indicators", [])}
     names = {i["id"]: i["label_vi"] if locale == "vi" else i["label_en"] for i in criteria}
     rows = [{"id": i["id"], "label": names[i["id"]], "status": commune.get(i["id"]),
              "before": commune_before.get(i["id"]),
-             "units": _units(result, i["id"], "village",
-                             _map_link(code, result.month, i["id"]), before)}
+             "units": _units(shown, i["id"], "village",
+                             _map_link(code, shown.month, i["id"]), before)}
             for i in criteria]
     blocking = [{"name": v["name"], "indicators": v["indicators"]}
                 for v in summary["blocking_villages"] or []]
@@ -190,15 +183,15 @@ def _national(result: FrameResult, summary: dict, locale: str, code: str,
             "before": last["national_status"] if last else None}
 
 
-def _villages(result: FrameResult, summary: dict, last: dict | None, locale: str,
-              code: str) -> list[dict]:
+def _villages(shown: view.FrameView, last: dict | None, locale: str, code: str) -> list[dict]:
     """Each village with the indicators it fails and those without data, this month and
     last: which villages fail and why. Only statuses (from the role's summary), so every
     role may see it; the lowest score first."""
-    ids = [i["id"] for i in result.indicators if "village" in i["levels"]]
+    summary = shown.summary
+    ids = [i["id"] for i in shown.indicators if "village" in i["levels"]]
     labels = {i["id"]: i["label_vi"] if locale == "vi" else i["label_en"]
-              for i in result.indicators}
-    names = result.villages["name"]
+              for i in shown.indicators}
+    names = {u["code"]: u["name"] for u in shown.units["village"]}
     earlier = (last or {}).get("villages", {})
 
     def having(statuses: dict | None, status: str) -> list[str]:
@@ -212,7 +205,7 @@ def _villages(result: FrameResult, summary: dict, last: dict | None, locale: str
             "score": _percent(statuses.get("score"), locale),
             "before": _percent(previous.get("score"), locale) if previous else None,
             "failing": [{"id": i, "label": labels[i],
-                         "link": _map_link(code, result.month, i)}
+                         "link": _map_link(code, shown.month, i)}
                         for i in having(statuses, "not_met")],
             "missing": having(statuses, "no_data"),
             "failing_before": having(previous, "not_met") if previous else None})
@@ -227,20 +220,21 @@ def _score(statuses: dict) -> float:
     return -1.0 if score is None else float(score)
 
 
-def _risk(result: FrameResult, summary: dict, locale: str) -> dict | None:
+def _risk(shown: view.FrameView, locale: str) -> dict | None:
     """The hotspot level of the commune and, as an analogy, of each village."""
+    summary = shown.summary
     if summary["risk_level"] is None:
         return None
     _ = gettext_for(locale)
-    plan = next((p for p in shipped_plans() if p.id == result.commune.get("risk_plan")), None)
+    plan = next((p for p in shipped_plans() if p.id == shown.risk_plan), None)
     labels = {lvl.id: lvl.label_vi if locale == "vi" else lvl.label_en
               for lvl in (plan.hotspot.levels if plan and plan.hotspot else ())}
 
     def label(level) -> str:
         return labels.get(level, str(level)) if level not in (None, "none") else _(NO_RISK)
 
-    villages = [{"name": row["name"], "level": row["risk_level"] or "none",
-                 "label": label(row["risk_level"])} for _c, row in result.villages.iterrows()]
+    villages = [{"name": v["name"], "level": v.get("risk_level") or "none",
+                 "label": label(v.get("risk_level"))} for v in shown.units["village"]]
     return {"level": summary["risk_level"] or "none", "label": label(summary["risk_level"]),
             "villages": villages}
 

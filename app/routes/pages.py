@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pandas as pd
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from app import audit, compliance, errors, mapview, store
+from app import compliance, errors, frames, mapview, store, view
 from app.access import ANYONE, STAFF, Viewer
 from app.deps import LocaleDep, MonthDep, SessionDep, SettingsDep
 from app.i18n import gettext_for, number
-from app.rendering import render
-from app.shaping import Shaper
+from app.rendering import NONCE_SLOT, render_shared
+from app.routes.api import cached_answer, encode, log_codes
 from app.web_security import add_nonce
 from geo import legends
 from geo.webmap import MapTexts, village_map
@@ -40,66 +40,80 @@ def commune_map(code: str, request: Request, session: SessionDep, settings: Sett
                 locale: LocaleDep, month: MonthDep,
                 layer: str | None = None) -> HTMLResponse:
     """The commune's risk map for a month (``?month=YYYY-MM``, default the latest month
-    with data; 400 for one it cannot show), coloured by one thematic layer (``?layer=``)."""
+    with data; 400 for one it cannot show), coloured by one thematic layer (``?layer=``).
+    The page holds the map's skeleton and the data's address: its script fetches the
+    figures (:func:`map_data`), shaped for the role, as JSON."""
     commune = store.get_commune(session, code)
-    _ = gettext_for(locale)
-    months = compliance.record_months(session, code, store.today())
-    month = month or (months[-1] if months else compliance.current_month())
-    viewer: Viewer = request.state.user
-    version = compliance.data_version(session, code)
-    result = request.app.state.frames.get(session, code, month, version)
-    previous = request.app.state.frames.get(session, code, compliance.previous_month(month),
-                                            version)
-    shaper = Shaper(viewer.role, compliance.person_codes(session, code),
-                    settings.small_count_threshold)
-    mask = shaper.people_mask  # counts of people shown as "a few" on the per-1,000 layer
-    thematic = mapview.layers(result, previous, _, locale, mask)
-    chosen = next((t for t in thematic if t.key == layer), thematic[0])
-    legend_keys = dict.fromkeys(t.legend for t in thematic)
-    data = mapview.panel_data(result, previous, shaper, thematic, _, locale)
-    audit.record_codes_shown(request, data, shaper.person_codes, commune_code=code,
-                             object_type="map", object_id=month, detail={"layer": chosen.key})
-    villages = store.load_villages(session, code)
-    synthetic = bool(villages["synthetic"].any())
-    police = viewer.role == "police"
+    shown = view.view_for(session, settings, code, month, request.state.user, locale)
+    chosen = next((t for t in shown.thematic if t.key == layer), shown.thematic[0])
+    head, body, script, drawn = _drawn(request, session, settings, commune, shown, locale)
+    caches = frames.caches(session)
 
+    def context() -> dict:
+        _ = gettext_for(locale)
+        legend_keys = dict.fromkeys(t.legend for t in shown.thematic)
+        month = shown.month
+        return {
+            "commune": commune, "villages": shown.villages, "synthetic": shown.synthetic,
+            "map_head": add_nonce(head, NONCE_SLOT), "map_body": body, "map_script": script,
+            "month": month, "months": shown.months,
+            "previous_month": compliance.previous_month(month),
+            "next_month": mapview.next_month(month), "thematic": shown.thematic,
+            "chosen": chosen, "groups": {k: _(v) for k, v in mapview.GROUPS.items()},
+            "legends": {k: mapview.translate_legend(legends.LEGENDS[k], _)
+                        for k in legend_keys},
+            "point_legends": mapview.point_legends(_, shown.person_codes),  # heat: police
+            "map_config": {"month": month, "layer": chosen.key,
+                           "data": f"/communes/{code}/map.json?month={month}"},
+            "village_options": list(zip(shown.villages["code"], shown.villages["name"],
+                                        strict=True)),
+            "no_plan": shown.no_plan, "no_records": shown.no_records}
+
+    return render_shared(request, caches.answers, (shown.key, chosen.key), "map.html",
+                         locale, context)
+
+
+@router.get("/communes/{code}/map.json")
+def map_data(code: str, request: Request, session: SessionDep, settings: SettingsDep,
+             locale: LocaleDep, month: MonthDep) -> Response:
+    """The map page's figures for its script: the layers, legends, texts, the panel's
+    data per village and what is drawn (villages, names, points), as the role may see;
+    cached, gzipped, with an ETag."""
+    commune = store.get_commune(session, code)
+    shown = view.view_for(session, settings, code, month, request.state.user, locale)
+    viewer: Viewer = request.state.user
+    drawn = _drawn(request, session, settings, commune, shown, locale)[3]
+
+    def make() -> bytes:
+        _ = gettext_for(locale)
+        legend_keys = dict.fromkeys(t.legend for t in shown.thematic)
+        return encode({
+            "month": shown.month, "drawn": drawn,
+            "layers": [{"key": t.key, "legend": t.legend, "title": t.title}
+                       for t in shown.thematic],
+            "legends": {k: mapview.translate_legend(legends.LEGENDS[k], _)
+                        for k in legend_keys},
+            "police": shown.person_codes, "commune": code,
+            "edit_villages": viewer.role in STAFF.roles,
+            "texts": mapview.page_texts(_), **shown.panel})
+
+    found = view.answer(session, shown, "map.json", make, viewer.role in STAFF.roles,
+                        persons=lambda: shown.persons["panel"])
+    log_codes(request, found, code, "map", shown.month, {})
+    return cached_answer(request, found, "application/json")
+
+
+def _drawn(request: Request, session, settings, commune, shown: view.FrameView,
+           locale: str) -> tuple[str, str, str, dict]:
+    """The drawn map (folium's skeleton and the point layers; no nonce in it), once per
+    view: the browser colours the villages by the chosen layer, so no layer is in it."""
     def draw() -> tuple[str, str, str, dict]:
-        figure, drawn = _folium_map(commune, villages, settings, _, locale, synthetic,
-                                    fills=_fills(chosen), overlays=mapview.point_layers(
-                                        compliance.load_tables(session, code), result,
-                                        police=police, radius_m=settings.tip_box_radius_m,
-                                        _=_))
+        _ = gettext_for(locale)
+        figure, drawn = _folium_map(commune, shown.villages, settings, _, locale,
+                                    shown.synthetic, fills=None, overlays=shown.point_layers)
         return figure.header.render(), figure.html.render(), figure.script.render(), drawn
 
-    # the drawn map (no nonce in it) by what it shows; the data version keeps it fresh
-    head, body, script, drawn = request.app.state.maps.get(
-        (code, month, chosen.key, police, mask, locale, version), draw)
-    config = {"month": month, "layer": chosen.key, "drawn": drawn,
-              "layers": [{"key": t.key, "legend": t.legend, "title": t.title}
-                         for t in thematic],
-              "legends": {k: mapview.translate_legend(legends.LEGENDS[k], _)
-                          for k in legend_keys},
-              "police": viewer.role == "police", "commune": code,
-              "edit_villages": viewer.role in STAFF.roles,
-              "texts": mapview.page_texts(_), **data}
-    nonce = request.scope.get("csp_nonce", "")
-    return render(
-        request, "map.html", locale, commune=commune, villages=villages,
-        synthetic=synthetic, map_head=add_nonce(head, nonce), map_body=body,
-        map_script=script,
-        month=month, months=months, previous_month=compliance.previous_month(month),
-        next_month=mapview.next_month(month), thematic=thematic, chosen=chosen,
-        groups={k: _(v) for k, v in mapview.GROUPS.items()},
-        legends=config["legends"], point_legends=mapview.point_legends(_, police),
-        map_config=config,
-        village_options=list(zip(villages["code"], villages["name"], strict=True)),
-        no_plan=mapview.no_plan_notice(result, code, _, locale),
-        no_records=mapview.no_records_notice(result, months, _))
-
-
-def _fills(layer) -> dict[str, str]:
-    legend = legends.LEGENDS[layer.legend]
-    return {code: legend.category(key).colour for code, key in layer.categories.items()}
+    return frames.caches(session).answers.get(("drawn", shown.key), draw)
 
 
 def _folium_map(commune, villages, settings, _, locale: str, synthetic: bool, *,

@@ -12,12 +12,13 @@ import datetime as dt
 import json
 from typing import Annotated
 
+import pandas as pd
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from app import patrol, store
+from app import patrol, store, view
 from app.access import POLICE
 from app.compliance import current_month
 from app.deps import LocaleDep, SessionDep, SettingsDep
@@ -61,8 +62,10 @@ def _inputs(day: str | None, end: str | None, team: str) -> tuple[dt.date, tuple
 
 def _due(request: Request, session: Session, settings: Settings, code: str, day: dt.date):
     store.get_commune(session, code)
-    risk = request.app.state.frames.get(session, code, current_month(day)).villages[
-        "risk_level"]
+    shown = view.view_for(session, settings, code, current_month(day), request.state.user,
+                          settings.default_locale)  # the hotspot levels: no figure, any role
+    risk = pd.Series({u["code"]: u.get("risk_level") for u in shown.units["village"]},
+                     dtype=object, name="risk_level")
     return patrol.due_venues(session, settings, code, day, risk=risk)
 
 

@@ -1,11 +1,20 @@
 /* The risk map: the villages, their names and the points (drawn here into the empty
    groups folium made, so that no text of the data is ever written into generated
    JavaScript), thematic layer switching, fixed legends, month navigation and the village
-   panel. Data come from the JSON block #map-config (built by the server, shaped for the
-   user's role); every text is set with textContent, never as HTML. No build step. */
+   panel. Data come from the JSON the block #map-config points to (built by the server,
+   shaped for the user's role); every text is set with textContent, never as HTML. No build step. */
 (function () {
   "use strict";
-  var cfg = JSON.parse(document.getElementById("map-config").textContent);
+  var page = JSON.parse(document.getElementById("map-config").textContent);
+  // the figures come as JSON (cached by the server, revalidated with their ETag)
+  fetch(page.data, {credentials: "same-origin", headers: {Accept: "application/json"}})
+    .then(function (answer) {
+      if (!answer.ok) { throw new Error("map data: HTTP " + answer.status); }
+      return answer.json();
+    })
+    .then(function (data) { start(Object.assign(data, {layer: page.layer})); });
+
+  function start(cfg) {
   var drawn = cfg.drawn;
   var C = drawn.colours;  // lines and hatch, from geo/legends.py: no colour is written here
   var T = cfg.texts.panel;
@@ -525,4 +534,5 @@
     this.form.submit();
   });
   restyle();
+  }  // start
 }());

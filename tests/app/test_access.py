@@ -59,7 +59,8 @@ EVERYONE = {"admin", "police", "leader", "viewer"}
 POLICY = {
     "/login": None, "/logout": None, "/legend.css": None,
     "/account/password": EVERYONE, "/": EVERYONE, "/map": EVERYONE,
-    "/communes/{code}/map": EVERYONE, "/api/communes/{code}/villages.geojson": EVERYONE,
+    "/communes/{code}/map": EVERYONE, "/communes/{code}/map.json": EVERYONE,
+    "/api/communes/{code}/villages.geojson": EVERYONE,
     "/api/communes/{code}/compliance": EVERYONE,
     "/communes/{code}/dashboard": EVERYONE,
     "/communes/{code}/pack.html": {"police", "leader"},  # the meeting pack

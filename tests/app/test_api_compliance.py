@@ -12,7 +12,7 @@ import geopandas as gpd
 import pytest
 from sqlalchemy import select
 
-from app import compliance, shaping, store
+from app import compliance, frames, masking, store
 from app.db import transaction
 from app.models import ChangeLog, Person
 from app.privacy import mask_count, masked_total
@@ -82,11 +82,11 @@ def test_every_village_carries_every_indicator_as_the_frame_computes_it(get, dir
             shown = props["indicators"][ident]
             assert set(shown) == {"value", "target", "status", "evidence"}
             assert shown["status"] == row[f"{ident}_status"], (code, ident)
-            assert _same(shown["value"], shaping.plain(row[f"{ident}_value"])), (code, ident)
-            assert _same(shown["target"], shaping.plain(row[f"{ident}_target"]))
+            assert _same(shown["value"], masking.plain(row[f"{ident}_value"])), (code, ident)
+            assert _same(shown["target"], masking.plain(row[f"{ident}_target"]))
         assert props["risk_level"] == row["risk_level"]
         assert props["risk_level"] in {"I", "II", "III", "none"}
-        assert _same(props["score"], shaping.plain(row["score"]))
+        assert _same(props["score"], masking.plain(row["score"]))
         assert props["counts"]["people"] == row["people"]
     # the demo design: type I in T07, type II in T04 this month
     assert features["T07"]["risk_level"] == "I" and features["T04"]["risk_level"] == "II"
@@ -210,7 +210,7 @@ def test_the_data_version_changes_when_a_smaller_id_commits_later(demo):
 
     log(1000)
     with demo() as session:
-        first = compliance.data_version(session, "15178")
+        first = frames.data_version(session, "15178")
     log(500)
     with demo() as session:
-        assert compliance.data_version(session, "15178") != first
+        assert frames.data_version(session, "15178") != first

@@ -103,7 +103,9 @@ def test_the_police_map_and_the_figures_api_are_logged_once_per_view(people, set
     police = client_as(settings, people, "police", "police-aud")
     events = _watch(people)
     page = police.get(f"{BASE}/map", params={"month": "2024-11", "layer": "score"})
-    assert CODES[0] in page.text and CODES[1] in page.text  # the panel's evidence
+    assert CODES[0] not in page.text  # the page itself holds no figure: its script fetches
+    data = police.get(f"{BASE}/map.json", params={"month": "2024-11"})
+    assert CODES[0] in data.text and CODES[1] in data.text  # the panel's evidence
     police.get(f"/api{BASE}/compliance", params={"month": "2024-11"})
     geojson = police.get(f"/api{BASE}/villages.geojson", params={"month": "2024-11"})
     assert CODES[1] in geojson.text
@@ -113,7 +115,7 @@ def test_the_police_map_and_the_figures_api_are_logged_once_per_view(people, set
         ("view_person_list", "police-aud", "15178", "map", "2024-11"),
         ("view_person_list", "police-aud", "15178", "api", "2024-11"),
         ("view_person_list", "police-aud", "15178", "api", "2024-11")]
-    assert found[0][5] == {"layer": "score", "persons": 2}
+    assert found[0][5] == {"persons": 2}
     assert [e[5]["answer"] for e in found[1:]] == ["compliance", "villages.geojson"]
     assert all(e[5]["persons"] == 2 for e in found)
     log = police.get(f"{BASE}/audit", params={"action": "view_person_list", "lang": "en"})
@@ -125,7 +127,8 @@ def test_the_police_map_and_the_figures_api_are_logged_once_per_view(people, set
 def test_leaders_and_viewers_see_no_code_and_are_not_logged(people, settings, role):
     client = client_as(settings, people, role, f"{role}-aud")
     events = _watch(people)
-    for url in (f"{BASE}/map?month=2024-11", f"/api{BASE}/compliance?month=2024-11",
+    for url in (f"{BASE}/map?month=2024-11", f"{BASE}/map.json?month=2024-11",
+                f"/api{BASE}/compliance?month=2024-11",
                 f"/api{BASE}/villages.geojson?month=2024-11"):
         response = client.get(url)
         assert response.status_code == 200

@@ -4,7 +4,6 @@ data, so the dashboard, the panel badges, the map and prints agree."""
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
@@ -15,7 +14,7 @@ from fastapi.testclient import TestClient
 from app.main import create_app
 from geo import legends
 from geo.vocab import VENUE_KINDS
-from tests.conftest import client_as
+from tests.conftest import client_as, map_data
 
 ROOT = Path(__file__).resolve().parents[2]
 COLOUR = re.compile(r"#[0-9a-fA-F]{3,8}\b|\b(?:rgba?|hsla?)\(", re.IGNORECASE)
@@ -95,7 +94,7 @@ def test_the_legend_style_sheet_is_served_to_everyone(settings, sessions):
 
 def test_the_map_script_gets_its_colours_as_data(client):
     page = BeautifulSoup(client.get("/communes/15178/map").text, "html.parser")
-    config = json.loads(page.select_one("#map-config").string)
+    config = map_data(client, page)  # the page's block and the JSON its script fetches
     colours = config["drawn"]["colours"]
     assert colours["chosen_line"] == legends.MAP_COLOURS["chosen_line"]
     assert colours["hatch"]["back"] == legends.STATUS.category("no_data").colour

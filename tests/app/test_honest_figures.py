@@ -6,13 +6,11 @@ settled is not "settled late". On the full synthetic demo (its records end in 12
 
 from __future__ import annotations
 
-import json
-
 from bs4 import BeautifulSoup
 
 from app import compliance
 from app.i18n import gettext_for, number
-from tests.conftest import client_as
+from tests.conftest import client_as, map_data
 
 CODE = "15178"
 LAST = "2025-12"  # the demo's last month with records
@@ -25,8 +23,8 @@ def _soup(client, url: str) -> BeautifulSoup:
     return BeautifulSoup(response.text, "html.parser")
 
 
-def _config(soup: BeautifulSoup) -> dict:
-    return json.loads(soup.select_one("#map-config").string)
+def _config(soup: BeautifulSoup, client) -> dict:
+    return map_data(client, soup)
 
 
 def _steps(soup: BeautifulSoup) -> dict[str, str | None]:
@@ -67,7 +65,7 @@ def test_a_month_after_the_last_record_is_no_data_on_the_map_dashboard_and_api(f
     police = client_as(settings, full, "police")
     # the map: every indicator of every village "no data", the score layer too
     soup = _soup(police, f"/communes/{CODE}/map?month={AFTER}")
-    config = _config(soup)
+    config = _config(soup, police)
     statuses = {f["status"] for v in config["villages"].values()
                 for f in v["indicators"].values()}
     assert statuses == {"no_data"}
@@ -78,7 +76,7 @@ def test_a_month_after_the_last_record_is_no_data_on_the_map_dashboard_and_api(f
     notice = soup.select_one(".notice.no-records").get_text(" ", strip=True)
     assert "01/2026" in notice and "12/2025" in notice
     # while the last month with records is judged
-    judged = _config(_soup(police, f"/communes/{CODE}/map?month={LAST}"))
+    judged = _config(_soup(police, f"/communes/{CODE}/map?month={LAST}"), police)
     assert "met" in {f["status"] for v in judged["villages"].values()
                      for f in v["indicators"].values()}
     assert not _soup(police, f"/communes/{CODE}/map?month={LAST}").select(
@@ -113,7 +111,7 @@ def test_a_score_counting_indicators_without_data_says_so(full, settings):
     for role in ("police", "leader", "viewer"):
         client = client_as(settings, full, role)
         soup = _soup(client, f"/communes/{CODE}/map?month={month}")
-        config = _config(soup)
+        config = _config(soup, client)
         # the village carries its tally and, on the score layer, the legend's mark
         assert config["villages"][code]["score_evidence"] == tally
         assert config["villages"][code]["marks"] == {"score": "incomplete"}
@@ -147,7 +145,7 @@ def test_the_demo_tip_never_settled_is_open_past_its_deadline(full, settings):
     with full() as session:
         tips = compliance.load_tables(session, CODE)["tips"].set_index("code")
     assert tips.at["NT-026", "settled_date"] is None  # indeed never settled
-    labels = _config(_soup(police, f"/communes/{CODE}/map?month={LAST}"))["texts"][
+    labels = _config(_soup(police, f"/communes/{CODE}/map?month={LAST}"), police)["texts"][
         "evidence"]
     assert (labels["settled_late"], labels["open_past_deadline"],
             labels["open_within_deadline"]) == (

@@ -9,7 +9,6 @@ Points, checked against the demo villages: (20.125, 105.535) lies in Thôn 6.
 from __future__ import annotations
 
 import datetime as dt
-import json
 
 import pytest
 from bs4 import BeautifulSoup
@@ -18,7 +17,7 @@ from sqlalchemy import select
 from app import compliance, imports
 from app.models import DrugTest, Person, PersonState, TipBox, Venue
 from app.records.importer import ImportRejected, import_file
-from tests.conftest import client_as, snapshot
+from tests.conftest import client_as, map_data, snapshot
 
 BASE = "/communes/15178"
 T06 = {"lat": "20.125", "lon": "105.535"}
@@ -159,7 +158,7 @@ def test_a_tip_box_without_a_point_is_kept_with_its_village_counted_and_not_draw
         "Cần xác định vị trí: chưa có tọa độ.")
 
     drawn = BeautifulSoup(client.get(f"{BASE}/map?month=2024-11").text, "html.parser")
-    layers = json.loads(drawn.select_one("#map-config").string)["drawn"]["points"]
+    layers = map_data(client, drawn)["drawn"]["points"]
     tooltips = [p["tooltip"] for layer in layers for p in layer["points"]]
     assert any(t.startswith("HT-02 ") for t in tooltips)
     assert not any("HT-01" in t for t in tooltips)  # not drawn, not at the village centre

@@ -13,11 +13,11 @@ import pytest
 from bs4 import BeautifulSoup
 from fastapi.testclient import TestClient
 
-from app import compliance, mapview
+from app import compliance, frames, mapview
 from app.i18n import gettext_for
 from app.main import create_app
 from geo import legends, maplayers
-from tests.conftest import client_as, make_user, sign_in
+from tests.conftest import client_as, make_user, map_data, sign_in
 from tests.payloads import MONTH as PAYLOAD_MONTH
 from tests.payloads import load_payload_commune
 
@@ -87,7 +87,7 @@ def test_map_page_in_vietnamese_with_villages_and_the_synthetic_notice(client):
               if not t.get("src") and t.get("type") != "application/json"][-1]
     notice = "Thôn giả lập: ranh giới và số liệu các thôn là dữ liệu giả lập"
     assert _js(notice) in script and _js("Ranh giới xã") in script
-    drawn = _config(soup)["drawn"]  # what the page's script draws: villages, names, points
+    drawn = _config(soup, client)["drawn"]  # what the script draws: villages, names, points
     assert [p["text"] for p in drawn["labels"]["points"]] == [f"Thôn {i}" for i in
                                                              range(1, 11)]
     village = drawn["villages"]["features"]["features"][0]["properties"]
@@ -119,8 +119,8 @@ def full_demo(full):
     return full
 
 
-def _config(soup) -> dict:
-    return json.loads(soup.select_one("#map-config").string)
+def _config(soup, client) -> dict:
+    return map_data(client, soup)
 
 
 def test_a_bad_month_is_refused_with_a_clear_message(client):
@@ -135,10 +135,10 @@ def test_default_month_is_the_latest_with_data_and_layers_follow_the_url(full_de
     police = client_as(settings, full_demo, "police")
     _, soup = _page(police)
     assert soup.select_one("#month-select option[selected]")["value"] == "2025-12"
-    assert _config(soup)["month"] == "2025-12"
+    assert _config(soup, police)["month"] == "2025-12"
     assert soup.select_one('a.month-step[rel=prev]')["href"] == "?month=2025-11&layer=score"
     _, soup = _page(police, "/communes/15178/map?month=2025-10&layer=P14")
-    config = _config(soup)
+    config = _config(soup, police)
     assert config["layer"] == "P14"
     assert soup.select_one(".layer-list input[checked]")["value"] == "P14"
     assert not soup.select_one('.legend-block[data-legend="status"]').has_attr("hidden")
@@ -149,7 +149,7 @@ def test_default_month_is_the_latest_with_data_and_layers_follow_the_url(full_de
     assert t01["indicators"]["P14"]["value"] == 100.0
     assert t01["indicators"]["P14"]["status"] == "met" and t01["previous"]["P14"] == "met"
     _, soup = _page(police, "/communes/15178/map?month=2025-10&layer=nonsense")
-    assert _config(soup)["layer"] == "score"
+    assert _config(soup, police)["layer"] == "score"
 
 
 def test_national_criteria_and_risk_only_from_decision_28(full_demo, settings):
@@ -157,24 +157,25 @@ def test_national_criteria_and_risk_only_from_decision_28(full_demo, settings):
     # in force from its signature, 24/08/2025: judged at the end of August
     _, before = _page(leader, "/communes/15178/map?month=2025-07")
     _, after = _page(leader, "/communes/15178/map?month=2025-08")
-    keys = [layer["key"] for layer in _config(before)["layers"]]
+    keys = [layer["key"] for layer in _config(before, leader)["layers"]]
     assert "N1" not in keys and "risk" in keys
-    assert set(_config(before)["villages"]["T01"]["categories"].values()) >= {"not_in_force"}
-    assert {"N1", "N2", "N3"} <= {layer["key"] for layer in _config(after)["layers"]}
+    categories = _config(before, leader)["villages"]["T01"]["categories"]
+    assert set(categories.values()) >= {"not_in_force"}
+    assert {"N1", "N2", "N3"} <= {layer["key"] for layer in _config(after, leader)["layers"]}
 
 
 def test_heat_layer_and_person_codes_only_for_the_police(full_demo, settings):
     police = client_as(settings, full_demo, "police")
     response, soup = _page(police, "/communes/15178/map?month=2025-10")
     assert "L.heatLayer(" in response.text
-    codes = _config(soup)["person_codes"]
+    codes = _config(soup, police)["person_codes"]
     assert codes and all(re.fullmatch(r"CT-\d{3}", c) for c in codes)
     for role in ("leader", "viewer"):
         other = client_as(settings, full_demo, role)
         response, soup = _page(other, "/communes/15178/map?month=2025-10")
         assert "heatLayer" not in response.text and "leaflet-heat" not in response.text
         assert not re.search(r"CT-\d{3}", response.text), role
-        assert _config(soup)["person_codes"] == [] and not _config(soup)["police"]
+        assert _config(soup, other)["person_codes"] == [] and not _config(soup, other)["police"]
 
 
 def test_every_script_and_style_is_served_by_the_app(full_demo, settings):
@@ -238,18 +239,26 @@ def test_the_drawn_map_is_reused_but_never_across_roles_nonces_or_changed_record
     police = sign_in(TestClient(app), "police-c")
     leader = sign_in(TestClient(app), "leader-c")
     url = "/communes/15178/map?month=2025-10"
+    with app.state.sessions() as session:
+        answers = frames.caches(session).answers
+    drawn = lambda: [k for k in answers.keys() if k[0] == "drawn"]  # noqa: E731
     first, second = (_page(police, url)[1] for _ in range(2))
-    assert len(app.state.maps) == 1  # drawn once
+    _page(police, url + "&layer=P14")  # another layer: the same drawing, coloured in the page
+    assert len(drawn()) == 1  # drawn once
     assert str(first.select_one(".map-wrap")) == str(second.select_one(".map-wrap"))
     nonces = [soup.select_one("script[nonce]:not([src])")["nonce"] for soup in (first,
                                                                                  second)]
     assert nonces[0] != nonces[1]  # each response its own nonce, on the cached head too
     assert all(f'nonce="{n}"' in str(s.head) for n, s in zip(nonces, (first, second),
                                                               strict=True))
-    response, _ = _page(leader, url)  # after the police: not the police's map
-    assert "heatLayer" not in response.text and len(app.state.maps) == 2
+    tokens = {soup.select_one("input[name=csrftoken]")["value"] for soup in (first, second)}
+    assert tokens == {police.csrf}  # the session's own token, in the cached page too
+    response, soup = _page(leader, url)  # after the police: not the police's map
+    assert "heatLayer" not in response.text and len(drawn()) == 2
+    assert soup.select_one("input[name=csrftoken]")["value"] == leader.csrf != police.csrf
+    assert "leader-c" in soup.select_one(".who").text and "police-c" not in response.text
     def venues(soup) -> list[str]:
-        layers = _config(soup)["drawn"]["points"]
+        layers = _config(soup, police)["drawn"]["points"]
         return [p["tooltip"] for layer in layers for p in layer["points"] if "icon" in p]
 
     assert not any(v.startswith("V-NEW ·") for v in venues(first))
@@ -276,7 +285,7 @@ def test_no_text_of_the_data_is_written_into_any_script_only_into_json_data(
         for text in placed.texts:  # not as typed, nor escaped for JavaScript or HTML
             assert all(form not in script for form in (text, _js(text), html.escape(text)))
     assert "<img src=x" not in response.text and "<script>alert" not in response.text
-    drawn = _config(soup)["drawn"]  # the texts are data, as typed, for map.js to set as text
+    drawn = _config(soup, client)["drawn"]  # the texts are data, as typed, for map.js
     assert [p["text"] for p in drawn["labels"]["points"]] == list(placed.villages.values())
     features = drawn["villages"]["features"]["features"]
     assert {f["properties"]["code"]: f["properties"]["tooltip"][0][1] for f in features} \

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from app import compliance, imports, mapview
 from app.i18n import gettext_for
 from app.models import AuditEvent, ChangeLog, Village
-from tests.conftest import client_as, snapshot
+from tests.conftest import client_as, map_data, snapshot
 
 LIST = "/communes/15178/villages"
 T10 = f"{LIST}/T10"
@@ -101,7 +101,7 @@ def full_demo(full):
 
 def _map_categories(client, code: str) -> dict:
     soup = _soup(client.get("/communes/15178/map"))
-    return json.loads(soup.select_one("#map-config").string)["villages"][code]["categories"]
+    return map_data(client, soup)["villages"][code]["categories"]
 
 
 def test_police_set_t10s_population_and_the_map_follows_at_once(full_demo, settings):

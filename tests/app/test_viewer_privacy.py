@@ -17,7 +17,6 @@ demo and on a commune built here with 1 or 2 people in every list of every villa
 from __future__ import annotations
 
 import itertools
-import json
 import math
 import re
 import shutil
@@ -37,8 +36,9 @@ from app.routes.auth import MIN_PASSWORD
 from geo import legends
 from geo.criteria import METRICS
 from geo.plans import shipped_plans
+from geo.webmap import PALETTE
 from tests.app.test_access import app_routes, rules_of
-from tests.conftest import make_user, sign_in
+from tests.conftest import make_user, map_data, sign_in
 from tests.factories import save_records
 
 CODE = "15178"
@@ -203,7 +203,7 @@ def _soup(response) -> BeautifulSoup:
 def _map_config(client, month: str | None, layer: str | None = None) -> dict:
     query = "&".join(f"{k}={v}" for k, v in (("month", month), ("layer", layer)) if v)
     soup = _soup(client.get(f"/communes/{CODE}/map?{query}"))
-    return json.loads(soup.select_one("#map-config").string)
+    return map_data(client, soup)  # the page's block and the figures its script fetches
 
 
 def _same_data(one: dict, other: dict) -> bool:
@@ -213,14 +213,14 @@ def _same_data(one: dict, other: dict) -> bool:
 
 
 def read_drawing(config: dict, reading: Reading, world: str) -> None:
-    """The drawn map shows nothing more: each village filled with the colour of its
-    category on the chosen layer, its tooltip its name, households and residents."""
-    legend = next(t["legend"] for t in config["layers"] if t["key"] == config["layer"])
-    colours = {c["key"]: c["colour"] for c in config["legends"][legend]["categories"]}
+    """The drawn map shows nothing more: each village filled with a neutral colour (the
+    script colours it by the category of the chosen layer, read from the figures), its
+    tooltip its name, households and residents."""
+    assert any(t["key"] == config["layer"] for t in config["layers"])
     for feature in config["drawn"]["villages"]["features"]["features"]:
         props = feature["properties"]
-        village = config["villages"][props["code"]]
-        assert props["fill"] == colours[village["categories"][config["layer"]]]
+        assert props["fill"] in PALETTE  # by the village's place in the list, no figure
+        assert config["layer"] in config["villages"][props["code"]]["categories"]
         shown = [text_interval(text) for _label, text in props["tooltip"][1:]]
         for name, value in zip(("households", "population"), shown, strict=True):
             base = reading.base[(world, props["code"])].get(name)
@@ -338,6 +338,7 @@ def read_prints(client, reading: Reading, world: str, months: list[str]) -> None
 
 READERS: dict[str, Callable] = {
     "/": read_map, "/map": read_map, "/communes/{code}/map": read_map,
+    "/communes/{code}/map.json": read_map,  # the map's figures, which its script fetches
     "/communes/{code}/dashboard": read_dashboard,
     "/api/communes/{code}/villages.geojson": read_api,
     "/api/communes/{code}/compliance": read_api,

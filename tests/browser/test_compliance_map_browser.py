@@ -180,7 +180,8 @@ def test_a_score_counting_indicators_without_data_is_outlined_and_says_so(full_d
     block_outside(page)
     sign_in_page(page, full_demo, "leader")
     page.goto(f"{full_demo}/communes/15178/map?month=2025-06", wait_until="networkidle")
-    config = page.evaluate("JSON.parse(document.getElementById('map-config').textContent)")
+    config = page.evaluate("fetch(JSON.parse(document.getElementById('map-config')"
+                           ".textContent).data).then(r => r.json())")  # as map.js does
     tally = config["villages"]["T05"]["score_evidence"]
     scored = tally["met"] + tally["not_met"] + tally["no_data"]
     text = f"{tally['met']} / {scored} đạt, 1 chưa có số liệu"

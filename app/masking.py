@@ -1,5 +1,6 @@
-"""The village frame as each role may see it: the one place that decides, for the map,
-its village panel, the dashboard and the API.
+"""The masking rules: what each role may see of the village frame's figures. Only
+:mod:`app.view` applies them (a guard test checks it), for the map, its village panel, the
+dashboard, the API and whatever renders from the view.
 
 - **police**: everything, the person codes behind a figure included;
 - **leader** (and admin): every figure exact, never a person code (a list of codes
@@ -117,52 +118,3 @@ class Shaper:
         if not self.viewer:
             shown["risk_evidence"] = self.evidence(figures.get("risk_evidence"))
         return shown
-
-
-def indicator_ids(result: FrameResult, level: str) -> list[str]:
-    return [i["id"] for i in result.indicators if level in i["levels"]]
-
-
-def village_features(result: FrameResult, shaper: Shaper) -> dict:
-    """The frame as GeoJSON: per village its counts and every indicator's value, target,
-    status and evidence, the risk level and the compliance score, as ``shaper`` allows."""
-    listing = {i["id"]: i for i in result.indicators}
-    ids = [i for i in indicator_ids(result, "village") if f"{i}_status" in result.villages]
-    features = []
-    for code, row in result.villages.iterrows():
-        props = {"code": code, "name": row["name"], "households": plain(row["households"]),
-                 "population": plain(row["population"]), "month": result.month,
-                 "counts": shaper.counts(row),
-                 "indicators": {i: shaper.indicator(listing[i], row) for i in ids},
-                 **shaper.risk(row), "score": plain(row.get("score")),
-                 "score_evidence": plain(row.get("score_evidence"))}  # statuses counted
-        features.append({"type": "Feature", "properties": props,
-                         "geometry": row.geometry.__geo_interface__})
-    return {"type": "FeatureCollection", "features": features}
-
-
-def commune_summary(result: FrameResult, shaper: Shaper) -> dict:
-    """The commune's figures: commune-level indicators, national status, blocking
-    villages, risk level, score, the plan's tasks and the next report due, as ``shaper``
-    allows."""
-    commune = result.commune
-    ids = indicator_ids(result, "commune")
-    return plain({
-        "month": result.month, "as_of": result.as_of, "plans": list(result.plans),
-        "indicators": [{**i, **shaper.indicator(i, commune)}
-                       for i in result.indicators if i["id"] in ids],
-        "villages": {code: {f"{i}_status": row.get(f"{i}_status")
-                            for i in indicator_ids(result, "village")
-                            if f"{i}_status" in row} | {
-                                "score": row.get("score"),
-                                "score_evidence": row.get("score_evidence"),
-                                "risk_level": row.get("risk_level")}
-                     for code, row in result.villages.iterrows()},
-        "national_status": commune.get("national_status"),
-        "blocking_villages": commune.get("blocking_villages"),
-        **shaper.risk(commune),
-        "score": commune.get("score"), "score_evidence": commune.get("score_evidence"),
-        "recorded": commune.get("recorded"),
-        "tasks": commune.get("tasks"), "next_reports": commune.get("next_reports"),
-        "counts": shaper.commune_counts(result),
-    })
