@@ -25,7 +25,7 @@ def frame_for(request: Request, session, code: str, month: str):
 
 
 def shaper_for(request: Request, session, code: str, settings) -> shaping.Shaper:
-    return shaping.Shaper(request.state.user.role, compliance.person_codes(session, code),
+    return shaping.Shaper(request.state.user, compliance.person_codes(session, code),
                           settings.small_count_threshold)
 
 

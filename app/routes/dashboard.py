@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app import compliance, mapview, patrol, shaping, store
-from app.access import ANYONE, MARK_TASKS
+from app.access import ANYONE
 from app.deps import LocaleDep, MonthDep, SessionDep, SettingsDep
 from app.i18n import N_, gettext_for, number
 from app.models import TaskMark
@@ -52,8 +52,8 @@ def render_dashboard(request: Request, session: Session, settings, locale: str, 
     months = compliance.record_months(session, code, store.today())
     month = month or (months[-1] if months else compliance.current_month())
     result = request.app.state.frames.get(session, code, month)
-    role = request.state.user.role
-    shaper = shaping.Shaper(role, compliance.person_codes(session, code),
+    viewer = request.state.user
+    shaper = shaping.Shaper(viewer, compliance.person_codes(session, code),
                             settings.small_count_threshold)
     summary = shaping.commune_summary(result, shaper)
     synthetic = bool(store.load_villages(session, code)["synthetic"].any())
@@ -67,7 +67,7 @@ def render_dashboard(request: Request, session: Session, settings, locale: str, 
         national=_national(result, summary, locale, code),
         plans=_plans(result, summary, locale, code),
         risk=_risk(result, summary, locale),
-        tasks=_tasks(summary, locale, session, code, marking=role in MARK_TASKS.roles),
+        tasks=_tasks(summary, locale, session, code, marking=viewer.can("mark_tasks")),
         task_form=task_form, reports=_reports(summary, locale), statuses=STATUSES,
         no_plan=mapview.no_plan_notice(result, code, gettext_for(locale), locale),
         no_records=mapview.no_records_notice(result, months, gettext_for(locale)),

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from app import audit, compliance, errors, mapview, store
-from app.access import ANYONE, STAFF, Viewer
+from app.access import ANYONE, Viewer
 from app.deps import LocaleDep, MonthDep, SessionDep, SettingsDep
 from app.i18n import gettext_for, number
 from app.rendering import render
@@ -50,7 +50,7 @@ def commune_map(code: str, request: Request, session: SessionDep, settings: Sett
     result = request.app.state.frames.get(session, code, month, version)
     previous = request.app.state.frames.get(session, code, compliance.previous_month(month),
                                             version)
-    shaper = Shaper(viewer.role, compliance.person_codes(session, code),
+    shaper = Shaper(viewer, compliance.person_codes(session, code),
                     settings.small_count_threshold)
     mask = shaper.people_mask  # counts of people shown as "a few" on the per-1,000 layer
     thematic = mapview.layers(result, previous, _, locale, mask)
@@ -61,7 +61,7 @@ def commune_map(code: str, request: Request, session: SessionDep, settings: Sett
                              object_type="map", object_id=month, detail={"layer": chosen.key})
     villages = store.load_villages(session, code)
     synthetic = bool(villages["synthetic"].any())
-    police = viewer.role == "police"
+    police = viewer.can("see_tips")  # the heat of tips drawn
 
     def draw() -> tuple[str, str, str, dict]:
         figure, drawn = _folium_map(commune, villages, settings, _, locale, synthetic,
@@ -79,8 +79,8 @@ def commune_map(code: str, request: Request, session: SessionDep, settings: Sett
                          for t in thematic],
               "legends": {k: mapview.translate_legend(legends.LEGENDS[k], _)
                           for k in legend_keys},
-              "police": viewer.role == "police", "commune": code,
-              "edit_villages": viewer.role in STAFF.roles,
+              "person_links": viewer.can("see_person_codes"), "commune": code,
+              "edit_villages": viewer.can("edit_villages"),
               "texts": mapview.page_texts(_), **data}
     nonce = request.scope.get("csp_nonce", "")
     return render(
