@@ -10,7 +10,7 @@ import datetime as dt
 
 import pytest
 
-from app import compliance, imports, mapview, queries
+from app import compliance, mapview, queries
 from app.db import transaction
 from app.models import TaskMark
 from geo.tables import COLUMNS, DATED, Tables
@@ -19,9 +19,8 @@ CODE = "15178"
 
 
 @pytest.fixture
-def full_demo(demo):
-    imports.load_demo_records(demo, imports.DEMO_COMMUNE, imports.DEMO_SEED)
-    return demo
+def full_demo(full):
+    return full
 
 
 def test_the_contract_the_queries_and_the_models_agree():
