@@ -1,5 +1,10 @@
-"""Who may use which route. Every route carries exactly one ``Rule`` (a guard test
-checks), and a rule checks both the role and the commune scope (``{code}`` in the path).
+"""Who may use which route, and what a role may see and do inside a page.
+
+:data:`ROLE_CAPABILITIES` is the one table of it: each role's capabilities, by name.
+Routes and templates ask the viewer by name (``viewer.can("see_person_codes")``), never
+compare the role (a guard test checks), and the route rules below are made of the same
+capabilities. Every route carries exactly one ``Rule`` (a guard test checks), and a rule
+checks both the role and the commune scope (``{code}`` in the path).
 
 Another commune's data is answered with 404, as if it did not exist.
 """
@@ -15,6 +20,66 @@ from app.deps import SessionDep
 from app.i18n import N_
 from app.security import Scope, session_user
 from geo.errors import UnknownCommune
+
+# What each capability lets a role see or do inside the pages:
+# see_person_codes   the person codes behind a figure, links to persons and their records
+# see_tips           the heat of tips on the map
+# see_exact_counts   counts of people as they are (without it: banded, "≤n", and no
+#                    figure from which a small count could be worked out)
+# keep_records       the person-level records: list, entry, import and export
+# mark_tasks         mark a plan's manual task done (who records the work)
+# plan_patrols       the venue patrol plan: due list, route, sheet
+# edit_villages      correct a village's households and residents
+# see_change_authors the account behind a change (village list, audit)
+# see_audit          the audit log
+# make_reports       the reports and the calendar (leaders': aggregates, no person code)
+ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
+    "admin": frozenset({"see_exact_counts", "edit_villages", "see_change_authors",
+                        "see_audit", "make_reports"}),
+    "police": frozenset({"see_person_codes", "see_tips", "see_exact_counts",
+                         "keep_records", "mark_tasks", "plan_patrols", "edit_villages",
+                         "see_change_authors", "see_audit", "make_reports"}),
+    "leader": frozenset({"see_exact_counts", "make_reports"}),
+    "viewer": frozenset(),
+}
+CAPABILITIES = frozenset().union(*ROLE_CAPABILITIES.values())
+
+
+def roles_with(capability: str) -> frozenset[str]:
+    """The roles that have ``capability``.
+
+    >>> sorted(roles_with("see_audit"))
+    ['admin', 'police']
+    """
+    _known(capability)
+    return frozenset(r for r, granted in ROLE_CAPABILITIES.items() if capability in granted)
+
+
+def _known(capability: str) -> None:
+    if capability not in CAPABILITIES:
+        raise ValueError(f"unknown capability {capability!r}: see app/access.py "
+                         f"ROLE_CAPABILITIES")
+
+
+def role_can(role: str, capability: str) -> bool:
+    """Whether ``role`` has ``capability`` (an unknown name is an error, not a no).
+
+    >>> role_can("leader", "see_person_codes"), role_can("police", "see_person_codes")
+    (False, True)
+    """
+    _known(capability)
+    return capability in ROLE_CAPABILITIES.get(role, frozenset())
+
+
+@dataclass(frozen=True)
+class AsRole:
+    """A role's capabilities without a signed-in user: what a cached view, a print, a
+    pack or a report made for ``role`` may show."""
+
+    role: str
+
+    def can(self, capability: str) -> bool:
+        return role_can(self.role, capability)
 
 
 class NotSignedIn(Exception):
@@ -36,9 +101,9 @@ class Viewer:
     must_change_password: bool
     scope: Scope
 
-    @property
-    def is_police(self) -> bool:
-        return self.role == "police"
+    def can(self, capability: str) -> bool:
+        """Whether the viewer's role has ``capability`` (:data:`ROLE_CAPABILITIES`)."""
+        return role_can(self.role, capability)
 
 
 def signed_in(request: Request, session: SessionDep) -> Viewer | None:
@@ -60,6 +125,11 @@ class Rule:
         self.roles = frozenset(roles)
         self.public = public
         self.own_account = own_account  # the password page: open before the change
+
+    @classmethod
+    def needing(cls, capability: str, **options) -> Rule:
+        """The rule of a route for the roles that have ``capability``."""
+        return cls(*roles_with(capability), **options)
 
     def __repr__(self) -> str:
         return "Rule(public)" if self.public else f"Rule({', '.join(sorted(self.roles))})"
@@ -91,12 +161,14 @@ ROLE_LABELS = {"admin": N_("admin"), "police": N_("police"), "leader": N_("leade
                "viewer": N_("viewer")}
 
 PUBLIC = Rule(public=True)
-ANYONE = Rule("admin", "police", "leader", "viewer")  # any signed-in user
-POLICE = Rule("police")  # person-level records
-STAFF = Rule("admin", "police")  # audit log
-MARK_TASKS = POLICE  # marking a plan's manual task done: who records the work
-REPORTS = Rule("admin", "police", "leader")  # reports (leaders': no person code), calendar
+ANYONE = Rule(*ROLE_CAPABILITIES)  # any signed-in user
+POLICE = Rule.needing("keep_records")  # person-level records
+STAFF = Rule.needing("see_audit")  # audit log
+EDIT_VILLAGES = Rule.needing("edit_villages")
+MARK_TASKS = Rule.needing("mark_tasks")  # marking a plan's manual task done
+PATROLS = Rule.needing("plan_patrols")
+REPORTS = Rule.needing("make_reports")  # reports (leaders': no person code), calendar
 ADMIN = Rule("admin")
-OWN_ACCOUNT = Rule("admin", "police", "leader", "viewer", own_account=True)
+OWN_ACCOUNT = Rule(*ROLE_CAPABILITIES, own_account=True)
 
 ViewerDep = Annotated[Viewer, Depends(ANYONE)]

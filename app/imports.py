@@ -14,7 +14,8 @@ from app.db import transaction
 from app.models import Commune
 from app.records.messages import cell_problem_text
 from app.records.schema import BY_NAME, RecordType
-from app.records.service import CellProblem, Context, SaveSummary, check_rows, save_rows
+from app.records.service import CellProblem, Context, check_rows
+from app.records.writers import SaveSummary, save_rows
 from app.settings import Settings
 from geo.boundaries import BoundaryResult, Limits, read_villages
 from geo.communes import OPTIONAL_FIELDS, CommuneFile, read_communes

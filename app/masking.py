@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from typing import Protocol
 
 import pandas as pd
 
@@ -27,6 +28,12 @@ from geo.counts import LISTS, NOT_PEOPLE, PEOPLE
 from geo.frame import FrameResult
 
 COUNTS = (*PEOPLE, *NOT_PEOPLE)
+
+
+class Capable(Protocol):
+    """Who asks: anything that answers what it may see by name (``app.access.Viewer``)."""
+
+    def can(self, capability: str) -> bool: ...
 
 
 def plain(value):
@@ -49,9 +56,9 @@ def plain(value):
 class Shaper:
     """What one role sees of the frame's figures (see the module's docstring)."""
 
-    def __init__(self, role: str, person_codes: set[str], threshold: int):
-        self.police = role == "police"
-        self.viewer = role == "viewer"
+    def __init__(self, viewer: Capable, person_codes: set[str], threshold: int):
+        self.police = viewer.can("see_person_codes")
+        self.viewer = not viewer.can("see_exact_counts")
         self.person_codes = person_codes
         self.threshold = threshold
 

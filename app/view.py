@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 import geopandas as gpd
 
 from app import compliance, frames, mapview, store
+from app.access import AsRole
 from app.audit import codes_in
 from app.i18n import gettext_for
 from app.mapview import indicator_ids
@@ -110,7 +111,7 @@ def _build(session, settings, key: tuple, role: str, locale: str, months: list[s
     frame = frames.frame(session, commune, month, version)
     before = frames.frame(session, commune, compliance.previous_month(month), version)
     result, previous = frame.result, before.result
-    shaper = Shaper(role, compliance.person_codes(session, commune),
+    shaper = Shaper(AsRole(role), compliance.person_codes(session, commune),
                     settings.small_count_threshold)
     _ = gettext_for(locale)
     thematic = mapview.layers(result, previous, _, locale, shaper.people_mask)

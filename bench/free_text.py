@@ -39,7 +39,8 @@ def main() -> None:
     from app.db import make_engine, session_factory, transaction, upgrade
     from app.records import schema
     from app.records.personal import Places, find_personal
-    from app.records.service import Context, check_rows, save_rows
+    from app.records.service import Context, check_rows
+    from app.records.writers import save_rows
     from app.settings import Settings
 
     with tempfile.TemporaryDirectory() as folder:

@@ -25,16 +25,14 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
 
 from geo.periods import Week, Window, iso_weeks, month_bounds
+from geo.plan_shape import PlanSettings
 from geo.tables import Tables
-
-if TYPE_CHECKING:
-    from geo.plans import PlanSettings
 
 COMMUNE = "commune"  # the one unit of commune-level figures
 HELD = ("rehab_compulsory", "prison")
@@ -59,6 +57,15 @@ def commune_population(villages: pd.DataFrame, given: float | None = None) -> fl
         return float(given)
     known = pd.to_numeric(villages["population"], errors="coerce")
     return float(known.sum()) if len(known) and known.notna().all() else None
+
+
+class Scope(NamedTuple):
+    """What a metric function is asked for."""
+
+    level: str
+    period: str
+    window: Window
+    params: dict[str, Any]
 
 
 class Context:

@@ -62,7 +62,7 @@ from __future__ import annotations
 import operator
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -71,23 +71,14 @@ from geo import criteria_outreach as outreach
 from geo import criteria_people as people
 from geo import criteria_places as places
 from geo import vocab
-from geo.context import Context
-from geo.periods import Window, window
-from geo.plans import Indicator
+from geo.context import Context, Scope
+from geo.periods import window
+from geo.plan_shape import Indicator
 
 OPERATORS: dict[str, Callable[[Any, Any], Any]] = {
     ">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt,
     "==": operator.eq}
 STATUSES = ("met", "not_met", "no_data", "not_applicable")
-
-
-class Scope(NamedTuple):
-    """What a metric function is asked for."""
-
-    level: str
-    period: str
-    window: Window
-    params: dict[str, Any]
 
 
 @dataclass(frozen=True)

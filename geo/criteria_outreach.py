@@ -35,16 +35,11 @@ Name: count, dtype: int64
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import pandas as pd
 
-from geo.context import Context, counts, result, share
+from geo.context import Context, Scope, counts, result, share
 from geo.periods import Window, semester
 from geo.vocab import PERSON_CATEGORIES
-
-if TYPE_CHECKING:
-    from geo.criteria import Scope
 
 MANAGED = PERSON_CATEGORIES
 

@@ -49,22 +49,18 @@ not_met relapsed: R1
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import pandas as pd
 
 from geo.context import (
     GONE,
     IN_TREATMENT,
     Context,
+    Scope,
     counts,
     grouped_codes,
     result,
     share,
 )
-
-if TYPE_CHECKING:
-    from geo.criteria import Scope
 
 NOT_COUNTED_BY_N1 = ("methadone", "rehab_home")  # QĐ 28: treatment that does not count
 

@@ -53,14 +53,9 @@ not_met 33.3
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import pandas as pd
 
-from geo.context import Context, counts, grouped_codes, result, share
-
-if TYPE_CHECKING:
-    from geo.criteria import Scope
+from geo.context import Context, Scope, counts, grouped_codes, result, share
 
 
 def pledged_households_pct(ctx: Context, scope: Scope) -> pd.DataFrame:

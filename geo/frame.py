@@ -21,7 +21,7 @@ from geo.counts import village_counts
 from geo.criteria import evaluate
 from geo.hotspot import classify, route_units
 from geo.periods import month_bounds
-from geo.plans import Plan, PlanSettings
+from geo.plan_shape import Plan, PlanSettings
 from geo.tables import Tables
 from geo.tracker import next_reports, plan_tasks
 

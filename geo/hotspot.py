@@ -34,10 +34,10 @@ import pandas as pd
 from geo.context import COMMUNE, Context, counts
 from geo.periods import PERIODS, window
 from geo.plan_check import Checker, array, is_number, is_text
-from geo.plans import Condition, Hotspot
+from geo.plan_shape import Condition, Hotspot, HotspotLevel, file_keys
 
 MEASURES = ("people_pct", "use_sites", "arrests_pct", "plants", "area_m2")
-CONDITION_KEYS = {"id", "measure", "ge", "gt", "lt", "any", "lower_level", "lower_at_least"}
+CONDITION_KEYS = file_keys(Condition)
 
 
 def measures(ctx: Context, level: str, period: str) -> pd.DataFrame:
@@ -176,7 +176,7 @@ def check_hotspot(checker: Checker) -> None:
     if not isinstance(raw, dict):
         checker.add("bad_section", at.key("hotspot"), section="hotspot")
         return
-    checker.unknown_keys(raw, {"period", "level", "fallback"}, "hotspot")
+    checker.unknown_keys(raw, file_keys(Hotspot), "hotspot")
     if raw.get("period") not in PERIODS:
         checker.add("bad_period", at.key("period", "hotspot"), id="hotspot",
                     value=str(raw.get("period")), allowed=", ".join(PERIODS))
@@ -188,8 +188,7 @@ def check_hotspot(checker: Checker) -> None:
     counter = 0
     for n, level in enumerate(levels):
         ident = level.get("id") if is_text(level.get("id")) else f"#{n + 1}"
-        checker.unknown_keys(level, {"id", "label_vi", "label_en", "at_least", "condition"},
-                             "hotspot.level", n)
+        checker.unknown_keys(level, file_keys(HotspotLevel), "hotspot.level", n)
         checker.required_text(level, ("id",), "hotspot.level", n, "missing_key",
                               section="hotspot.level")
         checker.required_text(level, ("label_vi", "label_en"), "hotspot.level", n,

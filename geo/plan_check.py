@@ -3,29 +3,54 @@
 ``tomllib`` gives no positions, so :class:`Lines` finds them in the text: the n-th
 ``[[indicator]]`` header, and a ``key =`` line inside that block. A problem whose key is
 missing points at its block's header.
+
+The keys each table may hold are those of the plan's shape (:mod:`geo.plan_shape`), and
+the kind of each setting is read from the type of its field there.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable, Iterable
+from dataclasses import fields
 from typing import Any
 
+from geo.criteria import METRICS
 from geo.errors import PlanProblem
 from geo.periods import PERIODS
-from geo.plans import COMPARISONS, DEFAULT_INTERVALS, LEVELS
+from geo.plan_shape import (
+    COMPARISONS,
+    DEFAULT_INTERVALS,
+    LEVELS,
+    Indicator,
+    Plan,
+    PlanSettings,
+    Report,
+    Reporting,
+    Task,
+    file_keys,
+)
 
 HEADER = re.compile(r'^\s*(\[\[?)\s*([A-Za-z0-9_."-]+)\s*\]\]?\s*(#.*)?$')
-TOP_KEYS = {"id", "title_vi", "title_en", "communes", "valid_from", "valid_to", "source",
-            "settings", "indicator", "task", "reporting", "recognition", "hotspot"}
-INDICATOR_KEYS = {"id", "label_vi", "label_en", "level", "metric", "period", "comparison",
-                  "target", "deadline", "params", "note_vi", "note_en"}
-TASK_KEYS = {"id", "label_vi", "label_en", "due", "done_when", "indicator", "done_on"}
-SETTINGS = {"tip_deadline_days": "count", "user_management_months": "count",
-            "post_rehab_months": "count", "post_rehab_months_after_compulsory": "count",
-            "adult_age": "count", "held_count_as_residing": "bool", "on_drug_route": "bool",
-            "drug_route_villages": "codes", "inspection_interval_days": "intervals",
-            "report_recipient_vi": "text", "report_recipient_en": "text"}
+TOP_KEYS = file_keys(Plan)
+INDICATOR_KEYS = file_keys(Indicator)
+TASK_KEYS = file_keys(Task)
+REPORTING_KEYS = file_keys(Reporting)
+REPORT_KEYS = file_keys(Report)
+# the kind of value a setting holds, by the type of its field in PlanSettings
+KINDS = {"int": "count", "bool": "bool", "str": "text", "tuple[str, ...]": "codes",
+         "tuple[tuple[str, int], ...]": "intervals"}
+
+
+def _setting_kinds() -> dict[str, str]:
+    unknown = [f"{f.name}: {f.type}" for f in fields(PlanSettings) if f.type not in KINDS]
+    if unknown:  # a new type of setting needs a check written for it here
+        raise TypeError(f"no check for the settings {unknown} (geo/plan_check.py KINDS)")
+    return {f.name: KINDS[f.type] for f in fields(PlanSettings)}
+
+
+SETTINGS = _setting_kinds()
 
 
 class Lines:
@@ -173,10 +198,10 @@ def _setting_ok(kind: str, value: Any) -> bool:
         for k, v in value.items())
 
 
-def check_plan(data: dict, text: str) -> list[PlanProblem]:
-    """Every problem of a parsed plan file (empty when it is valid)."""
-    from geo.hotspot import check_hotspot
-
+def check_plan(data: dict, text: str,
+               sections: Iterable[Callable[[Checker], None]] = ()) -> list[PlanProblem]:
+    """Every problem of a parsed plan file (empty when it is valid). ``sections``: the
+    checks of the sections the engine defines (the hotspot rules: :mod:`geo.hotspot`)."""
     checker = Checker(data, text)
     checker.top()
     checker.settings()
@@ -184,7 +209,8 @@ def check_plan(data: dict, text: str) -> list[PlanProblem]:
     _tasks(checker, ids)
     _reporting(checker)
     _recognition(checker, ids)
-    check_hotspot(checker)
+    for section in sections:
+        section(checker)
     return checker.problems
 
 
@@ -204,8 +230,6 @@ def _indicators(checker: Checker) -> set[str]:
 
 
 def _indicator(checker: Checker, raw: dict, n: int, seen: dict[str, int | None]) -> None:
-    from geo.criteria import METRICS
-
     at = checker.at
     ident = raw.get("id")
     if not is_text(ident):
@@ -330,8 +354,7 @@ def _reporting(checker: Checker) -> None:
     if not isinstance(raw, dict):
         checker.add("bad_section", at.key("reporting"), section="reporting")
         return
-    checker.unknown_keys(raw, {"monthly_day", "monthly_label_vi", "monthly_label_en",
-                               "report"}, "reporting")
+    checker.unknown_keys(raw, REPORTING_KEYS, "reporting")
     day = raw.get("monthly_day")
     if day is not None and not (isinstance(day, int) and not isinstance(day, bool)
                                 and 1 <= day <= 28):
@@ -339,8 +362,7 @@ def _reporting(checker: Checker) -> None:
                     value=str(day))
     for n, report in enumerate(array(checker, "reporting.report", raw)):
         ident = report.get("id", f"#{n + 1}")
-        checker.unknown_keys(report, {"id", "label_vi", "label_en", "due"},
-                             "reporting.report", n)
+        checker.unknown_keys(report, REPORT_KEYS, "reporting.report", n)
         checker.required_text(report, ("id",), "reporting.report", n, "missing_key",
                               section="reporting.report")
         checker.required_text(report, ("label_vi", "label_en"), "reporting.report", n,

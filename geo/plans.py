@@ -20,168 +20,46 @@ A plan file holds (see ``geo/plans/cam_tan_2024_2025.toml`` for a full example):
   the commune to be recognised;
 - ``[hotspot]``: the hotspot levels (:mod:`geo.hotspot`).
 
-:func:`load_plan` checks everything and raises :class:`geo.errors.InvalidPlan` listing
-every problem with its line number.
+:func:`load_plan` checks everything (:mod:`geo.plan_check`, and the hotspot section
+with :mod:`geo.hotspot`) and raises :class:`geo.errors.InvalidPlan` listing every problem
+with its line number. The dataclasses a file becomes, with the keys each takes, are
+written once in :mod:`geo.plan_shape` (imported from here too); the checker accepts their
+keys, so the two cannot drift apart.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import tomllib
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
+from geo.criteria import METRICS
 from geo.errors import InvalidPlan, PlanProblem
-from geo.vocab import VENUE_KINDS, keyed_by
+from geo.hotspot import check_hotspot
+from geo.plan_check import check_plan
+from geo.plan_shape import (
+    COMPARISONS,
+    DEFAULT_INTERVALS,
+    LEVELS,
+    Condition,
+    Hotspot,
+    HotspotLevel,
+    Indicator,
+    Plan,
+    PlanSettings,
+    Report,
+    Reporting,
+    Task,
+)
+
+__all__ = ["COMPARISONS", "DEFAULT_INTERVALS", "LEVELS", "PLANS_DIR", "Condition", "Hotspot",
+           "HotspotLevel", "Indicator", "Plan", "PlanSettings", "Report", "Reporting", "Task",
+           "load_plan", "plans_in_force", "shipped_plans"]
 
 PLANS_DIR = Path(__file__).resolve().parent / "plans"
-LEVELS = ("village", "commune", "school")
-COMPARISONS = (">=", ">", "<=", "<", "==")
-DEFAULT_INTERVALS = tuple(sorted(keyed_by(VENUE_KINDS, {
-    "bar": 30, "guesthouse": 90, "hotel": 90, "internet_cafe": 90, "karaoke": 30, "massage": 30,
-    "other": 180}).items()))  # days between inspections, by venue kind
-
-
-@dataclass(frozen=True)
-class PlanSettings:
-    """Durations and counting rules; each has a default so a plan sets only what differs.
-
-    ``inspection_interval_days``: days allowed between two inspections of a venue, by kind.
-    ``held_count_as_residing``: whether people in a compulsory rehab centre or prison count
-    as residing in their village. ``on_drug_route``: the commune lies on a drug route
-    (QĐ 28 hotspot rule); ``drug_route_villages`` narrows that to some villages for the
-    per-village risk layer (empty: all of them). ``report_recipient_*``: who receives the
-    monthly report.
-    """
-
-    tip_deadline_days: int = 20
-    user_management_months: int = 12
-    post_rehab_months: int = 12
-    post_rehab_months_after_compulsory: int = 24
-    adult_age: int = 18
-    held_count_as_residing: bool = False
-    on_drug_route: bool = False
-    drug_route_villages: tuple[str, ...] = ()
-    inspection_interval_days: tuple[tuple[str, int], ...] = DEFAULT_INTERVALS
-    report_recipient_vi: str = ""
-    report_recipient_en: str = ""
-
-    @property
-    def intervals(self) -> dict[str, int]:
-        return dict(self.inspection_interval_days)
-
-
-@dataclass(frozen=True)
-class Indicator:
-    id: str
-    label_vi: str
-    label_en: str
-    levels: tuple[str, ...]
-    metric: str
-    period: str
-    comparison: str | None = None
-    target: float | None = None
-    deadline: dt.date | None = None
-    params: tuple[tuple[str, Any], ...] = ()
-    note_vi: str = ""
-    note_en: str = ""
-    people: bool = False  # its figures count people (the metric's declaration)
-
-    @property
-    def param(self) -> dict[str, Any]:
-        return dict(self.params)
-
-
-@dataclass(frozen=True)
-class Task:
-    id: str
-    label_vi: str
-    label_en: str
-    due: dt.date
-    done_when: str  # "indicator" or "manual"
-    indicator: str | None = None
-    done_on: dt.date | None = None
-
-
-@dataclass(frozen=True)
-class Report:
-    id: str
-    label_vi: str
-    label_en: str
-    due: dt.date
-
-
-@dataclass(frozen=True)
-class Reporting:
-    monthly_day: int | None = None
-    monthly_label_vi: str = "Báo cáo tháng"
-    monthly_label_en: str = "Monthly report"
-    reports: tuple[Report, ...] = ()
-
-
-@dataclass(frozen=True)
-class Condition:
-    """One hotspot indicator: a measure within bounds, any of several, or "meets
-    ``lower_at_least`` indicators of level ``lower_level`` and lies on a drug route"."""
-
-    id: str
-    measure: str | None = None
-    ge: float | None = None
-    gt: float | None = None
-    lt: float | None = None
-    any: tuple[Condition, ...] = ()
-    lower_level: str | None = None
-    lower_at_least: int = 0
-
-
-@dataclass(frozen=True)
-class HotspotLevel:
-    id: str
-    label_vi: str
-    label_en: str
-    at_least: int
-    conditions: tuple[Condition, ...]
-
-
-@dataclass(frozen=True)
-class Hotspot:
-    """Levels in order (highest first). ``fallback``: the level given to a place with
-    some drug presence (a measure above zero) that meets no level's rule, or None."""
-
-    period: str
-    levels: tuple[HotspotLevel, ...]
-    fallback: str | None = None
-
-
-@dataclass(frozen=True)
-class Plan:
-    id: str
-    title_vi: str
-    title_en: str
-    communes: tuple[str, ...]
-    valid_from: dt.date
-    valid_to: dt.date | None = None
-    settings: PlanSettings = field(default_factory=PlanSettings)
-    indicators: tuple[Indicator, ...] = ()
-    tasks: tuple[Task, ...] = ()
-    reporting: Reporting = field(default_factory=Reporting)
-    recognition: tuple[str, ...] = ()
-    hotspot: Hotspot | None = None
-    source: str = ""
-
-    def in_force(self, day: dt.date) -> bool:
-        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
-
-    def applies_to(self, commune: str) -> bool:
-        return "*" in self.communes or commune in self.communes
-
-    def indicator(self, ident: str) -> Indicator:
-        return next(i for i in self.indicators if i.id == ident)
-
-
 def load_plan(path: str | Path) -> Plan:
     """Read and check one plan file.
 
@@ -195,15 +73,13 @@ def load_plan(path: str | Path) -> Plan:
     >>> load_plan(PLANS_DIR / "qd_28_2025.toml").id
     'qd-28-2025'
     """
-    from geo.plan_check import check_plan
-
     path = Path(path)
     text = path.read_text(encoding="utf-8")
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise InvalidPlan(path.name, [_syntax_problem(exc, text)]) from exc
-    problems = check_plan(data, text)
+    problems = check_plan(data, text, sections=(check_hotspot,))
     if problems:
         raise InvalidPlan(path.name, problems)
     return _build(data, path.name)
@@ -231,14 +107,12 @@ def plans_in_force(plans: Iterable[Plan], commune: str, day: dt.date) -> list[Pl
 
 
 def _syntax_problem(exc: tomllib.TOMLDecodeError, text: str) -> PlanProblem:
-    import re
-
     found = re.search(r"at line (\d+)", str(exc))
     line = int(found.group(1)) if found else max(1, len(text.splitlines()))
     return PlanProblem("toml_syntax", line, {"detail": str(exc).split(" (at ")[0]})
 
 
-def _build(data: dict, source: str) -> Plan:
+def _build(data: dict, file: str) -> Plan:
     settings = dict(data.get("settings", {}))
     if "inspection_interval_days" in settings:
         merged = dict(DEFAULT_INTERVALS) | settings["inspection_interval_days"]
@@ -260,12 +134,10 @@ def _build(data: dict, source: str) -> Plan:
         hotspot=None if hotspot is None else Hotspot(
             period=hotspot["period"], fallback=hotspot.get("fallback"),
             levels=tuple(_level(level) for level in hotspot["level"])),
-        source=source)
+        source=data.get("source", ""), file=file)
 
 
 def _indicator(raw: dict) -> Indicator:
-    from geo.criteria import METRICS
-
     metric = METRICS[raw["metric"]]
     params = {name: spec.default for name, spec in metric.params.items()}
     params |= raw.get("params", {})

@@ -29,6 +29,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from geo.patrol import metric_points
+
 EXACT_MAX_STOPS = 12
 SCALE = 10  # OR-Tools takes whole numbers: decimetres
 
@@ -57,8 +59,6 @@ def plan_route(start: tuple[float, float], stops: pd.DataFrame,
     """Visit ``stops`` (``code``, ``lat``, ``lon``) from ``start`` (lat, lon) and back, or
     to ``end`` (lat, lon) when given. Stops without a point are refused: they cannot be
     routed (list them as needing a location instead)."""
-    from geo.patrol import metric_points
-
     if stops[["lat", "lon"]].isna().any(axis=None):
         raise ValueError("stops without a point cannot be routed")
     lats = [start[0], *stops["lat"].astype(float)] + ([end[0]] if end else [])

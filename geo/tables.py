@@ -5,6 +5,11 @@ columns are the field keys). Any table may be missing or empty; any optional col
 be missing. :func:`prepare` returns every table with every column, dates as
 ``datetime64`` (NaT when empty), flags as ``bool`` and numbers as floats, so the metrics
 can compare whole columns at once.
+
+:data:`COLUMNS` is the contract between the application and this package: the
+application derives its queries from it (``app/queries.py``) and a test fails when a
+column is in the contract but not in the database, or in the database but neither in the
+contract nor declared unread.
 """
 
 from __future__ import annotations
@@ -15,7 +20,8 @@ from functools import cached_property
 
 import pandas as pd
 
-# table -> column -> kind ("str", "date", "bool", "num", "obj")
+# table -> column -> kind ("str", "date", "bool", "num", "obj"). Places carry ``lat`` and
+# ``lon`` (EPSG:4326) for the point layers of the map.
 COLUMNS: dict[str, dict[str, str]] = {
     "persons": {"code": "str", "file_opened": "bool", "file_opened_date": "date",
                 "management_start": "date", "management_end": "date", "loan_date": "date",
@@ -25,20 +31,24 @@ COLUMNS: dict[str, dict[str, str]] = {
     "drug_tests": {"person": "str", "date": "date", "result": "str"},
     "outreach": {"kind": "str", "date": "date", "count": "num", "all_villages": "bool",
                  "villages": "obj", "school": "str", "person": "str"},
-    "schools": {"code": "str", "name": "str", "level": "str", "village": "str"},
+    "schools": {"code": "str", "name": "str", "level": "str", "village": "str",
+                "lat": "num", "lon": "num"},
     "pledges": {"village": "str", "as_of": "date", "households_signed": "num"},
     "models": {"code": "str", "name": "str", "kind": "str", "established": "date"},
     "tip_boxes": {"code": "str", "village": "str", "installed": "date", "status": "str",
-                  "last_checked": "date"},
+                  "last_checked": "date", "lat": "num", "lon": "num"},
     "tips": {"code": "str", "received": "date", "channel": "str", "village": "str",
              "status": "str", "verified_date": "date", "settled_date": "date",
-             "unfounded_date": "date"},
+             "unfounded_date": "date", "lat": "num", "lon": "num"},
     "venues": {"code": "str", "name": "str", "kind": "str", "village": "str",
-               "active": "bool"},
+               "active": "bool", "lat": "num", "lon": "num"},
     "inspections": {"venue": "str", "date": "date", "result": "str", "drug_finding": "bool"},
     "incidents": {"code": "str", "kind": "str", "date": "date", "village": "str",
-                  "persons": "num", "plants": "num", "area_m2": "num"},
+                  "persons": "num", "plants": "num", "area_m2": "num", "lat": "num",
+                  "lon": "num"},
     "baselines": {"village": "str", "category": "str", "as_of": "date", "count": "num"},
+    # the manual tasks of a plan marked done (``done_marks`` of geo.frame.village_frame)
+    "task_marks": {"plan": "str", "task": "str", "done_on": "date"},
 }
 
 # The dates of the records that make a month one "with records": something done, found or
@@ -93,6 +103,21 @@ def prepare_table(frame: pd.DataFrame | None, table: str) -> pd.DataFrame:
     frame = frame.reset_index(drop=True)
     return pd.DataFrame({name: _column(frame, table, name, kind)
                          for name, kind in spec.items()}, index=frame.index)
+
+
+def done_marks(marks: pd.DataFrame | None) -> dict[str, dict[str, dt.date]]:
+    """The ``task_marks`` table as ``village_frame`` takes it: plan id -> task id -> the
+    day the manual task was marked done (rows without a day are left out).
+
+    >>> done_marks(pd.DataFrame({"plan": ["p"], "task": ["T1"],
+    ...                          "done_on": [dt.date(2025, 3, 1)]}))
+    {'p': {'T1': datetime.date(2025, 3, 1)}}
+    """
+    marks = prepare_table(marks, "task_marks").dropna(subset=["plan", "task", "done_on"])
+    found: dict[str, dict[str, dt.date]] = {}
+    for plan, task, day in marks.itertuples(index=False):
+        found.setdefault(plan, {})[task] = day.date()
+    return found
 
 
 class Tables:

@@ -21,7 +21,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from geo.periods import add_months
-from geo.plans import Plan, Task
+from geo.plan_shape import Plan, Task
 
 
 def _indicator_done(results: list[pd.DataFrame]) -> tuple[bool, dt.date | None]:

@@ -60,7 +60,8 @@ def save_records(sessions, name: str, rows: list[dict], commune: str = "15178") 
     as in a sheet); returns the problems (nothing is saved when there are any)."""
     from app.db import transaction
     from app.records.schema import BY_NAME
-    from app.records.service import Context, check_rows, save_rows
+    from app.records.service import Context, check_rows
+    from app.records.writers import save_rows
 
     with transaction(sessions) as session:
         ctx = Context.load(session, commune)

@@ -4,7 +4,7 @@ Every sheet and row is checked first (``service.check_rows``); if anything is wr
 nothing is written and every problem is reported at once, naming the sheet, the row as
 the spreadsheet shows it, the column as headed in the file, and the value. Otherwise the
 sheets are saved in dependency order (people, venues and schools first), each row
-created, updated or left unchanged by its natural key (``service.save_rows``).
+created, updated or left unchanged by its natural key (``writers.save_rows``).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from app.i18n import N_, gettext_for, number
 from app.records.messages import cell_problem_text
 from app.records.schema import BY_NAME, RecordType
-from app.records.service import CellProblem, Context, SaveSummary, check_rows, save_rows
+from app.records.service import CellProblem, Context, check_rows
 from app.records.sheets import (
     FIRST,
     ORDER,
@@ -28,6 +28,7 @@ from app.records.sheets import (
     recognise,
 )
 from app.records.values import is_blank, text
+from app.records.writers import SaveSummary, save_rows
 from app.settings import Settings
 
 FILE_PROBLEMS = {

@@ -8,12 +8,18 @@ refused and names, in its message, the other column (or figure) it disagrees wit
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from app.records.schema import CHOICES, RecordType
 
-if TYPE_CHECKING:
-    from app.records.service import Context
+
+class Context(Protocol):
+    """What the rules need to know of the commune (``app.records.service.Context``)."""
+
+    households: dict[str, int]
+
+    def village_name(self, code: str) -> str: ...
+
 
 # Record type → (date, the date of the same row it cannot be earlier than).
 DATE_ORDER: dict[str, tuple[tuple[str, str], ...]] = {

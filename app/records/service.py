@@ -1,7 +1,7 @@
 """Checking and saving records, the one path for imports and forms.
 
 ``check_rows`` turns raw rows (dicts of field key → cell value) into clean values and a
-list of every problem (row, field, value, what is wrong). ``save_rows`` writes clean rows
+list of every problem (row, field, value, what is wrong). ``writers.save_rows`` writes clean rows
 idempotently (the natural key of each record type identifies a row) and logs each
 change. Callers run both inside one transaction: nothing is written if anything is wrong.
 """
@@ -18,7 +18,7 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 from shapely.geometry.base import BaseGeometry
-from sqlalchemy import Integer, String, insert, select
+from sqlalchemy import Integer, String, select
 from sqlalchemy.orm import Session
 
 from app import store
@@ -396,52 +396,6 @@ def _duplicates(rt: RecordType, rows: list[dict]) -> list[CellProblem]:
         else:
             seen[key] = row["_row"]
     return problems
-
-
-@dataclass
-class SaveSummary:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-
-
-def save_rows(session: Session, rt: RecordType, rows: list[dict], ctx: Context, *,
-              actor: str, source: str) -> SaveSummary:
-    """Create or update each clean row, by natural key; log what changed.
-
-    Every row is written in memory first; then the updates are flushed, the new records
-    inserted and the change log written, each in a few statements whatever the number
-    of rows.
-    """
-    from app.records import writers  # imports this module: import here, not at the top
-
-    summary = SaveSummary()
-    existing = writers.existing(session, rt, ctx)
-    new: list = []
-    changed: list[tuple[Any, str, dict, dict]] = []  # (record, action, before, after)
-    for row in rows:
-        key = natural_key(rt, row)
-        record = existing.get(key)
-        before = None if record is None else writers.snapshot(rt, record, ctx)
-        record, after = writers.write(rt, record, row, ctx)
-        if before is None:
-            summary.created += 1
-            new.append(record)
-            changed.append((record, "create", {}, after))
-            existing[key] = record  # a person's later state in the same rows updates it
-        elif before != after:
-            summary.updated += 1
-            changed.append((record, "update", before, after))
-        else:
-            summary.unchanged += 1
-    session.flush()
-    writers.insert_new(session, rt, new)
-    writers.remember(rt, new, ctx)
-    if changed:
-        session.execute(insert(ChangeLog), [
-            change_values(rt, record, ctx, actor, source, action, before, after)
-            for record, action, before, after in changed])
-    return summary
 
 
 def log_change(session: Session, rt: RecordType, record, ctx: Context, actor: str,

@@ -8,18 +8,21 @@ unit of work would send one INSERT per row on SQLite (no insert sentinel to matc
 RETURNING rows to objects), a bulk INSERT sends one per thousand rows. Changes to stored
 records are flushed by the unit of work, which batches UPDATEs; a new state of a stored
 person joins its loaded ``states``, so on SQLite each is still an INSERT of its own.
+
+:func:`save_rows` writes the clean rows of a check (``app.records.service.check_rows``).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import UniqueConstraint, insert, inspect, select
 from sqlalchemy.orm import Session, selectinload
 
-from app.models import OutreachEvent, OutreachVillage, Person, PersonState
+from app.models import ChangeLog, OutreachEvent, OutreachVillage, Person, PersonState
 from app.records.schema import RecordType
-from app.records.service import REFERENCES, Context, natural_key
+from app.records.service import REFERENCES, Context, change_values, natural_key
 
 VIRTUAL = {"x", "y"}  # read from files, stored as lat/lon
 ATTRIBUTE = {"village": "village_code", "person": "person_id", "venue": "venue_id",
@@ -182,3 +185,47 @@ def _write_person_state(person: Person, row: dict) -> None:
     for attribute in PERSON_STATE:
         setattr(person, attribute, getattr(latest, attribute))
     person.status_date = latest.valid_from
+
+
+@dataclass
+class SaveSummary:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+def save_rows(session: Session, rt: RecordType, rows: list[dict], ctx: Context, *,
+              actor: str, source: str) -> SaveSummary:
+    """Create or update each clean row, by natural key; log what changed.
+
+    Every row is written in memory first; then the updates are flushed, the new records
+    inserted and the change log written, each in a few statements whatever the number
+    of rows.
+    """
+    summary = SaveSummary()
+    stored = existing(session, rt, ctx)
+    new: list = []
+    changed: list[tuple[Any, str, dict, dict]] = []  # (record, action, before, after)
+    for row in rows:
+        key = natural_key(rt, row)
+        record = stored.get(key)
+        before = None if record is None else snapshot(rt, record, ctx)
+        record, after = write(rt, record, row, ctx)
+        if before is None:
+            summary.created += 1
+            new.append(record)
+            changed.append((record, "create", {}, after))
+            stored[key] = record  # a person's later state in the same rows updates it
+        elif before != after:
+            summary.updated += 1
+            changed.append((record, "update", before, after))
+        else:
+            summary.unchanged += 1
+    session.flush()
+    insert_new(session, rt, new)
+    remember(rt, new, ctx)
+    if changed:
+        session.execute(insert(ChangeLog), [
+            change_values(rt, record, ctx, actor, source, action, before, after)
+            for record, action, before, after in changed])
+    return summary

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app import compliance, mapview, patrol, store, view
-from app.access import ANYONE, MARK_TASKS
+from app.access import ANYONE
 from app.deps import LocaleDep, MonthDep, SessionDep, SettingsDep
 from app.i18n import N_, gettext_for, number
 from app.models import TaskMark
@@ -52,7 +52,6 @@ def render_dashboard(request: Request, session: Session, settings, locale: str, 
     commune = store.get_commune(session, code)
     shown = view.view_for(session, settings, code, month, request.state.user, locale)
     summary = shown.summary
-    role = request.state.user.role
     before = view.view_for(session, settings, code, compliance.previous_month(shown.month),
                            request.state.user, locale)
     last = before.summary if before.indicators else None
@@ -68,7 +67,7 @@ def render_dashboard(request: Request, session: Session, settings, locale: str, 
         plans=_plans(shown, locale, code, before, last),
         villages=_villages(shown, last, locale, code),
         risk=_risk(shown, locale),
-        tasks=_tasks(summary, locale, session, code, marking=role in MARK_TASKS.roles),
+        tasks=_tasks(summary, locale, session, code, marking=request.state.user.can("mark_tasks")),
         task_form=task_form, reports=_reports(summary, locale), statuses=STATUSES,
         no_plan=shown.no_plan, no_records=shown.no_records,
         venue_figures=patrol.village_figures(session, settings, code,

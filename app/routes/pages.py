@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app import compliance, errors, frames, mapview, store, view
-from app.access import ANYONE, STAFF, Viewer
+from app.access import ANYONE, Viewer
 from app.deps import LocaleDep, MonthDep, SessionDep, SettingsDep
 from app.i18n import gettext_for, number
 from app.rendering import NONCE_SLOT, render_shared
@@ -93,11 +93,11 @@ def map_data(code: str, request: Request, session: SessionDep, settings: Setting
                        for t in shown.thematic],
             "legends": {k: mapview.translate_legend(legends.LEGENDS[k], _)
                         for k in legend_keys},
-            "police": shown.person_codes, "commune": code,
-            "edit_villages": viewer.role in STAFF.roles,
+            "person_links": shown.person_codes, "commune": code,
+            "edit_villages": viewer.can("edit_villages"),
             "texts": mapview.page_texts(_), **shown.panel})
 
-    found = view.answer(session, shown, "map.json", make, viewer.role in STAFF.roles,
+    found = view.answer(session, shown, "map.json", make, viewer.can("edit_villages"),
                         persons=lambda: shown.persons["panel"])
     log_codes(request, found, code, "map", shown.month, {})
     return cached_answer(request, found, "application/json")
@@ -114,6 +114,11 @@ def _drawn(request: Request, session, settings, commune, shown: view.FrameView,
         return figure.header.render(), figure.html.render(), figure.script.render(), drawn
 
     return frames.caches(session).answers.get(("drawn", shown.key), draw)
+
+
+def _fills(layer) -> dict[str, str]:
+    legend = legends.LEGENDS[layer.legend]
+    return {code: legend.category(key).colour for code, key in layer.categories.items()}
 
 
 def _folium_map(commune, villages, settings, _, locale: str, synthetic: bool, *,

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from app import patrol, store, view
-from app.access import POLICE
+from app.access import PATROLS
 from app.compliance import current_month
 from app.deps import LocaleDep, SessionDep, SettingsDep
 from app.i18n import N_, gettext_for
@@ -30,7 +30,7 @@ from app.web_security import tile_origin
 from geo.legends import PATROL_COLOURS
 from geo.patrol_sheet import sheet_pdf, sheet_xlsx
 
-router = APIRouter(dependencies=[Depends(POLICE)])
+router = APIRouter(dependencies=[Depends(PATROLS)])
 Venues = Annotated[list[str] | None, Query()]  # ?venue=CS-01&venue=CS-02
 
 BAD_END = N_("“{value}” is not a point: write the latitude and longitude separated by a "

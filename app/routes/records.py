@@ -40,7 +40,6 @@ from app.records.service import (
     check_rows,
     log_change,
     natural_key,
-    save_rows,
 )
 from app.records.values import BadValue
 from app.rendering import render
@@ -289,7 +288,7 @@ def _save(session: Session, code: str, rt: RecordType, values: dict,
         record, after = writers.write(rt, record, row, ctx)
         log_change(session, rt, record, ctx, who, "form", "update", before, after)
     else:
-        summary = save_rows(session, rt, rows, ctx, actor=who, source="form")
+        summary = writers.save_rows(session, rt, rows, ctx, actor=who, source="form")
         if record is None and other is not None and summary.updated:
             raise Refused([], (other.id, _key_text(rt, row)))
         record = writers.existing(session, rt, ctx)[natural_key(rt, row)]

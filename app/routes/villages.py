@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from app import audit, errors, store
-from app.access import ANYONE, STAFF, actor
+from app.access import ANYONE, EDIT_VILLAGES, actor
 from app.db import transaction
 from app.deps import LocaleDep, SessionDep
 from app.i18n import N_, gettext_for, number
@@ -84,8 +84,9 @@ def _page(request: Request, session: Session, code: str, locale: str, *,
     villages = store.current_villages(session, code)
     names = {v.code: v.name for v in villages}
     viewer = request.state.user
-    can_edit = viewer is not None and viewer.role in STAFF.roles
-    changes = _last_changes(session, code, villages, who=can_edit)  # accounts: staff only
+    can_edit = viewer is not None and viewer.can("edit_villages")
+    changes = _last_changes(session, code, villages,
+                            who=viewer is not None and viewer.can("see_change_authors"))
     rows = []
     for v in villages:
         row = {"code": v.code, "name": v.name, "last_change": changes.get(v.code, ""),
@@ -116,7 +117,7 @@ def villages_list(code: str, request: Request, session: SessionDep, locale: Loca
     return _page(request, session, code, locale, saved=saved, unchanged=unchanged)
 
 
-@router.post("/communes/{code}/villages/{village_code}", dependencies=[Depends(STAFF)])
+@router.post("/communes/{code}/villages/{village_code}", dependencies=[Depends(EDIT_VILLAGES)])
 async def villages_update(code: str, village_code: str, request: Request,
                           locale: LocaleDep) -> Response:
     """Form fields ``households`` and ``population``: whole numbers, blank = not known."""

@@ -324,7 +324,7 @@
       value.forEach(function (item, i) {
         if (i) { span.appendChild(document.createTextNode(", ")); }
         var code = String(item);
-        span.appendChild(cfg.police && persons.has(code) ? personLink(code) :
+        span.appendChild(cfg.person_links && persons.has(code) ? personLink(code) :
                          document.createTextNode(code));
       });
     } else if (value && typeof value === "object") {
@@ -400,7 +400,7 @@
       details.appendChild(evidenceTable(figures.evidence));
       block.appendChild(details);
     }
-    if (cfg.police) { block.appendChild(recordsLink(ind.records, village.code)); }
+    if (cfg.person_links) { block.appendChild(recordsLink(ind.records, village.code)); }
     return block;
   }
 

@@ -11,7 +11,8 @@ from app import compliance
 from app.db import transaction
 from app.models import Person
 from app.records.schema import BY_NAME
-from app.records.service import Context, check_rows, save_rows
+from app.records.service import Context, check_rows
+from app.records.writers import save_rows
 from tests.conftest import client_as
 
 URL = "/communes/15178/dashboard"

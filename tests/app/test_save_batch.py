@@ -11,7 +11,8 @@ from app.db import transaction
 from app.models import ChangeLog, DrugTest, OutreachEvent, Person
 from app.records import writers
 from app.records.schema import BY_NAME
-from app.records.service import Context, SaveSummary, check_rows, save_rows
+from app.records.service import Context, check_rows
+from app.records.writers import SaveSummary, save_rows
 
 
 def person(code: str, **values) -> dict:
