@@ -175,7 +175,8 @@ def test_heat_layer_and_person_codes_only_for_the_police(full_demo, settings):
         response, soup = _page(other, "/communes/15178/map?month=2025-10")
         assert "heatLayer" not in response.text and "leaflet-heat" not in response.text
         assert not re.search(r"CT-\d{3}", response.text), role
-        assert _config(soup, other)["person_codes"] == [] and not _config(soup, other)["person_links"]
+        config = _config(soup, other)
+        assert config["person_codes"] == [] and not config["person_links"]
 
 
 def test_every_script_and_style_is_served_by_the_app(full_demo, settings):
