@@ -21,10 +21,12 @@ from app.routes import (
     pack,
     pages,
     patrol,
+    patrol_results,
     records,
     styles,
     tasks,
     transfer,
+    venues,
     villages,
 )
 from app.routes import reports as report_routes
@@ -53,7 +55,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in (styles.router, auth.router, pages.router, dashboard.router, tasks.router,
                    api.router, audit.router, villages.router, patrol.router, pack.router,
                    report_routes.router,
-                   prints_router,
+                   prints_router, patrol_results.router, venues.router,
                    transfer.router,  # before records: /records/import, /records/{type}/…xlsx
                    records.router):
         app.include_router(router)

@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app import compliance, mapview, patrol, store, view
+from app import compliance, mapview, patrol, store, tips_board, view
 from app.access import ANYONE
 from app.deps import LocaleDep, MonthDep, SessionDep, SettingsDep
 from app.i18n import N_, gettext_for, number
@@ -73,7 +73,9 @@ def render_dashboard(request: Request, session: Session, settings, locale: str, 
         venue_figures=patrol.village_figures(session, settings, code,
                                              _month_day(shown.month)),
         report_banner=calendar.banner(session, code, store.today(),
-                                      settings.report_banner_days))
+                                      settings.report_banner_days),
+        alerts=tips_board.alerts(session, settings, code, _month_day(shown.month),
+                                 police=request.state.user.role == "police"))
 
 
 def _month_day(month: str) -> dt.date:
