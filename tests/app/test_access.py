@@ -82,6 +82,9 @@ POLICY = {
     "/communes/{code}/patrol": {"police"},
     "/communes/{code}/patrol/sheet.pdf": {"police"},
     "/communes/{code}/patrol/sheet.xlsx": {"police"},
+    "/communes/{code}/patrol/results": {"police"},
+    "/communes/{code}/venues/{venue}": {"police"},
+    "/communes/{code}/tips": {"police"},
     "/communes/{code}/reports": {"admin", "police", "leader"},
     "/communes/{code}/reports/file": {"admin", "police", "leader"},
     "/communes/{code}/calendar": {"admin", "police", "leader"},
@@ -140,7 +143,7 @@ def _ids(sessions) -> dict[str, dict]:
 def _url(route: APIRoute, commune: str, ids: dict) -> str:
     values = {"code": commune, "type_name": "persons", "record_id": ids[commune]["person_id"],
               "person_code": ids[commune]["person_code"], "plan_id": "cam-tan-2024-2025",
-              "task_id": "T1", "report_id": "R-6M",
+              "task_id": "T1", "report_id": "R-6M", "venue": f"V-{commune}",
               "village_code": {OWN: "T01", OTHER: "X01"}[commune]}
     return re.sub(r"{(\w+)(:\w+)?}", lambda m: str(values[m.group(1)]), route.path)
 

@@ -1,5 +1,6 @@
 """In a real browser: the police open the patrol page, tick the due venues, see the
-route drawn and download the sheet (offline: no tiles, nothing leaves the machine)."""
+route drawn, download the sheet, enter the results and see the due list change (offline:
+no tiles, nothing leaves the machine)."""
 
 from __future__ import annotations
 
@@ -55,4 +56,22 @@ def test_police_plan_a_patrol_and_download_the_sheet(venues, live_server, page):
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(content)).pages)
     places = [text.index(name) for name in stops]
     assert places == sorted(places)
+    # back from the patrol: the results of the stops, in route order, on one page
+    page.get_by_role("link", name="Nhập kết quả", exact=True).click()
+    page.wait_for_url("**/patrol/results?**")
+    rows = page.locator(".results-table tbody tr")
+    assert rows.locator("th a").all_inner_texts() == [*stops, "Quán bar Đồi Thông"]
+    assert page.locator("input[name=date-0]").input_value() == "15/12/2025"
+    first = stops[0]
+    page.get_by_label(f"Kết quả kiểm tra: {first}").select_option("ok")
+    page.get_by_label(f"Kết quả kiểm tra: {stops[1]}").select_option("violation")
+    page.get_by_label(f"Ghi chú: {stops[1]}").fill("gọi 0912345678")
+    page.get_by_role("button", name="Lưu kết quả").click()  # refused: a phone number
+    assert "0912345678" in page.locator(".has-error .error").inner_text()
+    page.get_by_label(f"Ghi chú: {stops[1]}").fill("Phòng 2 mở cửa muộn")
+    page.get_by_role("button", name="Lưu kết quả").click()
+    page.wait_for_url("**/patrol?day=2025-12-15&saved=2")
+    assert "Đã lưu kết quả kiểm tra: 2" in page.locator(".notice.saved").inner_text()
+    due = page.locator(".patrol-table tbody tr.due td:nth-child(2) a").all_inner_texts()
+    assert first not in due and stops[1] not in due and stops[2] in due
     assert blocked == []
