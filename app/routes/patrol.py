@@ -104,7 +104,7 @@ def _map_data(session: Session, settings: Settings, code: str, plan) -> dict:
 def patrol_page(code: str, request: Request, session: SessionDep, settings: SettingsDep,
                 locale: LocaleDep, day: str | None = None,
                 venue: Venues = None, end: str | None = None,
-                team: str = "", saved: int | None = None) -> HTMLResponse:
+                team: str = "", saved: str = "") -> HTMLResponse:
     """The due list; with venues ticked, their route drawn and the sheet to download."""
     venue = venue or []
     chosen, end_point, team = _inputs(day, end, team)
@@ -116,7 +116,8 @@ def patrol_page(code: str, request: Request, session: SessionDep, settings: Sett
     return render(
         request, "patrol.html", locale, commune=store.get_commune(session, code),
         day=chosen, rows=_rows(due, set(venue), locale, settings), plan=plan,
-        end=end or "", team=team, query=query, saved=saved,
+        end=end or "", team=team, query=query,
+        saved=int(saved) if saved.isdigit() and len(saved) < 6 else None,
         results_query=[("day", chosen.isoformat())] + [("venue", c) for c in (
             [*plan.stops["code"], *plan.unlocated["code"]] if plan else [])],
         radius=f"{settings.patrol_radius_m:g}",

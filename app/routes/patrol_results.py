@@ -38,7 +38,8 @@ REFUSED = N_("Nothing was saved: correct the fields marked below.")
 MAX_STOPS = 200
 
 
-def _stops(session, settings, code: str, day: dt.date, venue: list[str]) -> list[dict]:
+def _stops(session, settings, code: str, day: dt.date, venue: list[str],
+           locale: str) -> list[dict]:
     """The venues of the patrol (the ones named, else the day's due venues), in the
     order given: code, name, kind and village."""
     due = patrol.due_venues(session, settings, code, day)
@@ -52,7 +53,7 @@ def _stops(session, settings, code: str, day: dt.date, venue: list[str]) -> list
     else:
         due = due[due["due"]]
     return [{"code": r["code"], "name": r["name"], "village": r["village_name"],
-             "kind": patrol.kind_text(r["kind"], "vi")}
+             "kind": patrol.kind_text(r["kind"], locale)}
             for r in due.head(MAX_STOPS).to_dict("records")]
 
 
@@ -90,7 +91,7 @@ def results_form(code: str, request: Request, session: SessionDep, settings: Set
                  venue: Venues = None) -> HTMLResponse:
     """One row per venue of the patrol: result, drugs found, note, date (the patrol day)."""
     chosen = read_day(day) or store.today()
-    stops = _stops(session, settings, code, chosen, venue or [])
+    stops = _stops(session, settings, code, chosen, venue or [], locale)
     return _page(request, locale, code, chosen, stops)
 
 
@@ -145,7 +146,7 @@ def _save(request: Request, settings, locale: str, code: str, day: str | None,
     chosen = read_day(day) or store.today()
     sessions = request.app.state.sessions
     with sessions() as session:
-        stops = _stops(session, settings, code, chosen, venue)
+        stops = _stops(session, settings, code, chosen, venue, locale)
     team, values = _posted(form, len(stops))
     raw = _raw_rows(stops, team, values)
     if not raw:

@@ -136,19 +136,19 @@ def _board(client, query: str) -> dict[str, list[str]]:
 
 
 def test_tips_board_days_open_deadline_and_filters(tips, settings):
-    police = client_as(settings, tips, "police", "tips-police")
-    shown = _board(police, "show=open")
+    officer = client_as(settings, tips, "police", "tips-police")
+    shown = _board(officer, "show=open")
     assert list(shown) == ["NT-1", "NT-4"]  # the longest open first
     assert shown["NT-1"][1:4] == ["01/11/2025", "21/11/2025", "44"]  # 20-day deadline
     assert shown["NT-4"][3] == "5"
-    assert list(_board(police, "show=overdue")) == ["NT-1"]
-    late = _board(police, "show=late")
+    assert list(_board(officer, "show=overdue")) == ["NT-1"]
+    late = _board(officer, "show=late")
     assert list(late) == ["NT-2"] and late["NT-2"][3] == "29"
-    assert set(_board(police, "show=all")) == {"NT-1", "NT-2", "NT-3", "NT-4"}
-    assert list(_board(police, "show=all&village=T02&channel=phone")) == ["NT-3"]
-    page = police.get("/communes/15178/tips?show=everything")
+    assert set(_board(officer, "show=all")) == {"NT-1", "NT-2", "NT-3", "NT-4"}
+    assert list(_board(officer, "show=all&village=T02&channel=phone")) == ["NT-3"]
+    page = officer.get("/communes/15178/tips?show=everything")
     assert page.status_code == 400 and "everything" in page.text
-    assert police.get("/communes/15178/tips?village=T99").status_code == 400
+    assert officer.get("/communes/15178/tips?village=T99").status_code == 400
 
 
 def _alerts(client, month: str) -> BeautifulSoup | None:
@@ -157,10 +157,10 @@ def _alerts(client, month: str) -> BeautifulSoup | None:
 
 
 def test_dashboard_alerts_names_for_the_police_counts_for_the_others(tips, settings):
-    # On 31/12/2025: NT-1 and NT-4 (due 30/12) open past their deadline; CS-04, CS-08, CS-11 and CS-20 never
-    # inspected (overdue by a whole interval); CS-01 overdue by a day only.
-    police = client_as(settings, tips, "police", "alert-police")
-    alerts = _alerts(police, "2025-12")
+    # On 31/12/2025: NT-1 and NT-4 (due 30/12) open past their deadline; CS-04, CS-08,
+    # CS-11 and CS-20 never inspected (overdue by a whole interval); CS-01 by a day only.
+    officer = client_as(settings, tips, "police", "alert-police")
+    alerts = _alerts(officer, "2025-12")
     assert "Nguồn tin quá hạn giải quyết: 2" in alerts.select_one(".alert-tips").text
     venues = alerts.select_one(".alert-venues").text
     assert "quá một tuần: 4" in venues and "Karaoke Sao Mai" in venues
