@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from typing import Annotated
 
 import pandas as pd
@@ -117,7 +118,7 @@ def patrol_page(code: str, request: Request, session: SessionDep, settings: Sett
         request, "patrol.html", locale, commune=store.get_commune(session, code),
         day=chosen, rows=_rows(due, set(venue), locale, settings), plan=plan,
         end=end or "", team=team, query=query,
-        saved=int(saved) if saved.isdigit() and len(saved) < 6 else None,
+        saved=int(saved) if re.fullmatch("[0-9]{1,5}", saved) else None,
         results_query=[("day", chosen.isoformat())] + [("venue", c) for c in (
             [*plan.stops["code"], *plan.unlocated["code"]] if plan else [])],
         radius=f"{settings.patrol_radius_m:g}",

@@ -5,7 +5,8 @@ All or nothing: a problem in any row refuses the whole form (422), each message 
 its field and naming the venue. A row left without a result, a finding or a note is a
 stop not made and is skipped. Saving writes the change log, which moves the data version
 the frame cache keys on: the due list and the map show the new inspections at once.
-Police only (the router's rule).
+Each row carries its venue's code: the rows saved are the rows shown, even if the due
+list changed meanwhile. Police only (the router's rule).
 """
 
 from __future__ import annotations
@@ -145,8 +146,9 @@ def _save(request: Request, settings, locale: str, code: str, day: str | None,
     _ = gettext_for(locale)
     chosen = read_day(day) or store.today()
     sessions = request.app.state.sessions
+    posted = [str(c) for c in form.getlist("stop")][:MAX_STOPS]  # the rows as shown
     with sessions() as session:
-        stops = _stops(session, settings, code, chosen, venue, locale)
+        stops = _stops(session, settings, code, chosen, posted or venue, locale)
     team, values = _posted(form, len(stops))
     raw = _raw_rows(stops, team, values)
     if not raw:
@@ -157,7 +159,7 @@ def _save(request: Request, settings, locale: str, code: str, day: str | None,
         rows, problems = check_rows(INSPECTIONS, raw, ctx)
         if not problems:
             save_rows(session, INSPECTIONS, rows, ctx, actor=actor(request),
-                      source="patrol")
+                      source="form")
     if problems:
         errors = _errors(problems, stops, locale)
         return _page(request, locale, code, chosen, stops, team=team, values=values,

@@ -25,6 +25,7 @@ def _form(page: BeautifulSoup) -> dict:
     form = page.select_one("form.results-form")
     data = {i["name"]: i.get("value", "") for i in form.select("input")
             if i.get("type") not in ("checkbox",) or i.has_attr("checked")}
+    data["stop"] = [i["value"] for i in form.select("input[name=stop]")]
     for select in form.select("select"):
         chosen = select.select_one("option[selected]")
         data[select["name"]] = chosen["value"] if chosen else ""
@@ -83,6 +84,20 @@ def test_results_refused_all_or_nothing_beside_the_field_naming_the_venue(police
     assert late.status_code == 422 and _due(police, "CS-04")
     bad = _post(police, page, **{"result-0": "burned"})
     assert bad.status_code == 422 and "burned" in bad.text
+
+
+def test_rows_saved_are_the_rows_shown_when_the_due_list_changed(police):  # noqa: F811
+    page = _soup(police.get(f"/communes/15178/patrol/results?day={DAY}"))  # the due venues
+    shown = [r["data-code"] for r in page.select(".results-table tbody tr")]
+    assert sorted(shown) == ["CS-04", "CS-08", "CS-11", "CS-20"]
+    # meanwhile another officer records the first row's venue: it is no longer due
+    assert save_records(police.app.state.sessions, "inspections", [
+        {"venue": shown[0], "date": "14/12/2025", "result": "ok"}]) == []
+    assert _post(police, page, **{"result-1": "violation"}).status_code == 303
+    venue = _soup(police.get(f"/communes/15178/venues/{shown[1]}"))
+    assert "có vi phạm" in venue.select_one(".inspections-table").text
+    first = _soup(police.get(f"/communes/15178/venues/{shown[0]}"))
+    assert len(first.select(".inspections-table tbody tr")) == 1
 
 
 def test_results_linked_from_the_patrol_page_and_its_route(police):  # noqa: F811
