@@ -15,7 +15,7 @@ from app.compliance import load_tables
 from app.deps import LocaleDep, SessionDep, SettingsDep
 from app.i18n import N_, gettext_for
 from app.models import Inspection, Venue
-from app.params import BadParameter, read_day
+from app.params import BadParameter, read_day, storable
 from app.records.schema import CHOICES
 from app.rendering import render
 
@@ -41,7 +41,8 @@ def venue_page(code: str, venue: str, request: Request, session: SessionDep,
     _ = gettext_for(locale)
     commune = store.get_commune(session, code)
     record = session.scalar(select(Venue).where(Venue.commune_code == code,
-                                                Venue.code == venue))
+                                                Venue.code == venue)) \
+        if storable(venue) else None
     if record is None:
         raise HTTPException(404)
     chosen = read_day(day) or store.today()
