@@ -25,7 +25,6 @@ import datetime as dt
 
 import pandas as pd
 
-
 STATES = ("open", "overdue", "settled", "settled_late")
 FILTERS = {"open": ("open", "overdue"), "overdue": ("overdue",),
            "late": ("settled_late",), "all": STATES}
