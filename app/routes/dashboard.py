@@ -75,7 +75,7 @@ def render_dashboard(request: Request, session: Session, settings, locale: str, 
         report_banner=calendar.banner(session, code, store.today(),
                                       settings.report_banner_days),
         alerts=tips_board.alerts(session, settings, code, _month_day(shown.month),
-                                 police=request.state.user.role == "police"))
+                                 police=request.state.user.can("plan_patrols")))
 
 
 def _month_day(month: str) -> dt.date:

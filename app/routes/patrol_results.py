@@ -19,7 +19,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from app import audit, patrol, store
-from app.access import POLICE, actor
+from app.access import PATROLS, actor
 from app.db import transaction
 from app.deps import LocaleDep, SessionDep, SettingsDep
 from app.i18n import N_, gettext_for
@@ -31,7 +31,7 @@ from app.rendering import render
 from app.routes.patrol import Venues
 from app.web_security import CSRF_FIELD, csrf_token
 
-router = APIRouter(dependencies=[Depends(POLICE)])
+router = APIRouter(dependencies=[Depends(PATROLS)])
 INSPECTIONS = BY_NAME["inspections"]
 FIELDS = ("date", "result", "drug_finding", "note")  # one of each per stop
 NOTHING = N_("Enter the result of at least one venue: nothing was saved.")

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy import select
 
 from app import patrol, store, tips_board
-from app.access import POLICE
+from app.access import PATROLS
 from app.compliance import load_tables
 from app.deps import LocaleDep, SessionDep, SettingsDep
 from app.i18n import N_, gettext_for
@@ -19,7 +19,7 @@ from app.params import BadParameter, read_day, storable
 from app.records.schema import CHOICES
 from app.rendering import render
 
-router = APIRouter(dependencies=[Depends(POLICE)])
+router = APIRouter(dependencies=[Depends(PATROLS)])
 
 TIP_STATES = {"open": N_("open"), "overdue": N_("open past the deadline"),
               "settled": N_("closed in time"), "settled_late": N_("closed late")}
