@@ -26,7 +26,8 @@ from app.i18n import N_, gettext_for
 from app.params import read_day
 from app.records.messages import cell_problem_text
 from app.records.schema import BY_NAME, CHOICES
-from app.records.service import CellProblem, Context, check_rows, save_rows
+from app.records.service import CellProblem, Context, check_rows
+from app.records.writers import save_rows
 from app.rendering import render
 from app.routes.patrol import Venues
 from app.web_security import CSRF_FIELD, csrf_token
