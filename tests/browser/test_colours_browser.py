@@ -37,8 +37,9 @@ def test_the_dashboard_wears_the_maps_colours(live_server, full, page):
         assert painted == _rgb(legends.STATUS.category(key).colour), class_name
 
 
-CLUSTERS = """() => {
-  const cfg = JSON.parse(document.getElementById("map-config").textContent);
+CLUSTERS = """async () => {  // the page's figures come as JSON from the address it holds
+  const page = JSON.parse(document.getElementById("map-config").textContent);
+  const cfg = await (await fetch(page.data)).json();
   const layer = cfg.drawn.points.find((p) => p.cluster);
   const group = window[layer.cluster];
   const out = [];

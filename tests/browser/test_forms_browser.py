@@ -6,6 +6,7 @@ no test here submits.
 
 from __future__ import annotations
 
+import importlib
 import re
 from pathlib import Path
 
@@ -41,6 +42,13 @@ SUBMITTED = {
     ("dashboard.html", "/communes/{{ commune.code }}/tasks/{{ t.plan }}/{{ t.id }}",
      "action=clear"): ("test_task_mark_and_clear",),
     ("villages.html", "{{ row.action }}", ""): ("test_village_figures",),
+    # submitted by the browser tests of their own features ("module::test")
+    ("_pack_form.html", "/communes/{{ commune.code }}/pack.html?lang={{ locale }}", ""): (
+        "test_pack_browser::test_a_leader_downloads_the_pack_of_the_layer_on_screen_and_opens_it",),
+    ("calendar.html", "/communes/{{ commune.code }}/calendar/{{ key }}", ""): (
+        "test_reports_browser::test_the_police_mark_a_report_sent_after_a_mistyped_day",),
+    ("patrol_results.html", "{{ action }}", ""): (
+        "test_patrol_browser::test_police_plan_a_patrol_and_download_the_sheet",),
 }
 
 _FORM = re.compile(r"<form\b([^>]*)>(.*?)</form>", re.S | re.I)
@@ -69,7 +77,10 @@ def test_every_post_form_of_the_templates_is_submitted_by_a_browser_test():
     assert not set(SUBMITTED) - forms, "forms listed here that no template has any more"
     for tests in SUBMITTED.values():
         for name in tests:
-            assert callable(globals().get(name)), name
+            module, _, test = name.rpartition("::")
+            where = (vars(importlib.import_module(f"tests.browser.{module}")) if module
+                     else globals())
+            assert callable(where.get(test)), name
 
 
 # --- helpers ----------------------------------------------------------------------------
