@@ -8,6 +8,7 @@ import datetime as dt
 import sys
 from pathlib import Path
 
+from app import compliance, store
 from app.db import make_engine, session_factory
 from app.i18n import gettext_for
 from app.params import BadParameter
@@ -36,8 +37,6 @@ def add_parsers(sub) -> None:
 
 
 def report(args: argparse.Namespace, settings: Settings, locale: str) -> int:
-    from app import compliance, store
-
     _ = gettext_for(locale)
     fmt = args.output.suffix.lower().lstrip(".")
     sessions = session_factory(make_engine(settings.database_url))

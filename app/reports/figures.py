@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from app.audit import codes_in
 from app.i18n import N_
-from app.reports.content import Table
+from app.reports.content import Table, shown
 from app.reports.view import MonthView
 from geo.criteria import METRICS
 
@@ -38,7 +38,6 @@ def unit_of(indicator: dict) -> str:
 
 def target_text(indicator: dict) -> str:
     """"≥ 100 %", "= 0", "" when the indicator has no target."""
-    from app.reports.content import shown
     if indicator.get("target") is None:
         return ""
     sign = SIGNS.get(indicator["comparison"], indicator["comparison"] or "")

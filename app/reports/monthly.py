@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from app.i18n import month_label
 from app.reports import charts, figures
-from app.reports.content import Report
+from app.reports.content import Report, shown
 from app.reports.view import MonthView
 
 
@@ -106,5 +106,4 @@ def _next_reports(report: Report, view: MonthView, _: Callable[[str], str],
 
 
 def _percent(score, locale: str) -> str:
-    from app.reports.content import shown
     return "—" if score is None else f"{shown(round(score * 100, 1), locale)} %"
