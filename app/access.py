@@ -33,16 +33,27 @@ from geo.errors import UnknownCommune
 # see_change_authors the account behind a change (village list, audit)
 # see_audit          the audit log
 # make_reports       the reports and the calendar (leaders': aggregates, no person code)
+# take_packs         take the map away as a file: the meeting pack
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     "admin": frozenset({"see_exact_counts", "edit_villages", "see_change_authors",
                         "see_audit", "make_reports"}),
     "police": frozenset({"see_person_codes", "see_tips", "see_exact_counts",
                          "keep_records", "mark_tasks", "plan_patrols", "edit_villages",
-                         "see_change_authors", "see_audit", "make_reports"}),
-    "leader": frozenset({"see_exact_counts", "make_reports"}),
+                         "see_change_authors", "see_audit", "make_reports",
+                         "take_packs"}),
+    "leader": frozenset({"see_exact_counts", "make_reports", "take_packs"}),
     "viewer": frozenset(),
 }
 CAPABILITIES = frozenset().union(*ROLE_CAPABILITIES.values())
+
+# The views a print, a pack or a report is made for without a signed-in user (the command
+# line's --view / --role, the pack form's choice), and their defaults.
+MASKED_ROLE = "viewer"  # what a print or a pack that leaves the police shows
+PRINT_VIEWS = ("police", "leader", "viewer")
+DEFAULT_PRINT_VIEW = "leader"
+PACK_ROLES = ("leader", "viewer", "police")
+DEFAULT_PACK_ROLE = "leader"
+DEFAULT_REPORT_ROLE = "police"
 
 
 def roles_with(capability: str) -> frozenset[str]:
@@ -80,6 +91,13 @@ class AsRole:
 
     def can(self, capability: str) -> bool:
         return role_can(self.role, capability)
+
+
+def may_make_for(viewer, role: str) -> bool:
+    """Whether ``viewer`` may make a print or pack carrying ``role``'s view: one that
+    shows nothing the viewer may not see (the police a leader's, not a leader the
+    police's)."""
+    return ROLE_CAPABILITIES.get(role, CAPABILITIES) <= ROLE_CAPABILITIES[viewer.role]
 
 
 class NotSignedIn(Exception):

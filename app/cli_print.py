@@ -8,13 +8,14 @@ import argparse
 import sys
 from pathlib import Path
 
-from app import compliance, print_atlas, printing, store
+from app import print_atlas, printing, store
+from app.access import DEFAULT_PRINT_VIEW, PRINT_VIEWS
 from app.db import make_engine, session_factory
 from app.i18n import gettext_for
 from app.params import BadParameter
 from geo.errors import UnknownCommune
 
-VIEWS = ("police", "leader", "viewer")
+VIEWS = PRINT_VIEWS
 
 
 def add_parsers(sub) -> None:
@@ -36,7 +37,7 @@ def add_parsers(sub) -> None:
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--commune", required=True, help="commune code (GSO), e.g. 15178")
     parser.add_argument("--month", required=True, help="YYYY-MM")
-    parser.add_argument("--view", default="leader", help="police, leader or viewer")
+    parser.add_argument("--view", default=DEFAULT_PRINT_VIEW, help=", ".join(VIEWS))
     parser.add_argument("--masked", action="store_true",
                         help="counts of people masked (for use outside the police)")
 
@@ -95,10 +96,9 @@ def _check_paths(args: argparse.Namespace, _) -> str | None:
 
 
 def _make(session, sessions, settings, args, options, _, locale: str, atlas: bool) -> bytes:
-    frames = compliance.FrameCache()
     user = printing.cli_user()
     if not atlas:
-        return printing.print_sheet(session, frames, settings, args.commune, options,
+        return printing.print_sheet(session, settings, args.commune, options,
                                     role=args.view, user=user, _=_, locale=locale,
                                     log=sessions).content
 
@@ -108,6 +108,6 @@ def _make(session, sessions, settings, args, options, _, locale: str, atlas: boo
 
     print(_("Building the atlas of {month}: reading the last six months…").format(
         month=options.month), file=sys.stderr, flush=True)
-    return print_atlas.atlas(session, frames, settings, args.commune, options.month,
+    return print_atlas.atlas(session, settings, args.commune, options.month,
                              role=args.view, user=user, _=_, locale=locale, log=sessions,
                              masked=options.masked, progress=progress)

@@ -13,9 +13,9 @@ that still refers to anything outside itself.
 
 Privacy: a pack is a print. One that leaves the police (made for a leader or a viewer,
 the default) carries the masked view (:data:`MASKED`): no person code, counts of people
-from 1 to the band limit shown "≤n", nothing computed from people (as
-``app.shaping`` shapes it for viewers). Only a pack the police make for themselves
-(``role="police"``) carries their view.
+from 1 to the band limit shown "≤n", nothing computed from people (the
+viewer's view, :func:`app.view.view_for`). Only a pack the police make for themselves
+carries their view.
 """
 
 from __future__ import annotations
@@ -31,24 +31,22 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from app import audit, compliance, mapview, store
+from app import audit, compliance, mapview, store, view
+from app.access import DEFAULT_PACK_ROLE, MASKED_ROLE, PACK_ROLES, AsRole
 from app.i18n import N_, gettext_for, jinja_env
 from app.routes.pages import _fills, _folium_map  # the map page's own drawing
 from app.settings import Settings
-from app.shaping import Shaper
 from geo import legends
 
-ROLES = ("leader", "viewer", "police")
-DEFAULT_ROLE = "leader"
-MASKED = "viewer"  # the shaping of every pack that leaves the police
+ROLES = PACK_ROLES
+DEFAULT_ROLE = DEFAULT_PACK_ROLE
 STATIC = Path(__file__).resolve().parent / "static"
 
-ROLE_NOTES = {
-    "leader": N_("for the leadership and the meeting: counts of people masked, "
-                 "no person code"),
-    "viewer": N_("for the meeting: counts of people masked, no person code"),
-    "police": N_("for the commune police only: holds person codes"),
-}
+# the note written in a pack, by what it carries
+POLICE_NOTE = N_("for the commune police only: holds person codes")
+LEADER_NOTE = N_("for the leadership and the meeting: counts of people masked, "
+                 "no person code")
+MEETING_NOTE = N_("for the meeting: counts of people masked, no person code")
 
 
 class PackError(Exception):
@@ -67,38 +65,37 @@ class Pack:
     persons: int  # person codes in the file (0 outside the police's own packs)
 
 
-def shaping_role(role: str) -> str:
-    """The view a pack for ``role`` carries: the police's for the police, else masked."""
-    return "police" if role == "police" else MASKED
+def shown_as(role: str) -> AsRole:
+    """The view a pack for ``role`` carries: the police's for the police, else masked
+    (the viewer's)."""
+    return AsRole(role if AsRole(role).can("see_person_codes") else MASKED_ROLE)
+
+
+def role_note(role: str) -> str:
+    """Whom a pack for ``role`` is for (a message id)."""
+    made_for = AsRole(role)
+    if made_for.can("see_person_codes"):
+        return POLICE_NOTE
+    return LEADER_NOTE if made_for.can("see_exact_counts") else MEETING_NOTE
 
 
 def pack_view(session: Session, settings: Settings, code: str, month: str, role: str,
-              locale: str, layer: str | None = None,
-              frames: compliance.FrameCache | None = None) -> dict:
+              locale: str, layer: str | None = None) -> dict:
     """The map page's per-role view for a pack: the context ``templates/map.html`` is
-    rendered with (the one place a pack obtains its data). ``layer``: the layer coloured
-    first (the first one when None; PackError for one the month does not have)."""
-    frames = frames or compliance.FrameCache()
+    rendered with, from :func:`app.view.view_for` (the one place a pack obtains its
+    data). ``layer``: the layer coloured first (the first one when None; PackError for
+    one the month does not have)."""
     commune = store.get_commune(session, code)
     _ = gettext_for(locale)
-    version = compliance.data_version(session, code)
-    result = frames.get(session, code, month, version)
-    previous = frames.get(session, code, compliance.previous_month(month), version)
-    shaper = Shaper(shaping_role(role), compliance.person_codes(session, code),
-                    settings.small_count_threshold)
-    thematic = mapview.layers(result, previous, _, locale, shaper.people_mask)
+    shown = view.view_for(session, settings, code, month, shown_as(role), locale)
+    thematic = shown.thematic
     chosen = next((t for t in thematic if t.key == (layer or thematic[0].key)), None)
     if chosen is None:
         raise PackError(N_("“{layer}” is not a layer of the map: choose one of {layers}."),
                         layer=layer or "", layers=", ".join(t.key for t in thematic))
-    data = mapview.panel_data(result, previous, shaper, thematic, _, locale)
-    villages = store.load_villages(session, code)
-    synthetic = bool(villages["synthetic"].any())
     figure, drawn = _folium_map(
-        commune, villages, settings.model_copy(update={"tiles": "none"}), _, locale,
-        synthetic, fills=_fills(chosen), overlays=mapview.point_layers(
-            compliance.load_tables(session, code), result, police=shaper.police,
-            radius_m=settings.tip_box_radius_m, _=_))
+        commune, shown.villages, settings.model_copy(update={"tiles": "none"}), _, locale,
+        shown.synthetic, fills=_fills(chosen), overlays=shown.point_layers)
     legend_keys = dict.fromkeys(t.legend for t in thematic)
     config = {"month": month, "layer": chosen.key, "drawn": drawn,
               "layers": [{"key": t.key, "legend": t.legend, "title": t.title}
@@ -106,39 +103,39 @@ def pack_view(session: Session, settings: Settings, code: str, month: str, role:
               "legends": {k: mapview.translate_legend(legends.LEGENDS[k], _)
                           for k in legend_keys},
               # no link to the app's pages: the file is opened away from the server
-              "police": False, "commune": code, "edit_villages": False, "pack": True,
-              "texts": mapview.page_texts(_), **data}
+              "person_links": False, "commune": code, "edit_villages": False,
+              "pack": True, "texts": mapview.page_texts(_), **shown.panel}
     return {
-        "commune": commune, "villages": villages, "synthetic": synthetic,
+        "commune": commune, "villages": shown.villages, "synthetic": shown.synthetic,
         "map_head": figure.header.render(), "map_body": figure.html.render(),
         "map_script": figure.script.render(), "month": month, "months": [month],
         "previous_month": compliance.previous_month(month),
         "next_month": mapview.next_month(month), "thematic": thematic, "chosen": chosen,
         "groups": {k: _(v) for k, v in mapview.GROUPS.items()}, "legends": config["legends"],
-        "point_legends": mapview.point_legends(_, shaper.police),
+        "point_legends": mapview.point_legends(_, shown.person_codes),
         "map_config": config,
-        "village_options": list(zip(villages["code"], villages["name"], strict=True)),
-        "no_plan": mapview.no_plan_notice(result, code, _, locale),
-        "no_records": mapview.no_records_notice(
-            result, compliance.record_months(session, code, store.today()), _)}
+        "village_options": list(zip(shown.villages["code"], shown.villages["name"],
+                                    strict=True)),
+        "no_plan": shown.no_plan, "no_records": shown.no_records}
 
 
 def build_pack(session: Session, settings: Settings, code: str, month: str, *,
                role: str = DEFAULT_ROLE, locale: str = "vi", layer: str | None = None,
-               made_by: str, frames: compliance.FrameCache | None = None) -> Pack:
+               made_by: str) -> Pack:
     """The pack's HTML, every asset inlined, checked to need nothing outside itself."""
     if role not in ROLES:
         raise PackError(N_("“{role}” is not a role a pack is made for: choose one of "
                            "{roles}."), role=role, roles=", ".join(ROLES))
-    view = pack_view(session, settings, code, month, role, locale, layer, frames)
+    context = pack_view(session, settings, code, month, role, locale, layer)
     _ = gettext_for(locale)
     note = {"made_at": dt.datetime.now(store.TZ).strftime("%d/%m/%Y %H:%M"),
-            "made_by": made_by, "role": _(ROLE_NOTES[role])}
+            "made_by": made_by, "role": _(role_note(role))}
     html = jinja_env(locale).get_template("map.html").render(
-        viewer=None, csrftoken="", csp_nonce="", request_path="", pack=note, **view)
+        viewer=None, csrftoken="", csp_nonce="", request_path="", pack=note, **context)
     html = self_contained(html, settings)
-    persons = len(audit.codes_in(view["map_config"], compliance.person_codes(session, code)))
-    return Pack(html, role, view["chosen"].key, persons)
+    persons = len(audit.codes_in(context["map_config"],
+                                 compliance.person_codes(session, code)))
+    return Pack(html, role, context["chosen"].key, persons)
 
 
 # --- inlining ---------------------------------------------------------------------------

@@ -2,9 +2,10 @@
 village frame as the reader's role may see it, turn it into the plain data and words
 ``geo.printing`` draws, and audit every print.
 
-Privacy holds on paper as on screen: the figures come from the same per-role shaping as
-the map (:func:`view_for`, the one place a print asks for it); "masked" prints (for use
-outside the police) are shaped as for a viewer; the tips layer is the police's only.
+Privacy holds on paper as on screen: the figures come from the map's own per-role view
+(:func:`app.view.view_for`; :func:`view_for` here is the one place a print asks for it);
+"masked" prints (for use outside the police) carry the viewer's view; the tips layer is
+the police's only.
 """
 
 from __future__ import annotations
@@ -17,12 +18,12 @@ from dataclasses import dataclass
 import pandas as pd
 from sqlalchemy.orm import Session, sessionmaker
 
-from app import audit, compliance, mapview, store
+from app import audit, compliance, frames, store, view
+from app.access import MASKED_ROLE, AsRole
 from app.i18n import N_, month_label
 from app.params import BadParameter, read_month
 from app.printing_layers import layer_map
-from app.shaping import Shaper, plain
-from geo import legends, maplayers
+from geo import legends
 from geo.printing import Paper, Sheet, SheetTexts, render_sheet
 from geo.printing.paper import DPIS, FORMATS, ORIENTATIONS, SIZES_MM
 
@@ -110,33 +111,45 @@ def _shown(value: str) -> str:
     return value if len(value) <= 40 else value[:40] + "…"
 
 
-def view_for(role: str, session: Session, commune: str, threshold: int,
-             masked: bool = False) -> Shaper:
-    """The per-role view a print renders: the same shaping as the map's. ``masked``: a
-    print that leaves the police, shaped as for a viewer. (The one call to switch when
-    the map's per-role view object replaces the Shaper.)"""
-    shown_as = "viewer" if masked else role
-    return Shaper(shown_as, compliance.person_codes(session, commune), threshold)
+def view_for(session: Session, settings, commune: str, month: str, role: str,
+             locale: str, masked: bool = False) -> view.FrameView:
+    """The per-role view a print renders: the map's (:func:`app.view.view_for`).
+    ``masked``: a print that leaves the police carries the viewer's view."""
+    shown_as = AsRole(MASKED_ROLE if masked else role)
+    return view.view_for(session, settings, commune, month, shown_as, locale)
 
 
 @dataclass
 class Month:
-    """A month's frame, last month's and the reader's view of them."""
+    """A month and the one before as the reader may see them, and the record tables the
+    points are drawn from (tip boxes, venues; the tips only on the police's map)."""
 
-    result: compliance.FrameResult
-    previous: compliance.FrameResult
-    view: Shaper
-    thematic: list[maplayers.ThematicLayer]
+    view: view.FrameView
+    previous: view.FrameView
     tables: dict[str, pd.DataFrame]
 
+    @property
+    def villages(self) -> dict[str, dict]:
+        """Village code -> its properties in the view."""
+        return {f["properties"]["code"]: f["properties"]
+                for f in self.view.features["features"]}
 
-def load_month(session: Session, frames: compliance.FrameCache, code: str, month: str,
-               view: Shaper, _: Callable[[str], str], locale: str) -> Month:
-    version = compliance.data_version(session, code)
-    result = frames.get(session, code, month, version)
-    previous = frames.get(session, code, compliance.previous_month(month), version)
-    thematic = mapview.layers(result, previous, _, locale, view.people_mask)
-    return Month(result, previous, view, thematic, compliance.load_tables(session, code))
+    @property
+    def thematic(self):
+        return self.view.thematic
+
+    @property
+    def masked(self) -> bool:
+        """Whether counts of people are masked (the viewer's view)."""
+        return not AsRole(self.view.role).can("see_exact_counts")
+
+
+def load_month(session: Session, settings, code: str, month: str, role: str, locale: str,
+               masked: bool = False) -> Month:
+    shown = view_for(session, settings, code, month, role, locale, masked)
+    before = view_for(session, settings, code, compliance.previous_month(month), role,
+                      locale, masked)
+    return Month(shown, before, frames.frame(session, code, month).tables)
 
 
 def check_layer(options: PrintOptions, month: Month, role: str) -> None:
@@ -146,7 +159,7 @@ def check_layer(options: PrintOptions, month: Month, role: str) -> None:
     if options.layer not in keys:
         raise BadParameter(BAD["layer"], value=_shown(options.layer),
                            choices=", ".join(keys))
-    if options.layer == "tips" and (role != "police" or options.masked):
+    if options.layer == "tips" and (not AsRole(role).can("see_tips") or options.masked):
         raise BadParameter(BAD["tips"])
 
 
@@ -200,24 +213,23 @@ def cli_user() -> str:
         return "xkmt"
 
 
-def print_sheet(session: Session, frames: compliance.FrameCache, settings, code: str,
+def print_sheet(session: Session, settings, code: str,
                 options: PrintOptions, *, role: str, user: str, _: Callable[[str], str],
                 locale: str, log: sessionmaker[Session], address: str | None = None,
                 ) -> Sheet:
     """One map sheet of ``options.layer`` as ``role`` may see it; audited (``log``: the
     sessions the audit event is committed with, on its own)."""
     commune = store.get_commune(session, code)
-    view = view_for(role, session, code, settings.small_count_threshold, options.masked)
-    month = load_month(session, frames, code, options.month, view, _, locale)
+    month = load_month(session, settings, code, options.month, role, locale, options.masked)
     check_layer(options, month, role)
-    villages = store.load_villages(session, code)
+    villages = month.view.villages
     data, subtitle, labels = layer_map(month, options.layer, villages, _, locale,
                                        settings.tip_box_radius_m)
     layer = next((t for t in month.thematic if t.key == options.layer), None)
     title = _(TITLES["indicator"]).format(id=options.layer) if layer is not None and \
         options.layer not in TITLES else _(TITLES[options.layer])
     texts = sheet_texts(commune, options.month, title, subtitle, labels, data.legend,
-                        user=user, masked=options.masked or view.viewer,
+                        user=user, masked=options.masked or month.masked,
                         signature=options.signature,
                         synthetic=bool(villages["synthetic"].any()), now=now(), _=_,
                         locale=locale)
@@ -227,7 +239,7 @@ def print_sheet(session: Session, frames: compliance.FrameCache, settings, code:
                  detail={"layer": options.layer, "paper": options.paper,
                          "orientation": options.orientation, "format": options.fmt,
                          "colour": options.colour, "role": role,
-                         "masked": options.masked or view.viewer})
+                         "masked": options.masked or month.masked})
     return sheet
 
 
@@ -235,4 +247,4 @@ def record_print(log: sessionmaker[Session], kind: str, code: str, month: str, *
                  address: str | None, detail: dict) -> None:
     """Every print in the audit log: what, of which month, for which view."""
     audit.record(log, "print", username=user, address=address, commune_code=code,
-                 object_type=kind, object_id=month, detail=plain(detail))
+                 object_type=kind, object_id=month, detail=detail)

@@ -1,6 +1,7 @@
 """The map of one printable layer: each village's category (the map's own thematic layer,
 or venues, or the police's tips) and the value written beside its name, as the reader's
-view allows (:func:`app.printing.view_for`)."""
+view allows (:func:`app.printing.view_for`): every figure from the view's village
+features."""
 
 from __future__ import annotations
 
@@ -48,9 +49,7 @@ def point_sets(month, _: Callable[[str], str], radius_m: float,
     venues = month.tables.get("venues")
     if "venues" in kinds and maplayers.has_points(venues):
         venues = venues[venues["lat"].notna() & venues["active"].fillna(True).astype(bool)]
-        villages = month.result.villages
-        statuses = maplayers.venue_status(villages["P12_evidence"]) \
-            if "P12_evidence" in villages else None
+        statuses = venue_statuses(month)
         states = ["not_judged" if statuses is None else statuses.get(str(c), "in_time")
                   for c in venues["code"]]
         letters = [_(mapview.VENUE_LETTERS.get(k or "other", "O")) for k in venues["kind"]]
@@ -58,6 +57,17 @@ def point_sets(month, _: Callable[[str], str], radius_m: float,
             sets.append(PointSet(legends.VENUES, venues["lon"].astype(float).tolist(),
                                  venues["lat"].astype(float).tolist(), states, letters))
     return sets
+
+
+def venue_statuses(month) -> dict[str, str] | None:
+    """Each venue's inspection status from the view's venue-inspection evidence (None:
+    the month has no such indicator)."""
+    found = [v["indicators"]["P12"] for v in month.villages.values()
+             if "P12" in v["indicators"]]
+    if not found:
+        return None
+    return maplayers.venue_status(pd.Series([f.get("evidence") for f in found],
+                                            dtype=object))
 
 
 def legend_labels(legend: legends.Legend, _: Callable[[str], str]) -> dict[str, str]:
@@ -72,14 +82,15 @@ def layer_map(month, layer: str, villages, _: Callable[[str], str], locale: str,
     subtitle (the layer's title) and the legend's labels."""
     villages = villages.set_index("code", drop=False)
     if layer == "venues":
-        counts = month.result.villages.get("venues")
+        counts = {c: v["counts"].get("venues") for c, v in month.villages.items()}
         values = {c: _("{n} venue(s)").format(n=number(plain_int(counts.get(c)), locale))
-                  for c in villages.index} if counts is not None else {}
+                  for c in villages.index} if any(
+                      "venues" in v["counts"] for v in month.villages.values()) else {}
         data = MapData(villages, legends.VENUES, {}, values,
                        points=point_sets(month, _, radius_m, ("venues",)))
         return data, _(legends.VENUES.title), legend_labels(legends.VENUES, _)
     if layer == "tips":
-        counts = tips_per_village(month.tables.get("tips"), month.result.as_of)
+        counts = tips_per_village(month.tables.get("tips"), month.view.summary["as_of"])
         categories = {c: legends.tips_category(counts.get(c, 0)) for c in villages.index}
         values = {c: _("{n} tip(s)").format(n=number(counts.get(c, 0), locale))
                   for c in villages.index}
@@ -109,35 +120,35 @@ def tips_per_village(tips: pd.DataFrame | None, as_of) -> dict[str, int]:
 def village_value(month, layer: str, code: str, _: Callable[[str], str],
                   locale: str) -> str:
     """The value written under a village's name on the map of ``layer``."""
-    row = month.result.villages.loc[code]
-    view = month.view
+    shown = month.villages[code]
     if layer == "score":
-        return percent(row.get("score"), locale)
+        return percent(shown.get("score"), locale)
     if layer == "change":
-        before = month.previous.villages["score"].get(code) \
-            if month.previous.plans else None
-        if before is None or pd.isna(before) or pd.isna(row.get("score")):
+        before = month.previous.summary["villages"].get(code, {}).get("score") \
+            if month.previous.summary["plans"] else None
+        if before is None or pd.isna(before) or shown.get("score") is None:
             return ""
-        return f"{percent(before, locale)} → {percent(row.get('score'), locale)}"
+        return f"{percent(before, locale)} → {percent(shown.get('score'), locale)}"
     if layer == "risk":
-        level = view.risk(row)["risk_level"]
+        level = shown.get("risk_level")
         return _(mapview.PANEL_TEXTS[f"risk_{level}"]) if level in ("I", "II", "III") else ""
     if layer == "per_thousand":
-        return per_thousand(row, view, locale)
-    listing = {i["id"]: i for i in month.result.indicators}
-    shown = view.indicator(listing[layer], row)
-    if "value" in shown and shown["value"] is not None:
-        return indicator_value(listing[layer], shown, "value", locale)
-    status = shown.get("status")
+        return per_thousand(shown, month.masked, locale)
+    listing = {i["id"]: i for i in month.view.indicators}
+    figures = shown["indicators"].get(layer, {})
+    if figures.get("value") is not None:
+        return indicator_value(listing[layer], figures, "value", locale)
+    status = figures.get("status")
     return _(mapview.PANEL_TEXTS[status]) if status in mapview.PANEL_TEXTS else ""
 
 
-def per_thousand(row, view, locale: str) -> str:
+def per_thousand(shown: dict, masked: bool, locale: str) -> str:
     """People per 1,000 residents ("4,2 ‰"): not to viewers, whose rate and population
     could give a small count back (their map shows the category alone)."""
-    if view.viewer:
+    if masked:
         return ""
-    people, population = row.get("people"), row.get("population")
-    if pd.isna(people) or pd.isna(population) or not population:
+    people, population = shown["counts"].get("people"), shown.get("population")
+    if people is None or population is None or pd.isna(people) or pd.isna(population) \
+            or not population:
         return ""
     return number(round(float(people) * 1000 / float(population), 1), locale) + " ‰"

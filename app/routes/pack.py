@@ -13,14 +13,13 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
 from app import audit, compliance, errors, store
-from app.access import Rule, Viewer
+from app.access import PACK_ROLES, Rule, Viewer, may_make_for
 from app.deps import LocaleDep, SessionDep, SettingsDep
 from app.i18n import gettext_for
 from app.pack import DEFAULT_ROLE, PackError, build_pack
 from app.params import read_month
 
-PACK = Rule("police", "leader")  # who may take the map away as a file
-ALLOWED = {"police": ("leader", "viewer", "police"), "leader": ("leader", "viewer")}
+PACK = Rule.needing("take_packs")  # who may take the map away as a file
 
 router = APIRouter(dependencies=[Depends(PACK)])
 
@@ -29,19 +28,19 @@ router = APIRouter(dependencies=[Depends(PACK)])
 def meeting_pack(code: str, request: Request, session: SessionDep, settings: SettingsDep,
                  locale: LocaleDep, month: Annotated[str | None, Form()] = None,
                  layer: Annotated[str | None, Form()] = None,
-                 role: Annotated[str, Form()] = DEFAULT_ROLE) -> Response:
+                 role: Annotated[str | None, Form()] = None) -> Response:
     """The pack of the month (default the latest with records) coloured by ``layer``, for
-    ``role``: a leader's or a viewer's view (counts masked) by anyone allowed, the
-    police's own only by the police. Every pack made is written to the audit log."""
+    ``role`` (none: the default, a leader's): a leader's or a viewer's view (counts
+    masked) by anyone allowed, the police's own only by the police. Every pack made is written to the audit log."""
     viewer: Viewer = request.state.user
     store.get_commune(session, code)
     month = read_month(month) or _latest(session, code)
-    if role in ("leader", "viewer", "police") and role not in ALLOWED[viewer.role]:
+    role = role or DEFAULT_ROLE
+    if role in PACK_ROLES and not may_make_for(viewer, role):
         raise HTTPException(403)
     try:
         pack = build_pack(session, settings, code, month, role=role, locale=locale,
-                          layer=layer or None, made_by=viewer.username,
-                          frames=request.app.state.frames)
+                          layer=layer or None, made_by=viewer.username)
     except PackError as exc:
         _ = gettext_for(locale)
         return errors.answer(request, 400, _(exc.message).format(**exc.values))

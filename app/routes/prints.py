@@ -35,7 +35,7 @@ def print_map(code: str, request: Request, session: SessionDep, settings: Settin
                                     orientation=orientation, colour=colour, fmt=format,
                                     dpi=dpi, masked=masked, signature=signature)
     sheet = printing.print_sheet(
-        session, request.app.state.frames, settings, code, options, role=viewer.role,
+        session, settings, code, options, role=viewer.role,
         user=viewer.username, _=gettext_for(locale), locale=locale,
         log=request.app.state.sessions, address=audit.client_address(request))
     return _attachment(sheet.content, options.media_type, options.filename(code))
@@ -48,7 +48,7 @@ def atlas(code: str, request: Request, session: SessionDep, settings: SettingsDe
     viewer: Viewer = request.state.user
     options = printing.read_options(month, masked=masked)
     content = print_atlas.atlas(
-        session, request.app.state.frames, settings, code, options.month, role=viewer.role,
+        session, settings, code, options.month, role=viewer.role,
         user=viewer.username, _=gettext_for(locale), locale=locale,
         log=request.app.state.sessions, masked=options.masked,
         address=audit.client_address(request))

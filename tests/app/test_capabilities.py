@@ -59,7 +59,7 @@ EXPECTED = {  # the policy, written out once more: a change to the table must be
     "see_exact_counts": {"admin", "police", "leader"}, "keep_records": {"police"},
     "mark_tasks": {"police"}, "plan_patrols": {"police"}, "edit_villages": {"admin", "police"},
     "see_change_authors": {"admin", "police"}, "see_audit": {"admin", "police"},
-    "make_reports": {"admin", "police", "leader"},
+    "make_reports": {"admin", "police", "leader"}, "take_packs": {"police", "leader"},
 }
 
 
