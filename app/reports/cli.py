@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from app import compliance, store
+from app.access import DEFAULT_REPORT_ROLE
 from app.db import make_engine, session_factory
 from app.i18n import gettext_for
 from app.params import BadParameter
@@ -29,7 +30,7 @@ def add_parsers(sub) -> None:
     report.add_argument("--to", dest="end", help="semiannual/final: last month YYYY-MM")
     report.add_argument("--year", help="selfassessment: the evaluation year (15/12–14/12)")
     report.add_argument("--date", help="the report's date, YYYY-MM-DD (default: today)")
-    report.add_argument("--role", choices=REPORT_ROLES, default="police",
+    report.add_argument("--role", choices=REPORT_ROLES, default=DEFAULT_REPORT_ROLE,
                         help="whose version: police (with the person-code annex), admin or "
                              "leader (figures only)")
     report.add_argument("-o", "--output", type=Path, required=True,
@@ -56,7 +57,7 @@ def report(args: argparse.Namespace, settings: Settings, locale: str) -> int:
         except BadParameter as refused:
             print(_(refused.message).format(**refused.values), file=sys.stderr)
             return 2
-        content, name = service.make(sessions, session, None, settings, args.commune, asked,
+        content, name = service.make(sessions, session, settings, args.commune, asked,
                                      role=args.role, locale=locale, actor=ACTOR, day=day)
     args.output.write_bytes(content)
     print(_("Report written: {file} ({period}).").format(file=args.output, period=asked.period))

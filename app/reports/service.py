@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session, sessionmaker
 
 from app import audit, compliance, store
+from app.access import AsRole
 from app.i18n import N_, gettext_for
 from app.params import BadParameter, read_month
 from app.reports import monthly, periodic, word, workbook
@@ -145,7 +146,7 @@ def _subject(asked: Asked, _) -> str:
     return text.format(start=_month_words(asked.months[0]), end=_month_words(asked.months[-1]))
 
 
-def build(session: Session, frames, settings: Settings, code: str, asked: Asked, role: str,
+def build(session: Session, settings: Settings, code: str, asked: Asked, role: str,
           locale: str, day: dt.date) -> Report:
     """The report's content, from the months' figures as ``role`` may see them."""
     _ = gettext_for(locale)
@@ -154,12 +155,13 @@ def build(session: Session, frames, settings: Settings, code: str, asked: Asked,
     report = Report(asked.kind, asked.period, head)
 
     def view(month: str):
-        return month_view(session, frames, code, month, role, settings.small_count_threshold)
+        return month_view(session, settings, code, month, role, locale)
 
     views = [view(m) for m in asked.months]
     report.paragraph(_opening(views[-1], asked, _, locale))
     if asked.kind == "monthly":
-        codes = compliance.person_codes(session, code) if role == "police" else set()
+        codes = compliance.person_codes(session, code) \
+            if AsRole(role).can("see_person_codes") else set()
         previous = view(compliance.previous_month(asked.months[0]))
         monthly.body(report, views[0], previous, _, locale, codes)
     elif asked.kind == "selfassessment":
@@ -176,14 +178,13 @@ def _opening(view, asked: Asked, _, locale: str) -> str:
         plans="; ".join(titles) or _("the plans in force"))
 
 
-def make(sessions: sessionmaker[Session] | None, session: Session, frames,
-         settings: Settings, code: str, asked: Asked, *, role: str, locale: str,
-         actor: str, address: str | None = None, day: dt.date | None = None,
+def make(sessions: sessionmaker[Session] | None, session: Session, settings: Settings,
+         code: str, asked: Asked, *, role: str, locale: str, actor: str, address: str | None = None, day: dt.date | None = None,
          now: dt.datetime | None = None) -> tuple[bytes, str]:
     """The file's bytes and name; one audit event ("export", object "report")."""
     now = now or dt.datetime.now(store.TZ)
     day = day or now.date()
-    report = build(session, frames, settings, code, asked, role, locale, day)
+    report = build(session, settings, code, asked, role, locale, day)
     if asked.fmt == "docx":
         content = word.document_bytes(report, locale)
     else:

@@ -1,9 +1,7 @@
-"""The one place reports obtain figures: the village frame of a month, shaped for the
-role of whoever asks (:mod:`app.shaping`). Every figure a report prints comes from the
-:class:`MonthView` this returns; nothing is recomputed or retyped.
-
-(When the per-role view object of :mod:`app.shaping` lands, :func:`month_view` is the
-function to switch to it.)
+"""The one place reports obtain figures: the map's per-role view of a month's village
+frame (:func:`app.view.view_for`), for the role of whoever asks. Every figure a report
+prints comes from the :class:`MonthView` this returns; nothing is recomputed, retyped or
+masked here.
 """
 
 from __future__ import annotations
@@ -12,24 +10,25 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from app import compliance, shaping
-from app.compliance import FrameCache
-from geo.frame import FrameResult
+from app import view
+from app.access import AsRole, roles_with
+from app.settings import Settings
 
-REPORT_ROLES = ("police", "admin", "leader")
+REPORT_ROLES = tuple(sorted(roles_with("make_reports")))
 
 
 @dataclass
 class MonthView:
     """One month's figures as one role may see them.
 
-    ``commune``: :func:`app.shaping.commune_summary` (indicators at commune level, the
-    national status, blocking villages, tasks, next reports, counts, ``recorded``).
-    ``villages``: village code -> its properties of :func:`app.shaping.village_features`
-    (``name``, ``counts``, ``indicators`` id -> value/target/status/evidence).
+    ``commune``: the view's ``summary`` (indicators at commune level, the national
+    status, blocking villages, tasks, next reports, counts, ``recorded``).
+    ``villages``: village code -> its properties in the view's ``features`` (``name``,
+    ``counts``, ``indicators`` id -> value/target/status/evidence).
     ``indicators``: the frame's listing of the indicators (plan, labels, levels,
     comparison, target, metric, recognition).
-    ``geometry``: village code -> GeoJSON geometry (for the map image).
+    ``geometry``: village code -> GeoJSON geometry.
+    ``frame``: the view itself (the village map is drawn from it).
     """
 
     month: str
@@ -39,19 +38,18 @@ class MonthView:
     villages: dict[str, dict]
     geometry: dict[str, dict]
     plans: tuple[str, ...]
+    frame: view.FrameView
 
 
-def month_view(session: Session, frames: FrameCache | None, commune: str, month: str,
-               role: str, threshold: int) -> MonthView:
-    """The frame of ``commune`` for ``month`` shaped for ``role`` (a police report may hold
-    person codes in the evidence; every other role's never does)."""
-    result: FrameResult = (frames.get(session, commune, month) if frames is not None
-                           else compliance.compute(session, commune, month))
-    shaper = shaping.Shaper(role, compliance.person_codes(session, commune), threshold)
-    features = shaping.village_features(result, shaper)["features"]
+def month_view(session: Session, settings: Settings, commune: str, month: str, role: str,
+               locale: str) -> MonthView:
+    """The view of ``commune`` in ``month`` for ``role`` (a police report may hold person
+    codes in the evidence; every other role's never does)."""
+    shown = view.view_for(session, settings, commune, month, AsRole(role), locale)
+    features = shown.features["features"]
     return MonthView(
-        month=month, recorded=bool(result.recorded), indicators=list(result.indicators),
-        commune=shaping.commune_summary(result, shaper),
+        month=shown.month, recorded=bool(shown.summary.get("recorded")),
+        indicators=list(shown.indicators), commune=shown.summary,
         villages={f["properties"]["code"]: f["properties"] for f in features},
         geometry={f["properties"]["code"]: f["geometry"] for f in features},
-        plans=result.plans)
+        plans=tuple(shown.summary.get("plans") or ()), frame=shown)

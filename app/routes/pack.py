@@ -31,7 +31,8 @@ def meeting_pack(code: str, request: Request, session: SessionDep, settings: Set
                  role: Annotated[str | None, Form()] = None) -> Response:
     """The pack of the month (default the latest with records) coloured by ``layer``, for
     ``role`` (none: the default, a leader's): a leader's or a viewer's view (counts
-    masked) by anyone allowed, the police's own only by the police. Every pack made is written to the audit log."""
+    masked) by anyone allowed, the police's own only by the police. Every pack made is
+    written to the audit log."""
     viewer: Viewer = request.state.user
     store.get_commune(session, code)
     month = read_month(month) or _latest(session, code)

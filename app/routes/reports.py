@@ -69,9 +69,8 @@ async def report_file(code: str, request: Request, session: SessionDep,
                          end=end or None, year=year or None,
                          latest=months[-1] if months else None)
     content, name = await run_in_threadpool(
-        service.make, request.app.state.sessions, session, request.app.state.frames,
-        settings, code, asked, role=request.state.user.role, locale=locale,
-        actor=actor(request), address=audit.client_address(request))
+        service.make, request.app.state.sessions, session, settings, code, asked,
+        role=request.state.user.role, locale=locale, actor=actor(request), address=audit.client_address(request))
     return Response(content, media_type=MEDIA[asked.fmt],
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
@@ -90,15 +89,15 @@ def render_calendar(request: Request, session, settings, locale: str, code: str,
     months = compliance.record_months(session, code, today)
     # the tasks as the frame of the latest month with records knows them (the current
     # month may lie after the plan's end), judged again at today
-    view = month_view(session, request.app.state.frames, code,
+    view = month_view(session, settings, code,
                       months[-1] if months else compliance.current_month(today),
-                      request.state.user.role, settings.small_count_threshold)
+                      request.state.user.role, locale)
     return render(request, "calendar.html", locale, status=status, commune=commune,
                   today=today, tasks=calendar.task_rows(session, code,
                                                         view.commune.get("tasks") or [], today),
                   reports=calendar.report_rows(session, code, today),
                   statuses=TASK_STATUSES, form=form,
-                  marking=request.state.user.role in MARK_TASKS.roles)
+                  marking=request.state.user.can("mark_tasks"))
 
 
 class Refused(Exception):

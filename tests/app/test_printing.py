@@ -9,6 +9,7 @@ import re
 import socket
 
 import pytest
+from app.shaping import Shaper
 from bs4 import BeautifulSoup
 from PIL import Image
 from pypdf import PdfReader
@@ -17,7 +18,6 @@ from sqlalchemy import select
 from app import compliance, store
 from app.cli import main
 from app.models import AuditEvent
-from app.shaping import Shaper
 from tests.conftest import client_as
 
 MONTH = "2025-10"
