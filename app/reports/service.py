@@ -179,7 +179,8 @@ def _opening(view, asked: Asked, _, locale: str) -> str:
 
 
 def make(sessions: sessionmaker[Session] | None, session: Session, settings: Settings,
-         code: str, asked: Asked, *, role: str, locale: str, actor: str, address: str | None = None, day: dt.date | None = None,
+         code: str, asked: Asked, *, role: str, locale: str, actor: str,
+         address: str | None = None, day: dt.date | None = None,
          now: dt.datetime | None = None) -> tuple[bytes, str]:
     """The file's bytes and name; one audit event ("export", object "report")."""
     now = now or dt.datetime.now(store.TZ)

@@ -70,7 +70,8 @@ async def report_file(code: str, request: Request, session: SessionDep,
                          latest=months[-1] if months else None)
     content, name = await run_in_threadpool(
         service.make, request.app.state.sessions, session, settings, code, asked,
-        role=request.state.user.role, locale=locale, actor=actor(request), address=audit.client_address(request))
+        role=request.state.user.role, locale=locale, actor=actor(request),
+        address=audit.client_address(request))
     return Response(content, media_type=MEDIA[asked.fmt],
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
