@@ -1,64 +1,62 @@
-"""Pictures in reports, drawn with matplotlib (Agg, no display): the village map and the
-month-by-month charts. Grey levels and hatching, for black-and-white office printers."""
+"""Pictures in reports, drawn with matplotlib (Agg, no display): the village map (by the
+print module, :mod:`geo.printing`, from the view's own layer) and the month-by-month
+charts. Grey levels, for black-and-white office printers."""
 
 from __future__ import annotations
 
 import io
 from collections.abc import Callable, Sequence
 
-import geopandas as gpd
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
-from shapely.geometry import shape  # noqa: E402
 
 from app.i18n import month_label  # noqa: E402
 from app.reports.view import MonthView  # noqa: E402
-from geo.legends import REPORT_GREYS  # noqa: E402
+from geo import legends  # noqa: E402
+from geo.legends import PRINT_COLOURS, REPORT_GREYS  # noqa: E402
+from geo.printing import MapData  # noqa: E402
+from geo.printing.mapdraw import draw_map, fills, scale_bar  # noqa: E402
+from geo.printing.paper import group_thousands  # noqa: E402
 
-# share of indicators met -> grey (darker: worse), as on a photocopy
-CLASSES = ((0.5, REPORT_GREYS["low"], "< 50 %"), (0.8, REPORT_GREYS["half"], "50–80 %"),
-           (1.0, REPORT_GREYS["most"], "80–100 %"), (1.01, REPORT_GREYS["all"], "100 %"))
+MAP_MM = (160.0, 130.0)  # the map's width and height on the page
+LAYER = "score"  # the map's layer: the share of indicators met
 
 
 def _png(figure) -> bytes:
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=150, bbox_inches="tight")
-    plt.close(figure)
+    plt.close(figure)  # a pyplot figure; nothing for one made with Figure()
     return buffer.getvalue()
 
 
 def village_map(view: MonthView, _: Callable[[str], str]) -> bytes:
-    """A simple choropleth of each village's share of indicators met. (The print module
-    ``geo/printing`` makes the full map sheet; this is the one function to switch.)"""
-    frame = gpd.GeoDataFrame(
-        {"name": [v["name"] for v in view.villages.values()],
-         "score": [v.get("score") if view.recorded else None for v in view.villages.values()]},
-        geometry=[shape(view.geometry[c]) for c in view.villages], crs="EPSG:4326")
-    figure, ax = plt.subplots(figsize=(6.5, 6.5))
-    handles = []
-    for (bound, colour, text), lower in zip(CLASSES, (0, *[c[0] for c in CLASSES[:-1]]),
-                                            strict=True):
-        part = frame[(frame["score"] >= lower) & (frame["score"] < bound)]
-        if not part.empty:
-            part.plot(ax=ax, color=colour, edgecolor="black", linewidth=0.8)
-        handles.append(Patch(facecolor=colour, edgecolor="black", label=text))
-    missing = frame[frame["score"].isna()]
-    if not missing.empty:
-        missing.plot(ax=ax, color="white", edgecolor="black", hatch="///", linewidth=0.8)
-    handles.append(Patch(facecolor="white", edgecolor="black", hatch="///",
-                         label=_("No data")))
-    for _i, row in frame.iterrows():
-        point = row.geometry.representative_point()
-        ax.annotate(row["name"], (point.x, point.y), ha="center", fontsize=8,
-                    bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none",
-                          "alpha": 0.8})
-    ax.set_axis_off()
-    ax.legend(handles=handles, title=_("Share of indicators met"), loc="lower left",
-              fontsize=8, title_fontsize=8, frameon=True)
-    ax.set_title(month_label(view.month), fontsize=10)
+    """Each village in the grey of its share of indicators met, drawn by the print module
+    (:func:`geo.printing.mapdraw.draw_map`) at a round scale, from the view's own layer
+    (the map page's categories, as the role may see them), with its legend."""
+    layer = next(t for t in view.frame.thematic if t.key == LAYER)
+    legend = legends.LEGENDS[layer.legend]
+    villages = view.frame.villages.set_index("code", drop=False)
+    width, height = MAP_MM[0], MAP_MM[1] + 38
+    figure = Figure(figsize=(width / 25.4, height / 25.4))
+    figure.set_facecolor(PRINT_COLOURS["paper"])
+    data = MapData(villages, legend, dict(layer.categories), marks=dict(layer.marks))
+    drawn = draw_map(figure, (0, 30, *MAP_MM), data, colour=False, font_pt=7)
+    figure.text(4 / width, 28 / height, _("Scale {scale}").format(
+        scale="1:" + group_thousands(drawn.scale)), fontsize=7, va="bottom")
+    scale_bar(figure, (6, 18), drawn.scale, 40, ("m", "km"), 7)
+    greys = fills(legend, colour=False)
+    used = set(layer.categories.values())
+    handles = [Patch(facecolor=greys[c.key], edgecolor=PRINT_COLOURS["border"],
+                     label=_(c.label)) for c in legend.categories if c.key in used]
+    figure.legend(handles=handles, title=_("Share of indicators met"), loc="lower right",
+                  bbox_to_anchor=(0.99, 0.0), ncol=2, fontsize=7, title_fontsize=7,
+                  frameon=False)
+    figure.text(0.5, 1 - 4 / height, month_label(view.month), ha="center", va="top",
+                fontsize=9)
     return _png(figure)
 
 
