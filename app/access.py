@@ -93,6 +93,11 @@ class AsRole:
         return role_can(self.role, capability)
 
 
+def is_pack_role(name: str) -> bool:
+    """Whether a meeting pack is made for the role ``name`` (:data:`PACK_ROLES`)."""
+    return name in PACK_ROLES
+
+
 def may_make_for(viewer, role: str) -> bool:
     """Whether ``viewer`` may make a print or pack carrying ``role``'s view: one that
     shows nothing the viewer may not see (the police a leader's, not a leader the

@@ -14,6 +14,7 @@ import tempfile
 from pathlib import Path
 
 from app import audit, store
+from app.access import is_pack_role
 from app.db import make_engine, session_factory
 from app.i18n import LOCALES, N_, gettext_for, month_label, number
 from app.pack import DEFAULT_ROLE, ROLES, PackError, build_pack
@@ -57,7 +58,7 @@ def _checked(args, _) -> tuple[str, str, Path]:
         month = read_month(args.month)
     except BadParameter as exc:
         raise Refused(exc.message, **exc.values) from exc
-    if args.role not in ROLES:
+    if not is_pack_role(args.role):
         raise Refused(N_("“{role}” is not a role a pack is made for: choose one of "
                          "{roles}."), role=args.role, roles=", ".join(ROLES))
     output = Path(args.output)

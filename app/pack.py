@@ -32,7 +32,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from app import audit, compliance, mapview, store, view
-from app.access import DEFAULT_PACK_ROLE, MASKED_ROLE, PACK_ROLES, AsRole
+from app.access import DEFAULT_PACK_ROLE, MASKED_ROLE, PACK_ROLES, AsRole, is_pack_role
 from app.i18n import N_, gettext_for, jinja_env
 from app.routes.pages import _fills, _folium_map  # the map page's own drawing
 from app.settings import Settings
@@ -123,7 +123,7 @@ def build_pack(session: Session, settings: Settings, code: str, month: str, *,
                role: str = DEFAULT_ROLE, locale: str = "vi", layer: str | None = None,
                made_by: str) -> Pack:
     """The pack's HTML, every asset inlined, checked to need nothing outside itself."""
-    if role not in ROLES:
+    if not is_pack_role(role):
         raise PackError(N_("“{role}” is not a role a pack is made for: choose one of "
                            "{roles}."), role=role, roles=", ".join(ROLES))
     context = pack_view(session, settings, code, month, role, locale, layer)

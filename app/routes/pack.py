@@ -13,7 +13,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
 from app import audit, compliance, errors, store
-from app.access import PACK_ROLES, Rule, Viewer, may_make_for
+from app.access import Rule, Viewer, is_pack_role, may_make_for
 from app.deps import LocaleDep, SessionDep, SettingsDep
 from app.i18n import gettext_for
 from app.pack import DEFAULT_ROLE, PackError, build_pack
@@ -37,7 +37,7 @@ def meeting_pack(code: str, request: Request, session: SessionDep, settings: Set
     store.get_commune(session, code)
     month = read_month(month) or _latest(session, code)
     role = role or DEFAULT_ROLE
-    if role in PACK_ROLES and not may_make_for(viewer, role):
+    if is_pack_role(role) and not may_make_for(viewer, role):
         raise HTTPException(403)
     try:
         pack = build_pack(session, settings, code, month, role=role, locale=locale,
