@@ -146,13 +146,12 @@ def test_a_text_of_the_data_reaches_the_pack_only_as_json(full, settings):
 
 # --- privacy ------------------------------------------------------------------------------
 
-def _read_packs(sessions, settings, months, world: str, role: str, reading: Reading,
-                frames: compliance.FrameCache) -> str:
+def _read_packs(sessions, settings, months, world: str, role: str, reading: Reading) -> str:
     """Every month's pack for ``role``, read as the viewer-privacy adversary reads the
     map: every figure of every village; the whole text of the files returned."""
     texts = []
     for month in months:
-        html = _pack(sessions, settings, role, month, frames=frames).html
+        html = _pack(sessions, settings, role, month).html
         config = _config(html)
         for code, props in config["villages"].items():
             reading.feature((world, month, code), props)
@@ -184,10 +183,9 @@ def test_a_pack_that_leaves_the_police_holds_no_person_code_and_no_small_count(
         police = sign_in(TestClient(create_app(world_settings)), "police")
         true |= truth(police, world, months, indicators)
         codes |= _person_codes(sessions)
-        frames = compliance.FrameCache(size=64)  # each month computed once for every role
-        for role in ROLES:
+        for role in ROLES:  # each month's frame computed once for every role (app.frames)
             texts[role].append(_read_packs(sessions, world_settings, months, world, role,
-                                           readings[role], frames))
+                                           readings[role]))
     assert len(codes) > 50
     for role in ROLES:
         found = leaks(work_out(readings[role]), true)

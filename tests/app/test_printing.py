@@ -9,13 +9,13 @@ import re
 import socket
 
 import pytest
-from app.shaping import Shaper
 from bs4 import BeautifulSoup
 from PIL import Image
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from app import compliance, store
+from app import compliance, store, view
+from app.access import AsRole
 from app.cli import main
 from app.models import AuditEvent
 from tests.conftest import client_as
@@ -148,7 +148,9 @@ def test_a_viewers_atlas_has_no_person_code_and_no_exact_small_count(full_demo, 
         frame = compliance.compute(session, "15178", MONTH)
     assert codes and not [c for c in codes if c in text]
     assert not re.search(r"CT-\d{3}", text)
-    mask = Shaper("viewer", codes, settings.small_count_threshold).people_mask
+    with full_demo() as session:
+        mask = view.view_for(session, settings, "15178", MONTH, AsRole("viewer"),
+                             "vi").people_mask
     small = [int(n) for n in frame.villages["people"] if 1 <= n <= mask]
     assert small, "the demo has villages with a few people on the lists"
     for count in set(small):

@@ -10,7 +10,6 @@ import unicodedata
 import pytest
 
 from app import compliance
-from app.compliance import FrameCache
 from app.db import make_engine, session_factory
 from app.models import AuditEvent
 from app.reports import service
@@ -38,15 +37,15 @@ def world(full_database, tmp_path_factory):
     path = full_demo_file(full_database, tmp_path_factory.mktemp("reports"))
     settings = settings_for(path)
     engine = make_engine(settings.database_url)
-    yield settings, session_factory(engine), FrameCache()
+    yield settings, session_factory(engine), None  # (no cache of our own: app.frames)
     engine.dispose()
 
 
 def make(world, kind: str, fmt: str, role: str = "police", day: dt.date = DAY, **period):
-    settings, sessions, frames = world
+    settings, sessions, _frames = world
     with sessions() as session:
         asked = service.read(kind, fmt, CODE, latest="2025-12", **period)
-        content, _name = service.make(sessions, session, frames, settings, CODE, asked,
+        content, _name = service.make(sessions, session, settings, CODE, asked,
                                       role=role, locale="vi", actor="test", day=day)
     return content
 

@@ -9,7 +9,6 @@ import datetime as dt
 import pytest
 
 from app import compliance
-from app.compliance import FrameCache
 from app.db import make_engine, session_factory
 from app.params import BadParameter
 from app.reports import service
@@ -35,15 +34,15 @@ def world(full_database, tmp_path_factory):
     sessions = session_factory(engine)
     with sessions() as session:
         frames = {m: compliance.compute(session, CODE, m) for m in (*MONTHS, "2025-11")}
-    yield settings, sessions, FrameCache(), frames
+    yield settings, sessions, None, frames  # (no cache of our own: app.frames)
     engine.dispose()
 
 
 def make(world, kind: str, fmt: str, role: str = "police", **period) -> bytes:
-    settings, sessions, cache, _frames = world
+    settings, sessions, _cache, _frames = world
     with sessions() as session:
         asked = service.read(kind, fmt, CODE, latest="2025-12", **period)
-        content, _name = service.make(sessions, session, cache, settings, CODE, asked,
+        content, _name = service.make(sessions, session, settings, CODE, asked,
                                       role=role, locale="vi", actor="test",
                                       day=dt.date(2025, 10, 5))
     return content
