@@ -6,13 +6,12 @@
 (function () {
   "use strict";
   var page = JSON.parse(document.getElementById("map-config").textContent);
-  // the figures come as JSON (cached by the server, revalidated with their ETag)
-  fetch(page.data, {credentials: "same-origin", headers: {Accept: "application/json"}})
-    .then(function (answer) {
-      if (!answer.ok) { throw new Error("map data: HTTP " + answer.status); }
-      return answer.json();
-    })
-    .then(function (data) { start(Object.assign(data, {layer: page.layer})); });
+  if (page.pack) {  // a meeting pack carries its figures in the block: no server
+    start(page);
+  } else {  // the figures come as JSON (/static/map-data.js)
+    window.xkmtMapData(page.data)
+      .then(function (data) { start(Object.assign(data, {layer: page.layer})); });
+  }
 
   function start(cfg) {
   var drawn = cfg.drawn;

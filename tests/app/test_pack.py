@@ -125,7 +125,7 @@ def test_the_pack_carries_the_map_the_legends_and_every_villages_panel(full, set
     assert "Gói họp giao ban" in note and "tester" in note
     assert "Tài liệu lưu hành nội bộ" in note and "10/2025" in note
     # no way back to the app from a file: no link, no account, no token, no language switch
-    assert not config["police"] and not config["edit_villages"]
+    assert not config["person_links"] and not config["edit_villages"]
     assert soup.select("a[href^='/'], form.account, nav.lang, input[name=csrftoken]") == []
     assert "Cẩm Tân" in soup.select_one(".topbar .place").get_text()
 
