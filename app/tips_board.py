@@ -25,6 +25,9 @@ import datetime as dt
 
 import pandas as pd
 
+from app import patrol
+from app.compliance import load_tables
+
 STATES = ("open", "overdue", "settled", "settled_late")
 FILTERS = {"open": ("open", "overdue"), "overdue": ("overdue",),
            "late": ("settled_late",), "all": STATES}
@@ -70,15 +73,17 @@ def pick(frame: pd.DataFrame, show: str, village: str | None,
     return frame[keep]
 
 
+def tips_of(session, commune: str) -> pd.DataFrame:
+    """The commune's tips as the frame reads them (the table contract's columns)."""
+    return load_tables(session, commune)["tips"]
+
+
 def alerts(session, settings, commune: str, day: dt.date, *, police: bool) -> dict:
     """What the dashboard warns of on ``day``: tips open past their deadline and venues
     overdue by more than a week (named for the police only). Reports due soon have their
     own banner (``app.reports.calendar.banner``)."""
-    from app import patrol
-    from app.compliance import load_tables
-
     deadline = patrol.plan_settings(commune, day).tip_deadline_days
-    tips = board(load_tables(session, commune)["tips"], day, deadline)
+    tips = board(tips_of(session, commune), day, deadline)
     due = patrol.due_venues(session, settings, commune, day, risk=pd.Series(dtype=object))
     late = due[due["due"] & (due["days_overdue"] > 7)] if not due.empty else due
     return {"tips_overdue": int((tips["state"] == "overdue").sum()),

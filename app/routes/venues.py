@@ -11,7 +11,6 @@ from sqlalchemy import select
 
 from app import patrol, store, tips_board
 from app.access import PATROLS
-from app.compliance import load_tables
 from app.deps import LocaleDep, SessionDep, SettingsDep
 from app.i18n import N_, gettext_for
 from app.models import Inspection, Venue
@@ -94,7 +93,7 @@ def tips_page(code: str, request: Request, session: SessionDep, locale: LocaleDe
     channel = _choice(channel, CHOICES["tip_channel"])
     chosen = read_day(day) or store.today()
     deadline = patrol.plan_settings(code, chosen).tip_deadline_days
-    frame = tips_board.board(load_tables(session, code)["tips"], chosen, deadline)
+    frame = tips_board.board(tips_board.tips_of(session, code), chosen, deadline)
     shown = tips_board.pick(frame, show, village, channel)
     rows = [{"code": r["code"], "received": _day(r["received"]),
              "deadline": _day(r["deadline"]), "closed": _day(r["closed"]),
