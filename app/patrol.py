@@ -194,7 +194,9 @@ def sheet(session: Session, settings: Settings, commune: str, day: dt.date,
         rows.append(_sheet_row("", row, locale, settings))
     start_label = _("Commune police station") + (
         " " + _("(assumed point)") if patrol.start_assumed else "")
-    header = [(_("Date"), day.strftime("%d/%m/%Y")), (_("Team"), team or "……………………"),
+    unit = _("Police of {unit}").format(unit=f"{info.unit_type.lower()} {info.name}")
+    header = [(_("Unit"), unit), (_("Date"), day.strftime("%d/%m/%Y")),
+              (_("Team"), team or "……………………"),
               (_("Start"), start_label)]
     if patrol.route:
         total = f"{km_text(patrol.route.total_m, locale)} km"

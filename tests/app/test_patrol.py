@@ -118,7 +118,8 @@ def test_sheet_pdf_and_xlsx_list_the_venues_in_route_order(police):
                     if _in_order(text, names_))
     assert text.index("Quán bar Đồi Thông") > text.index(expected[-1])  # not routed
     for heading in ("STT", "Cơ sở", "Thôn", "Lần kiểm tra", "Lý do kiểm tra", "Kết quả",
-                    "Ký xác nhận", "đường chim bay", "15/12/2025", "Tổ 1"):
+                    "Ký xác nhận", "đường chim bay", "15/12/2025", "Tổ 1",
+                    "Đơn vị: Công an xã Cẩm Tân"):  # the unit heads the sheet (PAPER.md)
         assert heading in text
     fonts = {str(f) for page in PdfReader(io.BytesIO(pdf.content)).pages
              for f in page["/Resources"]["/Font"].values()}
