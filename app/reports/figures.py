@@ -76,7 +76,7 @@ def indicator_table(view: MonthView, _: Callable[[str], str], locale: str) -> Ta
                  headers=[_("No."), _("Code"), _("Indicator"), _("Level"), _("Target"),
                           _("Commune"), _("Assessment"), _("Villages met"),
                           _("Villages not met"), _("Villages without data")],
-                 rows=rows, widths=[1.0, 1.2, 4.6, 1.2, 1.5, 1.1, 1.6, 1.2, 1.2, 1.4])
+                 rows=rows, widths=[1.2, 1.3, 3.7, 1.5, 1.5, 1.1, 1.6, 1.5, 1.5, 1.5])
 
 
 def village_matrix(view: MonthView, _: Callable[[str], str]) -> Table:
