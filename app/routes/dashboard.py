@@ -22,6 +22,7 @@ from app.i18n import N_, gettext_for, number
 from app.models import TaskMark
 from app.rendering import render
 from app.reports import calendar
+from app.reports.figures import LEVELS, TASK_STATUSES
 from geo.criteria import METRICS
 from geo.plans import shipped_plans
 
@@ -29,9 +30,6 @@ router = APIRouter(dependencies=[Depends(ANYONE)])
 
 STATUSES = {"met": N_("Met"), "not_met": N_("Not met"), "no_data": N_("No data"),
             "not_applicable": N_("Not applicable")}
-TASK_STATUSES = {"done": N_("Done"), "done_late": N_("Done late"), "late": N_("Late"),
-                 "due": N_("Due")}
-LEVELS = {"village": N_("village"), "commune": N_("commune"), "school": N_("school")}
 NO_RISK = N_("Not a hotspot")
 COMPARISONS = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "==": "="}
 

@@ -22,11 +22,11 @@ from app.deps import LocaleDep, SessionDep, SettingsDep
 from app.i18n import N_, gettext_for
 from app.models import ChangeLog, TaskMark
 from app.records.service import logged
-from app.records.values import BadValue, read_date
 from app.rendering import render
 from app.reports import calendar, service
 from app.reports.figures import TASK_STATUSES
 from app.reports.view import month_view
+from app.routes.tasks import REFERENCE_MAX, Refused, read_mark
 
 router = APIRouter()
 MEDIA = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -41,7 +41,6 @@ SENT_PROBLEMS = {
     "future": N_("Report {report}, “Sent on”: {value} is after today."),
     "long": N_("Report {report}, “Document”: at most {n} characters."),
 }
-REFERENCE_MAX = 200
 
 
 @router.get("/communes/{code}/reports", response_class=HTMLResponse,
@@ -101,12 +100,6 @@ def render_calendar(request: Request, session, settings, locale: str, code: str,
                   marking=request.state.user.can("mark_tasks"))
 
 
-class Refused(Exception):
-    def __init__(self, key: str, value: str = ""):
-        super().__init__(key)
-        self.key, self.value = key, value
-
-
 def _report(code: str, plan_id: str, report_id: str) -> None:
     """404 unless ``report_id`` is a report of a plan of the commune up to today."""
     for plan in calendar.plans_of(code):
@@ -143,20 +136,6 @@ async def mark_sent(code: str, plan_id: str, report_id: str, request: Request,
     return RedirectResponse(f"/communes/{code}/calendar#reports", status_code=303)
 
 
-def _read(raw: dict) -> tuple[dt.date, str | None]:
-    if not raw["sent_on"]:
-        raise Refused("missing")
-    try:
-        day = read_date(raw["sent_on"])
-    except BadValue:
-        raise Refused("bad_date", raw["sent_on"]) from None
-    if day > store.today():
-        raise Refused("future", day.strftime("%d/%m/%Y"))
-    if len(raw["reference"]) > REFERENCE_MAX:
-        raise Refused("long")
-    return day, raw["reference"] or None
-
-
 def _save(session, code: str, plan_id: str, report_id: str, raw: dict, who: str, *,
           clear: bool) -> bool:
     """Mark (or clear) a report sent; a ChangeLog row when something changed."""
@@ -170,7 +149,7 @@ def _save(session, code: str, plan_id: str, report_id: str, raw: dict, who: str,
         session.delete(mark)
         after = {"done_on": None, "reference": None}
     else:
-        day, reference = _read(raw)
+        day, reference = read_mark(raw, "sent_on")
         if mark is None:
             mark = TaskMark(commune_code=code, plan_id=plan_id, task_id=task_id)
             session.add(mark)

@@ -91,13 +91,15 @@ async def mark_task(code: str, plan_id: str, task_id: str, request: Request,
     return RedirectResponse(target + "#tasks", status_code=303)
 
 
-def _read(raw: dict) -> tuple[dt.date, str | None]:
-    if not raw["done_on"]:
+def read_mark(raw: dict, field: str = "done_on") -> tuple[dt.date, str | None]:
+    """The day (``raw[field]``, dd/mm/yyyy, not after today) and the document reference of
+    a mark (a task done, a report sent), or :class:`Refused`."""
+    if not raw[field]:
         raise Refused("missing")
     try:
-        day = read_date(raw["done_on"])
+        day = read_date(raw[field])
     except BadValue:
-        raise Refused("bad_date", raw["done_on"]) from None
+        raise Refused("bad_date", raw[field]) from None
     if day > store.today():
         raise Refused("future", day.strftime("%d/%m/%Y"))
     if len(raw["reference"]) > REFERENCE_MAX:
@@ -113,7 +115,7 @@ def _existing(session: Session, code: str, plan_id: str, task_id: str) -> TaskMa
 
 def _mark(session: Session, code: str, plan_id: str, task_id: str, raw: dict,
           who: str) -> bool:
-    day, reference = _read(raw)
+    day, reference = read_mark(raw)
     mark = _existing(session, code, plan_id, task_id)
     before = _values(mark)
     if mark is None:
