@@ -17,9 +17,9 @@ from app.records.schema import BY_NAME, RecordType
 from app.records.service import CellProblem, Context, check_rows
 from app.records.writers import SaveSummary, save_rows
 from app.settings import Settings
-from geo.boundaries import BoundaryResult, Limits, read_villages
-from geo.communes import OPTIONAL_FIELDS, CommuneFile, read_communes
-from geo.demo_records import demo_records
+from geo.demo.records import demo_records
+from geo.readers.boundaries import BoundaryResult, Limits, read_villages
+from geo.readers.communes import OPTIONAL_FIELDS, CommuneFile, read_communes
 
 DEMO_COMMUNE = "15178"
 DEMO_SEED = 15178
@@ -92,7 +92,7 @@ def import_communes(sessions: sessionmaker[Session], path: Path, *,
 def load_demo(sessions: sessionmaker[Session], settings: Settings, *,
               records: bool = True) -> BoundaryImportOutcome:
     """The demo commune (Cẩm Tân, 15178), its synthetic villages from ``boundaries/`` and,
-    unless ``records`` is false, its synthetic monitoring records (``geo.demo_records``)."""
+    unless ``records`` is false, its synthetic monitoring records (``geo.demo.records``)."""
     folder = settings.boundaries_dir
     import_communes(sessions, folder / "cam_tan_15178_commune.geojson",
                     limits=limits_of(settings))

@@ -49,7 +49,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = make_engine(settings.database_url)
     app.state.sessions = session_factory(app.state.engine)
     app.state.login_slots = anyio.Semaphore(settings.login_concurrency)  # sign-ins at once
-    # frames, views and finished answers are cached with the engine: app.frames.caches
+    # frames, views and finished answers are cached with the engine: app.frame.caching.caches
     _add_middleware(app, settings)
     _mount_assets(app, settings)
     for router in (styles.router, auth.router, pages.router, dashboard.router, tasks.router,

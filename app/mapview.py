@@ -1,7 +1,7 @@
 """What the risk map page shows, shaped for its script: months, thematic layers, fixed
 legends, the village panel's data and texts, the point layers (``geo.maplayers``).
 
-Called by :mod:`app.view` only, with figures it has already masked for the role: the
+Called by :mod:`app.frame.view` only, with figures it has already masked for the role: the
 police get person codes (linked to the person's page), nobody else does.
 """
 
@@ -12,11 +12,11 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from app.compliance import FrameResult
+from app.frame.loading import FrameResult
 from app.i18n import N_, month_label, number
 from app.records.schema import CHOICES
 from geo import legends, maplayers
-from geo.plans import shipped_plans
+from geo.engine.plans import shipped_plans
 from geo.vocab import VENUE_KINDS, keyed_by
 
 MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")

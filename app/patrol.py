@@ -1,5 +1,5 @@
 """Patrol planning for the web page and the command line: the due list of a commune's
-venues (``geo.patrol``), the route (``geo.route``) and the sheet (``geo.patrol_sheet``),
+venues (``geo.patrol.due``), the route (``geo.patrol.route``) and the sheet (``geo.patrol.sheet``),
 fed from the database and the settings and worded in the user's language."""
 
 from __future__ import annotations
@@ -14,17 +14,17 @@ from babel.numbers import format_decimal
 from sqlalchemy.orm import Session
 
 from app import store
-from app.compliance import compute, current_month, load_tables
+from app.frame.loading import compute, current_month, load_tables
 from app.i18n import N_, gettext_for
 from app.params import BadParameter
 from app.records.schema import CHOICES
 from app.settings import Settings
 from geo.crs import METRIC_CRS
+from geo.engine.plans import PlanSettings, plans_in_force, shipped_plans
 from geo.join import natural_key
-from geo.patrol import Weights, due_list
-from geo.patrol_sheet import Sheet, Stop
-from geo.plans import PlanSettings, plans_in_force, shipped_plans
-from geo.route import Route, plan_route
+from geo.patrol.due import Weights, due_list
+from geo.patrol.route import Route, plan_route
+from geo.patrol.sheet import Sheet, Stop
 
 REASONS = {
     "overdue": N_("overdue by {value} days"),
@@ -101,7 +101,7 @@ def plan_settings(commune: str, day: dt.date) -> PlanSettings:
 
 def due_venues(session: Session, settings: Settings, commune: str, day: dt.date,
                risk: pd.Series | None = None) -> pd.DataFrame:
-    """The due list of ``commune`` on ``day`` (``geo.patrol.due_list``)."""
+    """The due list of ``commune`` on ``day`` (``geo.patrol.due.due_list``)."""
     store.get_commune(session, commune)
     tables = load_tables(session, commune)
     if risk is None:

@@ -15,9 +15,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models import BoundaryImport, Commune, Village
-from geo.boundaries import BoundaryResult
 from geo.errors import UnknownCommune
 from geo.join import natural_key
+from geo.readers.boundaries import BoundaryResult
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 VILLAGE_FIELDS = ("name", "households", "population", "synthetic")

@@ -26,7 +26,7 @@ import datetime as dt
 import pandas as pd
 
 from app import patrol
-from app.compliance import load_tables
+from app.frame.loading import load_tables
 
 STATES = ("open", "overdue", "settled", "settled_late")
 FILTERS = {"open": ("open", "overdue"), "overdue": ("overdue",),

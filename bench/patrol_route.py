@@ -4,7 +4,7 @@ Run: .venv/bin/python bench/patrol_route.py [--seeds 3] [--limit 2] [--long 10]
 
 Stops are uniform in a 10 km × 10 km square (a large commune), the start at its centre,
 the route closed (back to the start). For each size and seed it prints the time of
-``geo.route.solve`` as the app calls it (exact Held–Karp up to 12 stops, OR-Tools with a
+``geo.patrol.route.solve`` as the app calls it (exact Held–Karp up to 12 stops, OR-Tools with a
 ``--limit`` seconds guided local search beyond) and the route length. At 60 stops it
 also runs OR-Tools ``--long`` seconds with each of three metaheuristics (guided local
 search, simulated annealing, tabu search) and prints the gap of the app's route to the
@@ -23,7 +23,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from geo.route import distance_matrix, or_tools, solve, tour_length  # noqa: E402
+from geo.patrol.route import distance_matrix, or_tools, solve, tour_length  # noqa: E402
 
 HEURISTICS = ("GUIDED_LOCAL_SEARCH", "SIMULATED_ANNEALING", "TABU_SEARCH")
 

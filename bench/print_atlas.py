@@ -1,5 +1,5 @@
 """Benchmark the printed maps: the meeting atlas of the demo commune (10 villages) and of a
-40-village commune (the demo outline split by ``geo.synthetic.synthetic_villages``, with
+40-village commune (the demo outline split by ``geo.demo.villages.synthetic_villages``, with
 the demo's synthetic records), and one A4 map sheet (PDF, PNG 150 and 300 dpi).
 
 Run: .venv/bin/python bench/print_atlas.py [--month 2025-10]
@@ -20,11 +20,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from app import imports, print_atlas, printing, store  # noqa: E402
+from app import imports, store  # noqa: E402
 from app.db import make_engine, session_factory, upgrade  # noqa: E402
 from app.i18n import gettext_for  # noqa: E402
+from app.prints import map_sheets, meeting_atlas  # noqa: E402
 from app.settings import Settings  # noqa: E402
-from geo.synthetic import synthetic_villages  # noqa: E402
+from geo.demo.villages import synthetic_villages  # noqa: E402
 
 
 def database(folder: Path, villages: int) -> tuple:
@@ -54,7 +55,7 @@ def atlas(settings, sessions, month: str, role: str) -> tuple[float, float, int]
     _ = gettext_for("vi")
     start, cpu = time.perf_counter(), time.process_time()
     with sessions() as session:
-        content = print_atlas.atlas(session, settings,
+        content = meeting_atlas.atlas(session, settings,
                                     imports.DEMO_COMMUNE, month, role=role, user="bench",
                                     _=_, locale="vi", log=sessions)
     return time.perf_counter() - start, time.process_time() - cpu, len(content)
@@ -63,10 +64,10 @@ def atlas(settings, sessions, month: str, role: str) -> tuple[float, float, int]
 def sheets(settings, sessions, month: str) -> None:
     _ = gettext_for("vi")
     for fmt, dpi in (("pdf", 150), ("png", 150), ("png", 300)):
-        options = printing.read_options(month, fmt=fmt, dpi=dpi)
+        options = map_sheets.read_options(month, fmt=fmt, dpi=dpi)
         start = time.perf_counter()
         with sessions() as session:
-            sheet = printing.print_sheet(session, settings, imports.DEMO_COMMUNE,
+            sheet = map_sheets.print_sheet(session, settings, imports.DEMO_COMMUNE,
                                          options, role="police", user="bench", _=_,
                                          locale="vi", log=sessions)
         print(f"  sheet A4 landscape {fmt} {dpi} dpi: {time.perf_counter() - start:5.2f} s, "

@@ -26,9 +26,9 @@ from shapely.geometry import box
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from geo.frame import village_frame  # noqa: E402
-from geo.plans import shipped_plans  # noqa: E402
-from geo.tables import Tables  # noqa: E402
+from geo.engine.frame import village_frame  # noqa: E402
+from geo.engine.plans import shipped_plans  # noqa: E402
+from geo.engine.tables import Tables  # noqa: E402
 
 START = np.datetime64("2024-11-01")
 DAYS = 365

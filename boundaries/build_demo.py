@@ -33,7 +33,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
-from geo.synthetic import DEFAULT_METRIC_CRS, commune_outline, synthetic_villages  # noqa: E402
+from geo.demo.villages import DEFAULT_METRIC_CRS, commune_outline, synthetic_villages  # noqa: E402
 
 DEFAULT_SHARED = REPO_ROOT.parent / "shared" / "data" / "boundaries"
 DEFAULT_OUT = REPO_ROOT / "boundaries"

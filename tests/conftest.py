@@ -33,7 +33,7 @@ TEST_HASHER = password_hasher(TEST_COST)
 
 @pytest.fixture(autouse=True)
 def _cheap_password_hashes(monkeypatch):
-    """The command line (``app.cli.main``, subprocesses) reads its settings from the
+    """The command line (``app.cli.main.main``, subprocesses) reads its settings from the
     environment: it hashes at the test cost too."""
     monkeypatch.setenv("XKMT_PASSWORD_HASH_COST", TEST_COST)
 

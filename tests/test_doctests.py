@@ -25,12 +25,12 @@ def test_the_examples_in_the_docstrings_hold(name):
 
 
 def test_the_modules_with_examples_are_found():
-    assert {"geo.frame", "geo.join", "geo.legends", "geo.context", "app.privacy",
-            "geo.demo_records"} <= set(MODULES)
+    assert {"geo.engine.frame", "geo.join", "geo.legends", "geo.engine.context", "app.privacy",
+            "geo.demo.records"} <= set(MODULES)
 
 
-CRITERIA = ("geo.criteria", "geo.criteria_people", "geo.criteria_outreach",
-            "geo.criteria_places")
+CRITERIA = ("geo.engine.criteria", "geo.engine.criteria_people", "geo.engine.criteria_outreach",
+            "geo.engine.criteria_places")
 
 
 @pytest.mark.parametrize("name", CRITERIA)

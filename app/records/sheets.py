@@ -18,7 +18,7 @@ from functools import lru_cache
 from app.i18n import N_, gettext_for
 from app.records.schema import BY_NAME, FORBIDDEN_HEADERS, RECORD_TYPES, RecordType
 from app.records.values import fold, is_blank, text
-from geo import vnencodings
+from geo.readers import vnencodings
 
 GUIDE = N_("Guide")
 LISTS = N_("Lists")

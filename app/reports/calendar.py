@@ -16,8 +16,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models import TaskMark
-from geo.periods import add_months
-from geo.plans import Plan, shipped_plans
+from geo.engine.periods import add_months
+from geo.engine.plans import Plan, shipped_plans
 
 PREFIX = "report:"
 

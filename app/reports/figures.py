@@ -10,7 +10,7 @@ from app.audit import codes_in
 from app.i18n import N_
 from app.reports.content import Table, shown
 from app.reports.view import MonthView
-from geo.criteria import METRICS
+from geo.engine.criteria import METRICS
 
 STATUSES = {"met": N_("Met"), "not_met": N_("Not met"), "no_data": N_("No data"),
             "not_applicable": N_("Not applicable"), None: N_("No data")}

@@ -9,16 +9,17 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from app import audit, compliance, store
+from app import audit, store
 from app.access import AsRole
+from app.frame import loading
 from app.i18n import N_, gettext_for
 from app.params import BadParameter, read_month
 from app.reports import monthly, periodic, word, workbook
 from app.reports.content import Letterhead, Report, recipients
 from app.reports.view import month_view
 from app.settings import Settings
-from geo.periods import add_months
-from geo.plans import shipped_plans
+from geo.engine.periods import add_months
+from geo.engine.plans import shipped_plans
 
 KINDS = ("monthly", "semiannual", "final", "selfassessment")
 FORMATS = ("docx", "xlsx")
@@ -160,9 +161,9 @@ def build(session: Session, settings: Settings, code: str, asked: Asked, role: s
     views = [view(m) for m in asked.months]
     report.paragraph(_opening(views[-1], asked, _, locale))
     if asked.kind == "monthly":
-        codes = compliance.person_codes(session, code) \
+        codes = loading.person_codes(session, code) \
             if AsRole(role).can("see_person_codes") else set()
-        previous = view(compliance.previous_month(asked.months[0]))
+        previous = view(loading.previous_month(asked.months[0]))
         monthly.body(report, views[0], previous, _, locale, codes)
     elif asked.kind == "selfassessment":
         periodic.assessment_body(report, views[-1], views, asked.year, _, locale)

@@ -1,5 +1,5 @@
 """The one place reports obtain figures: the map's per-role view of a month's village
-frame (:func:`app.view.view_for`), for the role of whoever asks. Every figure a report
+frame (:func:`app.frame.view.view_for`), for the role of whoever asks. Every figure a report
 prints comes from the :class:`MonthView` this returns; nothing is recomputed, retyped or
 masked here.
 """
@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from app import view
 from app.access import AsRole, roles_with
+from app.frame import view
 from app.settings import Settings
 
 REPORT_ROLES = tuple(sorted(roles_with("make_reports")))

@@ -1,5 +1,5 @@
 """JSON and GeoJSON for other programs (ISO 8601 dates, EPSG:4326), rendered from the
-role's view of the frame (:mod:`app.view`): person codes only for the police; for viewers
+role's view of the frame (:mod:`app.frame.view`): person codes only for the police; for viewers
 no figure from which a small count of people could be worked out. Answers are cached per
 commune, month, role, language and data version, gzipped, with an ETag (304 when the
 client has it)."""
@@ -10,9 +10,10 @@ import json
 
 from fastapi import APIRouter, Depends, Request, Response
 
-from app import audit, compliance, store, view
+from app import audit, store
 from app.access import ANYONE
 from app.deps import LocaleDep, MonthDep, SessionDep, SettingsDep
+from app.frame import loading, view
 
 router = APIRouter(prefix="/api", dependencies=[Depends(ANYONE)])
 
@@ -67,7 +68,7 @@ def commune_compliance(code: str, request: Request, session: SessionDep,
                        settings: SettingsDep, locale: LocaleDep, month: MonthDep) -> Response:
     """The commune's summary for a month (default: this month)."""
     store.get_commune(session, code)
-    month = month or compliance.current_month()
+    month = month or loading.current_month()
     shown = view.view_for(session, settings, code, month, request.state.user, locale)
     found = view.answer(session, shown, "compliance", lambda: encode(shown.summary),
                         persons=lambda: shown.persons["summary"])

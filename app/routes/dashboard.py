@@ -1,7 +1,7 @@
 """The commune dashboard: the month's status against each plan in force beside last
 month's, the national criteria and the villages blocking recognition, each village with
 the indicators it fails, the risk levels, the plan's dated tasks and the next report due.
-Rendered from the role's view of the frame (``app.view``): no
+Rendered from the role's view of the frame (``app.frame.view``): no
 evidence and no person code reaches the page, and viewers see no figure computed from
 people (only the statuses)."""
 
@@ -15,16 +15,17 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app import compliance, mapview, patrol, store, tips_board, view
+from app import mapview, patrol, store, tips_board
 from app.access import ANYONE
 from app.deps import LocaleDep, MonthDep, SessionDep, SettingsDep
+from app.frame import loading, view
 from app.i18n import N_, gettext_for, number
 from app.models import TaskMark
 from app.rendering import render
 from app.reports import calendar
 from app.reports.figures import LEVELS, TASK_STATUSES
-from geo.criteria import METRICS
-from geo.plans import shipped_plans
+from geo.engine.criteria import METRICS
+from geo.engine.plans import shipped_plans
 
 router = APIRouter(dependencies=[Depends(ANYONE)])
 
@@ -50,12 +51,12 @@ def render_dashboard(request: Request, session: Session, settings, locale: str, 
     commune = store.get_commune(session, code)
     shown = view.view_for(session, settings, code, month, request.state.user, locale)
     summary = shown.summary
-    before = view.view_for(session, settings, code, compliance.previous_month(shown.month),
+    before = view.view_for(session, settings, code, loading.previous_month(shown.month),
                            request.state.user, locale)
     last = before.summary if before.indicators else None
     return render(
         request, "dashboard.html", locale, status=status, commune=commune, month=shown.month,
-        months=shown.months, previous_month=compliance.previous_month(shown.month),
+        months=shown.months, previous_month=loading.previous_month(shown.month),
         next_month=mapview.next_month(shown.month), synthetic=shown.synthetic,
         score={"percent": _percent(summary["score"], locale),
                 "tally": mapview.score_tally(summary["score_evidence"],

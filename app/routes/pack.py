@@ -1,4 +1,4 @@
-"""The meeting pack on the web (``app/pack.py``): the map page's download button.
+"""The meeting pack on the web (``app/prints/pack.py``): the map page's download button.
 
 A POST from the map page's form, with its CSRF token, as the record exports: a link from
 another site cannot make (and log) a pack in one's name; a ``GET`` leads to the map.
@@ -12,12 +12,13 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
-from app import audit, compliance, errors, store
+from app import audit, errors, store
 from app.access import Rule, Viewer, is_pack_role, may_make_for
 from app.deps import LocaleDep, SessionDep, SettingsDep
+from app.frame import loading
 from app.i18n import gettext_for
-from app.pack import DEFAULT_ROLE, PackError, build_pack
 from app.params import read_month
+from app.prints.pack import DEFAULT_ROLE, PackError, build_pack
 
 PACK = Rule.needing("take_packs")  # who may take the map away as a file
 
@@ -64,5 +65,5 @@ def meeting_pack_address(code: str, session: SessionDep) -> RedirectResponse:
 
 
 def _latest(session, code: str) -> str:
-    months = compliance.record_months(session, code, store.today())
-    return months[-1] if months else compliance.current_month()
+    months = loading.record_months(session, code, store.today())
+    return months[-1] if months else loading.current_month()

@@ -6,9 +6,10 @@ import pandas as pd
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from app import compliance, errors, frames, mapview, store, view
+from app import errors, mapview, store
 from app.access import ANYONE, Viewer
 from app.deps import LocaleDep, MonthDep, SessionDep, SettingsDep
+from app.frame import caching, loading, view
 from app.i18n import gettext_for, number
 from app.rendering import NONCE_SLOT, render_shared
 from app.routes.api import cached_answer, encode, log_codes
@@ -47,7 +48,7 @@ def commune_map(code: str, request: Request, session: SessionDep, settings: Sett
     shown = view.view_for(session, settings, code, month, request.state.user, locale)
     chosen = next((t for t in shown.thematic if t.key == layer), shown.thematic[0])
     head, body, script, drawn = _drawn(request, session, settings, commune, shown, locale)
-    caches = frames.caches(session)
+    caches = caching.caches(session)
 
     def context() -> dict:
         _ = gettext_for(locale)
@@ -57,7 +58,7 @@ def commune_map(code: str, request: Request, session: SessionDep, settings: Sett
             "commune": commune, "villages": shown.villages, "synthetic": shown.synthetic,
             "map_head": add_nonce(head, NONCE_SLOT), "map_body": body, "map_script": script,
             "month": month, "months": shown.months,
-            "previous_month": compliance.previous_month(month),
+            "previous_month": loading.previous_month(month),
             "next_month": mapview.next_month(month), "thematic": shown.thematic,
             "chosen": chosen, "groups": {k: _(v) for k, v in mapview.GROUPS.items()},
             "legends": {k: mapview.translate_legend(legends.LEGENDS[k], _)
@@ -113,7 +114,7 @@ def _drawn(request: Request, session, settings, commune, shown: view.FrameView,
                                     shown.synthetic, fills=None, overlays=shown.point_layers)
         return figure.header.render(), figure.html.render(), figure.script.render(), drawn
 
-    return frames.caches(session).answers.get(("drawn", shown.key), draw)
+    return caching.caches(session).answers.get(("drawn", shown.key), draw)
 
 
 def _fills(layer) -> dict[str, str]:

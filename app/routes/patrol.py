@@ -19,17 +19,18 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from app import patrol, store, view
+from app import patrol, store
 from app.access import PATROLS
-from app.compliance import current_month
 from app.deps import LocaleDep, SessionDep, SettingsDep
+from app.frame import view
+from app.frame.loading import current_month
 from app.i18n import N_, gettext_for
 from app.params import BadParameter, read_day
 from app.rendering import render
 from app.settings import Settings
 from app.web_security import tile_origin
 from geo.legends import PATROL_COLOURS
-from geo.patrol_sheet import sheet_pdf, sheet_xlsx
+from geo.patrol.sheet import sheet_pdf, sheet_xlsx
 
 router = APIRouter(dependencies=[Depends(PATROLS)])
 Venues = Annotated[list[str] | None, Query()]  # ?venue=CS-01&venue=CS-02

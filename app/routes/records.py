@@ -25,10 +25,11 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.convertors import register_url_convertor
 
-from app import audit, compliance, store
+from app import audit, store
 from app.access import POLICE, actor
 from app.db import transaction
 from app.deps import LocaleDep, SessionDep, SettingsDep
+from app.frame import loading
 from app.i18n import N_, gettext_for
 from app.models import OutreachEvent, Person
 from app.params import MAX_ID, IdConvertor, month_or_none, storable
@@ -172,7 +173,7 @@ def records_list(code: str, type_name: str, request: Request, session: SessionDe
         villages=list(zip(ctx.villages["code"], ctx.villages["name"], strict=True))
         if forms.has_village(rt) else [],
         village=village, dated=dated, month=month if period else "",
-        months=compliance.record_months(session, code, store.today()) if dated else [],
+        months=loading.record_months(session, code, store.today()) if dated else [],
         bad_month=bool(month) and dated and period is None,
         saved=next((_title(rt, row, show) for ident, row in records
                     if str(ident) == saved), None),

@@ -15,10 +15,11 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from app import audit, compliance, store
+from app import audit, store
 from app.access import MARK_TASKS, REPORTS, actor
 from app.db import transaction
 from app.deps import LocaleDep, SessionDep, SettingsDep
+from app.frame import loading
 from app.i18n import N_, gettext_for
 from app.models import ChangeLog, TaskMark
 from app.records.service import logged
@@ -48,9 +49,9 @@ SENT_PROBLEMS = {
 def reports_page(code: str, request: Request, session: SessionDep,
                  locale: LocaleDep) -> HTMLResponse:
     commune = store.get_commune(session, code)
-    months = compliance.record_months(session, code, store.today())
+    months = loading.record_months(session, code, store.today())
     return render(request, "reports.html", locale, commune=commune, months=months,
-                  latest=months[-1] if months else compliance.current_month(),
+                  latest=months[-1] if months else loading.current_month(),
                   kinds=KIND_LABELS, year=store.today().year)
 
 
@@ -63,7 +64,7 @@ async def report_file(code: str, request: Request, session: SessionDep,
     """``kind``: monthly (``month``), semiannual or final (``start``, ``end``; default:
     the plan's periods), selfassessment (``year``); ``format``: docx or xlsx."""
     store.get_commune(session, code)
-    months = compliance.record_months(session, code, store.today())
+    months = loading.record_months(session, code, store.today())
     asked = service.read(kind, format, code, month=month or None, start=start or None,
                          end=end or None, year=year or None,
                          latest=months[-1] if months else None)
@@ -86,11 +87,11 @@ def render_calendar(request: Request, session, settings, locale: str, code: str,
                     form: dict | None = None, status: int = 200) -> HTMLResponse:
     commune = store.get_commune(session, code)
     today = store.today()
-    months = compliance.record_months(session, code, today)
+    months = loading.record_months(session, code, today)
     # the tasks as the frame of the latest month with records knows them (the current
     # month may lie after the plan's end), judged again at today
     view = month_view(session, settings, code,
-                      months[-1] if months else compliance.current_month(today),
+                      months[-1] if months else loading.current_month(today),
                       request.state.user.role, locale)
     return render(request, "calendar.html", locale, status=status, commune=commune,
                   today=today, tasks=calendar.task_rows(session, code,

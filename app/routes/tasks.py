@@ -27,7 +27,7 @@ from app.params import month_or_none
 from app.records.service import logged
 from app.records.values import BadValue, read_date
 from app.routes.dashboard import render_dashboard
-from geo.plans import Task, shipped_plans
+from geo.engine.plans import Task, shipped_plans
 
 router = APIRouter(dependencies=[Depends(MARK_TASKS)])
 

@@ -21,7 +21,7 @@ from shapely.ops import polylabel
 
 from geo.crs import METRIC_CRS
 from geo.legends import PRINT_COLOURS, Legend
-from geo.printing.paper import PT_MM, grey_levels, nice_length, nice_scale
+from geo.printing.paper import PT_MM, grey_levels, lightness, nice_length, nice_scale
 
 BORDER = PRINT_COLOURS["border"]  # village borders dark enough to survive a photocopy
 HATCH_INK = PRINT_COLOURS["hatch"]
@@ -161,8 +161,6 @@ def _points(ax, sets: list[PointSet], colour: bool, scale: int,
 
 
 def _is_light(colour: str) -> bool:
-    from geo.printing.paper import lightness
-
     return lightness(colour) > 60
 
 

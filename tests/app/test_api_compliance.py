@@ -1,5 +1,5 @@
 """``villages.geojson?month=`` and ``compliance?month=`` on the full demo: every indicator per
-village, the same figures as ``geo.frame.village_frame`` computed directly, person codes
+village, the same figures as ``geo.engine.frame.village_frame`` computed directly, person codes
 only for the police, small counts masked for viewers."""
 
 from __future__ import annotations
@@ -12,13 +12,14 @@ import geopandas as gpd
 import pytest
 from sqlalchemy import select
 
-from app import compliance, frames, masking, store
+from app import store
 from app.db import transaction
+from app.frame import caching, loading, masking
 from app.models import ChangeLog, Person
 from app.privacy import mask_count, masked_total
-from geo.counts import NOT_PEOPLE
-from geo.frame import village_frame
-from geo.plans import shipped_plans
+from geo.engine.counts import NOT_PEOPLE
+from geo.engine.frame import village_frame
+from geo.engine.plans import shipped_plans
 from tests.conftest import client_as
 
 MONTH = "2025-10"  # QĐ 28/2025 in force: N1-N3 and risk levels exist
@@ -33,7 +34,7 @@ PEOPLE_INDICATORS = {"P02", *(f"P{n}" for n in range(13, 22)), "N1", "N2"}
 def direct(full):
     """The frame computed straight from the tables, without the app's cache or shaping."""
     with full() as session:
-        return village_frame(compliance.load_tables(session, "15178"),
+        return village_frame(loading.load_tables(session, "15178"),
                              store.load_villages(session, "15178"), MONTH, shipped_plans(),
                              commune="15178")
 
@@ -210,7 +211,7 @@ def test_the_data_version_changes_when_a_smaller_id_commits_later(demo):
 
     log(1000)
     with demo() as session:
-        first = frames.data_version(session, "15178")
+        first = caching.data_version(session, "15178")
     log(500)
     with demo() as session:
-        assert frames.data_version(session, "15178") != first
+        assert caching.data_version(session, "15178") != first

@@ -16,7 +16,7 @@ from tests.conftest import client_as
 
 ROOT = Path(__file__).resolve().parents[2]
 # The table itself, and the places that create accounts of a role (not what one sees).
-ROLE_HOLDERS = {"app/access.py", "app/accounts.py", "app/cli.py", "app/cli_accounts.py",
+ROLE_HOLDERS = {"app/access.py", "app/accounts.py", "app/cli/main.py", "app/cli/users.py",
                 "app/models/users.py", "app/security.py"}
 COMPARISONS = (
     re.compile(r"\brole\s*(==|!=)|(==|!=)\s*\w*\.?role\b"),  # role == "police"

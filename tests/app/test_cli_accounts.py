@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from httpx import Response
 from sqlalchemy import select
 
-from app.cli import main
+from app.cli.main import main
 from app.main import create_app
 from app.models import User
 

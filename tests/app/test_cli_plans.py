@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from app.cli import main
-from app.plans_messages import PLAN_PROBLEMS, plan_problem_text
+from app.cli.main import main
+from app.plan_problem_texts import PLAN_PROBLEMS, plan_problem_text
 from geo.errors import PlanProblem
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -139,7 +139,7 @@ def test_list_shows_the_shipped_plans_and_their_validity(cli, capsys):
 
 
 def test_every_problem_code_of_the_checker_has_a_sentence():
-    source = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "geo").glob("*.py"))
+    source = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "geo").rglob("*.py"))
     codes = set(re.findall(r'\.add\(\s*"(\w+)"', source))
     codes |= set(re.findall(r'PlanProblem\("(\w+)"', source))
     codes |= set(re.findall(r'"(missing_\w+)"\s*,\s*(?:section|id)=', source))

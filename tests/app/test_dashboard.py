@@ -7,8 +7,8 @@ import pytest
 from bs4 import BeautifulSoup
 from sqlalchemy import select
 
-from app import compliance
 from app.db import transaction
+from app.frame import loading
 from app.models import Person
 from app.records.schema import BY_NAME
 from app.records.service import Context, check_rows
@@ -155,7 +155,7 @@ def test_viewers_see_the_status_of_a_count_of_people_not_the_count(demo, setting
 
 
 def test_default_month_bad_month_english_and_the_top_bar_link(client):
-    month = compliance.current_month()  # no record at all: this month
+    month = loading.current_month()  # no record at all: this month
     soup = _page(client, URL)
     assert f"{month[5:]}/{month[:4]}" in soup.h1.get_text()
     assert soup.select_one("select[name=month] option[selected]")["value"] == month

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from bs4 import BeautifulSoup
 
-from app import compliance
+from app.frame import loading
 from tests.conftest import client_as
 
 URL = "/communes/15178/dashboard"
@@ -26,7 +26,7 @@ def _text(node) -> str:
 
 def _frame(sessions, month: str):
     with sessions() as session:
-        return compliance.compute(session, "15178", month)
+        return loading.compute(session, "15178", month)
 
 
 def _failing(villages, code: str, status: str = "not_met") -> list[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from app import imports
-from app.cli import main
+from app.cli.main import main
 from app.models import (
     Baseline,
     ChangeLog,
@@ -26,7 +26,7 @@ from app.models import (
 from app.records.messages import cell_problem_text
 from app.records.schema import BY_NAME, RECORD_TYPES
 from app.records.service import Context, check_rows
-from geo.demo_records import demo_records
+from geo.demo.records import demo_records
 from tests.conftest import snapshot
 
 MODELS = {"persons": Person, "drug_tests": DrugTest, "schools": School,
@@ -141,7 +141,7 @@ def test_make_run_path_loads_the_records_once(settings, sessions, monkeypatch, c
 def test_the_demo_shows_every_risk_level_and_every_status(full):
     """Over the full months the map's legends are all used: risk levels I, II, III and
     none from 09/2025 (QĐ 28/2025 in force), every status of N1-N3 and of the plan."""
-    from app.compliance import compute
+    from app.frame.loading import compute
 
     months = [f"2024-{m:02d}" for m in (11, 12)] + [f"2025-{m:02d}" for m in range(1, 13)]
     risks: dict[str, set] = {}

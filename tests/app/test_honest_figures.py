@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from bs4 import BeautifulSoup
 
-from app import compliance
+from app.frame import loading
 from app.i18n import gettext_for, number
 from tests.conftest import client_as, map_data
 
@@ -104,7 +104,7 @@ def test_a_month_after_the_last_record_is_no_data_on_the_map_dashboard_and_api(f
 def test_a_score_counting_indicators_without_data_says_so(full, settings):
     month, code = "2025-06", "T05"  # the demo's T05 has one indicator without data then
     with full() as session:
-        result = compliance.compute(session, CODE, month)
+        result = loading.compute(session, CODE, month)
     tally = result.villages.at[code, "score_evidence"]
     assert tally["no_data"] == 1 and tally["met"] + tally["not_met"] > 0
     clean = [c for c, t in result.villages["score_evidence"].items() if not t["no_data"]]
@@ -143,7 +143,7 @@ def test_the_demo_tip_never_settled_is_open_past_its_deadline(full, settings):
     assert evidence["settled_late"] == [] and evidence["on_time"] == []
     assert thon8["indicators"]["P11"]["status"] == "not_met"
     with full() as session:
-        tips = compliance.load_tables(session, CODE)["tips"].set_index("code")
+        tips = loading.load_tables(session, CODE)["tips"].set_index("code")
     assert tips.at["NT-026", "settled_date"] is None  # indeed never settled
     labels = _config(_soup(police, f"/communes/{CODE}/map?month={LAST}"), police)["texts"][
         "evidence"]

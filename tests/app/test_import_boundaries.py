@@ -6,8 +6,8 @@ import pytest
 from shapely.geometry import Polygon
 
 from app import store
-from app.cli import main
-from geo import vnencodings
+from app.cli.main import main
+from geo.readers import vnencodings
 from tests.conftest import snapshot
 from tests.factories import demo_villages, write_geojson, write_shapefile
 

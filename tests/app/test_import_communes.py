@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.cli import main
+from app.cli.main import main
 from app.models import Commune
 from tests.conftest import snapshot
 from tests.factories import ROOT

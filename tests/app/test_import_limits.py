@@ -153,7 +153,7 @@ def test_the_web_upload_uses_the_settings_and_counts_every_problem(settings, com
 
 
 def test_the_command_line_uses_the_settings(commune, settings, monkeypatch, tmp_path, capsys):
-    from app.cli import main
+    from app.cli.main import main
 
     monkeypatch.setenv("XKMT_DATABASE_URL", settings.database_url)
     monkeypatch.setenv("XKMT_MAX_IMPORT_ROWS", "50")

@@ -16,12 +16,12 @@ import openpyxl
 import pytest
 from sqlalchemy import select
 
-from app.cli import main
+from app.cli.main import main
 from app.models import AuditEvent, DrugTest, Person, Venue
 from app.records import excel
 from app.records.importer import ImportRejected, import_file
 from app.records.schema import BY_NAME
-from geo import vnencodings
+from geo.readers import vnencodings
 from tests.app.test_excel import FILLED, load, load_commune, template_bytes
 from tests.conftest import snapshot
 

@@ -10,7 +10,7 @@ from tests.geo.test_imports import imports_of
 APP = Path(__file__).resolve().parents[2] / "app"
 # Deliberately late, and no cycle: the command line loads the web application only for
 # the command that serves it.
-LATE = {("cli.py", "main")}
+LATE = {("cli/main.py", "main")}
 
 
 def test_every_import_of_app_in_app_is_at_the_top_of_its_module():

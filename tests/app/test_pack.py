@@ -16,11 +16,11 @@ from bs4 import BeautifulSoup
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from app import compliance
-from app.cli import main
+from app.cli.main import main
+from app.frame import loading
 from app.main import create_app
 from app.models import AuditEvent
-from app.pack import PackError, build_pack, check_self_contained, external_references
+from app.prints.pack import PackError, build_pack, check_self_contained, external_references
 from tests.app.test_viewer_privacy import (
     Reading,
     _ones_and_twos,
@@ -53,7 +53,7 @@ def _config(html: str) -> dict:
 
 def _person_codes(sessions) -> set[str]:
     with sessions() as session:
-        return compliance.person_codes(session, CODE)
+        return loading.person_codes(session, CODE)
 
 
 def _codes_in(html: str, codes: set[str]) -> set[str]:
@@ -183,7 +183,7 @@ def test_a_pack_that_leaves_the_police_holds_no_person_code_and_no_small_count(
         police = sign_in(TestClient(create_app(world_settings)), "police")
         true |= truth(police, world, months, indicators)
         codes |= _person_codes(sessions)
-        for role in ROLES:  # each month's frame computed once for every role (app.frames)
+        for role in ROLES:  # each month's frame computed once for every role (app.frame.caching)
             texts[role].append(_read_packs(sessions, world_settings, months, world, role,
                                            readings[role]))
     assert len(codes) > 50

@@ -13,7 +13,7 @@ from bs4 import BeautifulSoup
 from pypdf import PdfReader
 from pyproj import Transformer
 
-from app.cli import main
+from app.cli.main import main
 from tests.conftest import client_as
 from tests.factories import save_records
 

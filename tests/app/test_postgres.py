@@ -17,9 +17,10 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, inspect, select, text
 
-from app import compliance, imports
-from app.cli import main
+from app import imports
+from app.cli.main import main
 from app.db import make_engine, session_factory, upgrade
+from app.frame import loading
 from app.main import create_app
 from app.models import ChangeLog, Person, Venue
 from app.records import excel
@@ -121,9 +122,9 @@ def _plain(value):
 @pytest.mark.parametrize("month", MONTHS)
 def test_compliance_is_the_same_as_on_sqlite(pg, lite, month):
     with pg[1]() as session:
-        on_pg = compliance.compute(session, COMMUNE, month)
+        on_pg = loading.compute(session, COMMUNE, month)
     with lite[1]() as session:
-        on_lite = compliance.compute(session, COMMUNE, month)
+        on_lite = loading.compute(session, COMMUNE, month)
     assert list(on_pg.villages.columns) == list(on_lite.villages.columns)
     columns = [c for c in on_lite.villages.columns if c != "geometry"
                and not c.endswith("_evidence")]  # codes, counts, values, targets, statuses

@@ -14,9 +14,10 @@ from PIL import Image
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from app import compliance, store, view
+from app import store
 from app.access import AsRole
-from app.cli import main
+from app.cli.main import main
+from app.frame import loading, view
 from app.models import AuditEvent
 from tests.conftest import client_as
 
@@ -144,8 +145,8 @@ def test_a_viewers_atlas_has_no_person_code_and_no_exact_small_count(full_demo, 
     reader = PdfReader(io.BytesIO(response.content))
     text = pdf_text(response.content)
     with full_demo() as session:
-        codes = compliance.person_codes(session, "15178")
-        frame = compliance.compute(session, "15178", MONTH)
+        codes = loading.person_codes(session, "15178")
+        frame = loading.compute(session, "15178", MONTH)
     assert codes and not [c for c in codes if c in text]
     assert not re.search(r"CT-\d{3}", text)
     with full_demo() as session:

@@ -105,10 +105,10 @@ def test_every_count_of_the_frame_says_whether_it_counts_people():
     import geopandas as gpd
     from shapely.geometry import box
 
-    from geo.context import Context
-    from geo.counts import LISTS, NOT_PEOPLE, PEOPLE, village_counts
-    from geo.plans import PlanSettings
-    from geo.tables import Tables
+    from geo.engine.context import Context
+    from geo.engine.counts import LISTS, NOT_PEOPLE, PEOPLE, village_counts
+    from geo.engine.plans import PlanSettings
+    from geo.engine.tables import Tables
 
     villages = gpd.GeoDataFrame({"code": ["T01"], "name": ["Thôn 1"], "households": [100],
                                  "population": [400]}, geometry=[box(0, 0, 1, 1)])
@@ -120,7 +120,7 @@ def test_every_count_of_the_frame_says_whether_it_counts_people():
 def test_the_indicators_declared_about_people_are_those_about_people():
     """geo's declarations (Metric.counts_people) against the test's own reading of the
     plans: people on the lists, visits to them, violations, arrests and fugitives."""
-    from geo.plans import shipped_plans
+    from geo.engine.plans import shipped_plans
     from tests.app.test_viewer_privacy import people_indicators
 
     about_people = people_indicators()

@@ -14,7 +14,8 @@ import pytest
 from bs4 import BeautifulSoup
 from sqlalchemy import select
 
-from app import compliance, imports
+from app import imports
+from app.frame import loading
 from app.models import DrugTest, Person, PersonState, TipBox, Venue
 from app.records.importer import ImportRejected, import_file
 from tests.conftest import client_as, map_data, snapshot
@@ -119,7 +120,7 @@ def test_a_user_with_psychosis_and_no_status_counts_as_left_in_the_community(com
     csv_file(commune, PEOPLE, "code,village,category,status,status_date,psychosis\n"
              "SD-03,Thôn 5,người sử dụng trái phép chất ma túy,,01/11/2024,có\n")
     with commune() as session:
-        result = compliance.compute(session, "15178", "2024-11")
+        result = loading.compute(session, "15178", "2024-11")
     assert result.villages.at["T05", "psychosis"] == 1
     assert result.villages.at["T05", "P17_evidence"]["left_in_community"] == ["SD-03"]
 
@@ -137,7 +138,7 @@ def test_a_tip_box_without_a_point_is_kept_with_its_village_counted_and_not_draw
              "HT-02,,20.125,105.535,01/11/2024,đang hoạt động,15/11/2024\n")
     with commune() as session:
         boxes = {b.code: (b.village_code, b.lat, b.lon) for b in session.scalars(select(TipBox))}
-        result = compliance.compute(session, "15178", "2024-11")
+        result = loading.compute(session, "15178", "2024-11")
     assert boxes == {"HT-01": ("T04", None, None), "HT-02": ("T06", 20.125, 105.535)}
     assert result.villages.loc[["T04", "T06", "T01"], "tip_boxes"].tolist() == [1, 1, 0]
     assert result.villages.loc[["T04", "T06", "T01"], "P09_status"].tolist() == [
@@ -184,7 +185,7 @@ def test_a_venue_form_with_its_village_and_no_point_is_saved_needing_a_location(
     with commune() as session:
         stored = session.get(Venue, ident)
         assert (stored.village_code, stored.lat, stored.lon) == ("T07", None, None)
-        result = compliance.compute(session, "15178", "2024-11")
+        result = loading.compute(session, "15178", "2024-11")
     assert result.villages.at["T07", "venues"] == 1
 
 

@@ -9,8 +9,8 @@ import unicodedata
 
 import pytest
 
-from app import compliance
 from app.db import make_engine, session_factory
+from app.frame import loading
 from app.models import AuditEvent
 from app.reports import service
 from app.reports.content import recipients
@@ -37,7 +37,7 @@ def world(full_database, tmp_path_factory):
     path = full_demo_file(full_database, tmp_path_factory.mktemp("reports"))
     settings = settings_for(path)
     engine = make_engine(settings.database_url)
-    yield settings, session_factory(engine), None  # (no cache of our own: app.frames)
+    yield settings, session_factory(engine), None  # (no cache of our own: app.frame.caching)
     engine.dispose()
 
 
@@ -60,7 +60,7 @@ def monthly(world):
 def frame(world):
     _settings, sessions, _frames = world
     with sessions() as session:
-        return compliance.compute(session, CODE, MONTH)
+        return loading.compute(session, CODE, MONTH)
 
 
 def test_monthly_docx_indicator_figures_equal_the_frames(monthly, frame):
@@ -192,7 +192,7 @@ def test_a_month_without_records_says_so_instead_of_zeros(world):
 def test_a_leaders_report_holds_no_person_code(world, monthly):
     _settings, sessions, _frames = world
     with sessions() as session:
-        codes = compliance.person_codes(session, CODE)
+        codes = loading.person_codes(session, CODE)
     police = docx_text(docx_of(monthly[("police", "docx")]))
     assert any(code in police for code in codes)  # the police annex: who needs a visit
     for fmt in ("docx", "xlsx"):

@@ -8,8 +8,8 @@ import datetime as dt
 
 import pytest
 
-from app import compliance
 from app.db import make_engine, session_factory
+from app.frame import loading
 from app.params import BadParameter
 from app.reports import service
 from tests.app.reports_helpers import (
@@ -33,8 +33,8 @@ def world(full_database, tmp_path_factory):
     engine = make_engine(settings.database_url)
     sessions = session_factory(engine)
     with sessions() as session:
-        frames = {m: compliance.compute(session, CODE, m) for m in (*MONTHS, "2025-11")}
-    yield settings, sessions, None, frames  # (no cache of our own: app.frames)
+        frames = {m: loading.compute(session, CODE, m) for m in (*MONTHS, "2025-11")}
+    yield settings, sessions, None, frames  # (no cache of our own: app.frame.caching)
     engine.dispose()
 
 

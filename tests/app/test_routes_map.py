@@ -13,7 +13,8 @@ import pytest
 from bs4 import BeautifulSoup
 from fastapi.testclient import TestClient
 
-from app import compliance, frames, mapview
+from app import mapview
+from app.frame import caching, loading
 from app.i18n import gettext_for
 from app.main import create_app
 from geo import legends, maplayers
@@ -195,17 +196,17 @@ def test_every_script_and_style_is_served_by_the_app(full_demo, settings):
 # Categories the demo data never produce (kept: real data can): reported to the lead.
 def test_the_demo_shows_every_colour_of_every_legend(full_demo):
     with full_demo() as session:
-        tables = compliance.load_tables(session, "15178")
-        months = compliance.record_months(session, "15178", dt.date(2026, 11, 29))
-        assert compliance.record_months(session, "15178", dt.date(2025, 3, 1))[-1] == "2025-03"
-        assert compliance.record_months(session, "99999", dt.date(2026, 11, 29)) == []
+        tables = loading.load_tables(session, "15178")
+        months = loading.record_months(session, "15178", dt.date(2026, 11, 29))
+        assert loading.record_months(session, "15178", dt.date(2025, 3, 1))[-1] == "2025-03"
+        assert loading.record_months(session, "99999", dt.date(2026, 11, 29)) == []
         # 10/2024 (broadcasts before the plan): no indicator applies, venues not assessed
         assert (months[0], months[-1], len(months)) == ("2024-10", "2025-12", 15)
         seen: set[tuple[str, str]] = set()
-        previous = compliance.compute(session, "15178", compliance.previous_month(months[0]))
+        previous = loading.compute(session, "15178", loading.previous_month(months[0]))
         # and 01/2026, a month after the last record (asked by its address): no data
         for month in [*months, mapview.next_month(months[-1])]:
-            result = compliance.compute(session, "15178", month)
+            result = loading.compute(session, "15178", month)
             for mask in (0, 2):  # police and leader; viewer
                 for layer in mapview.layers(result, previous, str, "vi", mask):
                     seen |= {(layer.legend, c) for c in layer.categories.values()}
@@ -241,7 +242,7 @@ def test_the_drawn_map_is_reused_but_never_across_roles_nonces_or_changed_record
     leader = sign_in(TestClient(app), "leader-c")
     url = "/communes/15178/map?month=2025-10"
     with app.state.sessions() as session:
-        answers = frames.caches(session).answers
+        answers = caching.caches(session).answers
     drawn = lambda: [k for k in answers.keys() if k[0] == "drawn"]  # noqa: E731
     first, second = (_page(police, url)[1] for _ in range(2))
     _page(police, url + "&layer=P14")  # another layer: the same drawing, coloured in the page

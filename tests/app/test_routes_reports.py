@@ -12,9 +12,9 @@ import pytest
 from bs4 import BeautifulSoup
 from sqlalchemy import select
 
-from app import compliance
-from app.cli import main
+from app.cli.main import main
 from app.db import make_engine, session_factory
+from app.frame import loading
 from app.models import AuditEvent, TaskMark
 from app.reports import calendar
 from tests.app.reports_helpers import (
@@ -51,7 +51,7 @@ def _events(sessions) -> list[AuditEvent]:
 def test_police_leader_and_admin_download_reports_and_each_is_audited(world):
     settings, sessions = world
     with sessions() as session:
-        codes = compliance.person_codes(session, CODE)
+        codes = loading.person_codes(session, CODE)
     for role in ("police", "leader", "admin"):
         client = client_as(settings, sessions, role)
         page = BeautifulSoup(client.get(REPORTS).text, "html.parser")
@@ -73,7 +73,7 @@ def test_police_leader_and_admin_download_reports_and_each_is_audited(world):
 def test_a_leader_gets_the_excel_companion_without_person_codes(world):
     settings, sessions = world
     with sessions() as session:
-        codes = compliance.person_codes(session, CODE)
+        codes = loading.person_codes(session, CODE)
     leader = client_as(settings, sessions, "leader")
     response = leader.get(f"{REPORTS}/file", params={"kind": "monthly", "format": "xlsx",
                                                     "month": "2025-09"})

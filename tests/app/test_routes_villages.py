@@ -10,7 +10,8 @@ import pytest
 from bs4 import BeautifulSoup
 from sqlalchemy import select
 
-from app import compliance, imports, mapview
+from app import imports, mapview
+from app.frame import loading
 from app.i18n import gettext_for
 from app.models import AuditEvent, ChangeLog, Village
 from tests.conftest import client_as, map_data, snapshot
@@ -137,8 +138,8 @@ def test_police_set_t10s_population_and_the_map_follows_at_once(full_demo, setti
     assert population["T10"] == 640
     assert _map_categories(police, "T10")["per_thousand"] != "unknown"
     with full_demo() as session:
-        month = compliance.record_months(session, "15178", compliance.store.today())[-1]
-        result = compliance.compute(session, "15178", month)
+        month = loading.record_months(session, "15178", loading.store.today())[-1]
+        result = loading.compute(session, "15178", month)
     assert result.villages.at["T10", "population"] == 640
     layer = next(layer for layer in mapview.layers(result, None, gettext_for("vi"), "vi", 0)
                  if layer.key == "per_thousand")

@@ -21,7 +21,7 @@ from pydantic import ValidationError
 from sqlalchemy import create_engine, func, make_url, select, text, update
 
 from app import imports
-from app.cli import main, server_config
+from app.cli.main import main, server_config
 from app.db import make_engine, session_factory, transaction, upgrade
 from app.main import create_app
 from app.models import AuditEvent, LoginSession, LoginThrottle

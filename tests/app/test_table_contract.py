@@ -1,5 +1,5 @@
 """The table contract between app/ and geo/ (issue 11, point 4): the columns of every
-record table are written once, in ``geo.tables.COLUMNS``; the queries are derived from it,
+record table are written once, in ``geo.engine.tables.COLUMNS``; the queries are derived from it,
 and a column on one side only (contract, model, or the code that reads it) fails here
 instead of turning into "no data"."""
 
@@ -10,10 +10,11 @@ import datetime as dt
 
 import pytest
 
-from app import compliance, mapview, queries
+from app import mapview
 from app.db import transaction
+from app.frame import loading, record_tables
 from app.models import TaskMark
-from geo.tables import COLUMNS, DATED, Tables
+from geo.engine.tables import COLUMNS, DATED, Tables
 
 CODE = "15178"
 
@@ -24,36 +25,36 @@ def full_demo(full):
 
 
 def test_the_contract_the_queries_and_the_models_agree():
-    assert queries.problems() == []
+    assert record_tables.problems() == []
 
 
 def test_a_column_in_the_contract_only_fails_naming_its_table_and_column(demo, monkeypatch):
     monkeypatch.setitem(COLUMNS, "tips", {**COLUMNS["tips"], "priority": "str"})
     with demo() as session, pytest.raises(Exception, match=r"'tips'.*'priority'.*Tip\b"):
-        compliance.load_tables(session, CODE)
-    assert any("'tips'" in p and "'priority'" in p for p in queries.problems())
+        loading.load_tables(session, CODE)
+    assert any("'tips'" in p and "'priority'" in p for p in record_tables.problems())
 
 
 def test_a_table_in_the_contract_only_fails(demo, monkeypatch):
     monkeypatch.setitem(COLUMNS, "patrols", {"village": "str", "date": "date"})
     with demo() as session, pytest.raises(Exception, match=r"'patrols'.*SOURCES"):
-        compliance.load_tables(session, CODE)
+        loading.load_tables(session, CODE)
 
 
 def test_a_model_column_neither_read_nor_declared_unread_fails(monkeypatch):
-    venues = queries.SOURCES["venues"]
-    monkeypatch.setitem(queries.SOURCES, "venues",
+    venues = record_tables.SOURCES["venues"]
+    monkeypatch.setitem(record_tables.SOURCES, "venues",
                         dataclasses.replace(venues, unread=frozenset()))
-    assert queries.problems() == [
+    assert record_tables.problems() == [
         "table 'venues': the model Venue has the column 'licence', neither in the contract "
-        "(geo/tables.py COLUMNS) nor declared unread (app/queries.py)"]
+        "(geo/engine/tables.py COLUMNS) nor declared unread (app/frame/record_tables.py)"]
 
 
 def test_a_column_declared_unread_must_exist_and_stay_unread(monkeypatch):
-    venues = queries.SOURCES["venues"]
-    monkeypatch.setitem(queries.SOURCES, "venues", dataclasses.replace(
+    venues = record_tables.SOURCES["venues"]
+    monkeypatch.setitem(record_tables.SOURCES, "venues", dataclasses.replace(
         venues, unread=frozenset({"licence", "kind", "opening_hours"})))
-    found = queries.problems()
+    found = record_tables.problems()
     assert any("'opening_hours'" in p and "no such column" in p for p in found), found
     assert any("'kind'" in p and "the contract reads it" in p for p in found), found
 
@@ -68,7 +69,7 @@ def test_every_table_loaded_carries_exactly_the_contract_columns_filled(full_dem
     """The demo fills every column it has records for: a query reading a wrong or missing
     column would show up as a column with no value at all."""
     with full_demo() as session:
-        tables = compliance.load_tables(session, CODE)
+        tables = loading.load_tables(session, CODE)
     assert set(tables) == set(COLUMNS)
     for table, spec in COLUMNS.items():
         assert list(tables[table].columns) == list(spec), table
@@ -82,8 +83,8 @@ def test_the_point_layers_draw_from_the_contract_columns(full_demo):
     """The map's point layers read places from the tables as ``geo`` regularises them:
     their coordinates are part of the contract, not an extra of one query."""
     with full_demo() as session:
-        tables = Tables(compliance.load_tables(session, CODE))
-        result = compliance.compute(session, CODE, "2025-06")
+        tables = Tables(loading.load_tables(session, CODE))
+        result = loading.compute(session, CODE, "2025-06")
     regular = {name: getattr(tables, name) for name in ("tip_boxes", "venues", "schools",
                                                         "tips")}
     layers = mapview.point_layers(regular, result, police=True, radius_m=500, _=str)
@@ -99,8 +100,8 @@ def test_task_marks_come_through_the_contract(full_demo, settings):
                              done_on=dt.date(2025, 1, 15), marked_by="demo_police",
                              marked_at=dt.datetime(2025, 1, 15, tzinfo=dt.UTC)))
     with full_demo() as session:
-        marks = compliance.load_tables(session, CODE)["task_marks"]
+        marks = loading.load_tables(session, CODE)["task_marks"]
         assert marks.to_dict("records") == [
             {"plan": "cam-tan-2024-2025", "task": "T1", "done_on": dt.date(2025, 1, 15)}]
-        assert compliance.task_marks(session, CODE) == {
+        assert loading.task_marks(session, CODE) == {
             "cam-tan-2024-2025": {"T1": dt.date(2025, 1, 15)}}

@@ -15,7 +15,7 @@ from tests.conftest import client_as, map_data
 from tests.factories import save_records
 
 ROOT = Path(__file__).resolve().parents[2]
-MASKING = {"app.masking", "app.shaping", "app.privacy"}  # the rules, and their old home
+MASKING = {"app.frame.masking", "app.shaping", "app.privacy"}  # the rules, and their old home
 BASE = "/communes/15178"
 
 
@@ -32,7 +32,7 @@ def _imports(path: Path) -> set[str]:
 
 
 def test_only_the_view_applies_the_masking_rules_and_no_route_reads_the_raw_frame():
-    allowed = {"app/view.py", "app/masking.py"}  # the view, and the rules themselves
+    allowed = {"app/frame/view.py", "app/frame/masking.py"}  # the view, and the rules themselves
     for path in sorted((ROOT / "app").rglob("*.py")):
         name = str(path.relative_to(ROOT))
         if name not in allowed:
@@ -40,8 +40,8 @@ def test_only_the_view_applies_the_masking_rules_and_no_route_reads_the_raw_fram
             assert "Shaper(" not in path.read_text(encoding="utf-8"), name
     for path in [*(ROOT / "app" / "routes").glob("*.py"), *(ROOT / "templates").rglob("*.html")]:
         text = path.read_text(encoding="utf-8")
-        for raw in ("state.frames", "compliance.compute", "load_tables", "FrameResult",
-                    "frames.frame(", "shaping", "masking", "Shaper"):
+        for raw in ("state.frames", "loading.compute", "load_tables", "FrameResult",
+                    "caching.frame(", "shaping", "masking", "Shaper"):
             assert raw not in text, f"{path.name} reads the frame or masks itself: {raw}"
 
 
@@ -134,7 +134,7 @@ def test_answers_carry_an_etag_are_gzipped_and_not_sent_again(demo, settings):
 def test_a_cached_page_asks_the_database_little_and_parses_no_plan(demo, settings):
     """The month list is one query per data version (not seven MIN/MAX per request), the
     plans' TOML files are parsed once."""
-    from geo.plans import shipped_plans
+    from geo.engine.plans import shipped_plans
 
     assert [id(p) for p in shipped_plans()] == [id(p) for p in shipped_plans()]
     police = client_as(settings, demo, "police")

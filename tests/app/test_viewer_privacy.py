@@ -29,13 +29,14 @@ import numpy as np
 from bs4 import BeautifulSoup
 from fastapi.testclient import TestClient
 
-from app import compliance, imports, store
+from app import imports, store
 from app.db import make_engine, session_factory
+from app.frame import loading
 from app.main import create_app
 from app.routes.auth import MIN_PASSWORD
 from geo import legends
-from geo.criteria import METRICS
-from geo.plans import shipped_plans
+from geo.engine.criteria import METRICS
+from geo.engine.plans import shipped_plans
 from geo.webmap import PALETTE
 from tests.app.test_access import app_routes, rules_of
 from tests.conftest import make_user, map_data, sign_in
@@ -58,14 +59,14 @@ PERSON_INCIDENTS = {"violation", "arrest", "fugitive"}
 
 def people_indicators() -> dict[str, str]:
     """Indicator id -> unit, for the indicators of the shipped plans about people: the
-    people on the lists (geo.criteria_people), visits to them, and incidents of
+    people on the lists (geo.engine.criteria_people), visits to them, and incidents of
     violations, arrests and fugitives."""
     found = {}
     for plan in shipped_plans():
         for ind in plan.indicators:
             metric = METRICS[ind.metric]
             about_people = (
-                metric.fn.__module__ == "geo.criteria_people"
+                metric.fn.__module__ == "geo.engine.criteria_people"
                 or ind.metric == "managed_visited_pct"
                 or (ind.metric == "outreach_events"
                     and ind.param.get("kind") == "individual_visit")
@@ -363,7 +364,7 @@ def truth(client, world: str, months: list[str], indicators: dict[str, str],
           ) -> dict[tuple, dict[str, float]]:
     """The counts of people as the police see them, by the same paths."""
     found: Reading = Reading()
-    for month in [*months, compliance.current_month()]:
+    for month in [*months, loading.current_month()]:
         data = client.get(f"/api/communes/{CODE}/villages.geojson?month={month}").json()
         for feature in data["features"]:
             found.feature((world, month, feature["properties"]["code"]),
@@ -556,7 +557,7 @@ def _world(tmp_path, settings, name: str, template: Path, build: Callable | None
     if build is not None:
         build(sessions, settings)
     with sessions() as session:
-        months = compliance.record_months(session, CODE, store.today())
+        months = loading.record_months(session, CODE, store.today())
     return sessions, settings, months
 
 

@@ -12,7 +12,8 @@ import pytest
 from app import mapview
 from app.i18n import catalog
 from app.records import schema
-from geo import counts, criteria, criteria_outreach, crs, plans, vocab
+from geo import crs, vocab
+from geo.engine import counts, criteria, criteria_outreach, plans
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = sorted([*(ROOT / "geo").rglob("*.py"), *(ROOT / "app").rglob("*.py")])

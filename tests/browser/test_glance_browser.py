@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from app import compliance, imports
+from app import imports
+from app.frame import loading
 from app.i18n import number
 from tests.browser.conftest import block_outside, sign_in_page
 
@@ -55,7 +56,7 @@ def sized(browser, request):
 def expected_p01(full, name: str) -> tuple[str, str]:
     """P01's status and value for a village, as the frame computes them."""
     with full() as session:
-        villages = compliance.compute(session, imports.DEMO_COMMUNE, MONTH).villages
+        villages = loading.compute(session, imports.DEMO_COMMUNE, MONTH).villages
     row = villages[villages["name"] == name].iloc[0]
     return STATUS_VI[row["P01_status"]], number(int(row["P01_value"]), "vi")
 
@@ -136,7 +137,7 @@ def test_a_viewer_reads_statuses_and_classes_on_hover_never_a_count(live_server,
     block_outside(page)
     sign_in_page(page, live_server, "viewer")
     with full() as session:
-        villages = compliance.compute(session, imports.DEMO_COMMUNE, "2025-10").villages
+        villages = loading.compute(session, imports.DEMO_COMMUNE, "2025-10").villages
     status = villages.set_index("name").at["Thôn 7", "N1_status"]
     shown = {}
     for layer in ("N1", "per_thousand"):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from app.cli import main
+from app.cli.main import main
 from tests.browser.conftest import block_outside, sign_in_page
 
 SHOTS = Path("/work/wt/notes/shots")

@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 from shapely.geometry import Point, Polygon
 
-from geo import vnencodings
-from geo.boundaries import read_villages
 from geo.errors import InvalidBoundary
+from geo.readers import vnencodings
+from geo.readers.boundaries import read_villages
 from tests.factories import (
     demo_outline,
     demo_villages,
@@ -214,7 +214,7 @@ def test_zip_bomb_is_refused_before_unpacking(tmp_path):
     with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("thon.geojson", b"0" * 50_000_000)
     assert archive.stat().st_size < 200_000
-    from geo.boundaries import Limits
+    from geo.readers.boundaries import Limits
     with pytest.raises(InvalidBoundary) as caught:
         read_villages(archive, limits=Limits(max_unzipped_bytes=10_000_000))
     assert _codes(caught.value.problems) == ["zip_too_large"]

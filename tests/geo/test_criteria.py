@@ -6,12 +6,12 @@ import dataclasses
 
 import pandas as pd
 
-from geo.context import Context
-from geo.criteria import METRICS, evaluate
-from geo.hotspot import classify, route_units
-from geo.periods import evaluation_year, iso_weeks, semester, window
-from geo.plans import PLANS_DIR, load_plan
-from geo.tables import Tables
+from geo.engine.context import Context
+from geo.engine.criteria import METRICS, evaluate
+from geo.engine.hotspot import classify, route_units
+from geo.engine.periods import evaluation_year, iso_weeks, semester, window
+from geo.engine.plans import PLANS_DIR, load_plan
+from geo.engine.tables import Tables
 from tests.geo import fixtures_compliance as fx
 from tests.geo.fixtures_compliance import d
 

@@ -8,7 +8,7 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 
-from geo.demo_records import demo_records
+from geo.demo.records import demo_records
 from geo.join import assign_villages
 from tests.factories import demo_outline, demo_villages
 

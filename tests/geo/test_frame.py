@@ -11,8 +11,8 @@ import json
 
 import pytest
 
-from geo.frame import village_frame
-from geo.plans import shipped_plans
+from geo.engine.frame import village_frame
+from geo.engine.plans import shipped_plans
 from tests.geo import fixtures_compliance as fx
 from tests.geo.fixtures_compliance import d
 

@@ -10,15 +10,21 @@ from pathlib import Path
 
 import pytest
 
-from geo import hotspot, plan_check, plan_shape
-from geo.plans import PLANS_DIR, load_plan
+from geo.engine import hotspot, plan_check, plan_shape
+from geo.engine.plans import PLANS_DIR, load_plan
 
 GEO = Path(__file__).resolve().parents[2] / "geo"
 
 
+def _is_module(dotted: str) -> bool:
+    path = GEO.parent.joinpath(*dotted.split("."))
+    return path.with_suffix(".py").exists() or (path / "__init__.py").exists()
+
+
 def imports_of(path: Path, package: str = "geo") -> list[tuple[str, int, bool]]:
     """(module of ``package`` imported, line, whether at the module's top level) of one
-    file; a module of a subpackage is named by its dotted path below ``package``."""
+    file; a module of a subpackage is named by its dotted path below ``package``
+    (``from geo.engine import frame`` imports ``engine.frame``)."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     top = {id(node) for node in tree.body}
     prefix = package + "."
@@ -27,26 +33,37 @@ def imports_of(path: Path, package: str = "geo") -> list[tuple[str, int, bool]]:
         names = []
         if isinstance(node, ast.ImportFrom) and node.module and (
                 node.module == package or node.module.startswith(prefix)):
-            names = [node.module] if node.module != package else [
-                f"{package}.{a.name}" for a in node.names]
+            names = [f"{node.module}.{a.name}" if _is_module(f"{node.module}.{a.name}")
+                     else node.module for a in node.names]
         elif isinstance(node, ast.Import):
             names = [a.name for a in node.names if a.name.startswith(prefix)]
-        found += [(name.removeprefix(prefix), node.lineno, id(node) in top) for name in names]
+        found += [(name.removeprefix(prefix), node.lineno, id(node) in top)
+                  for name in dict.fromkeys(names)]
     return found
 
 
-def _imports(path: Path) -> list[tuple[str, int, bool]]:
-    return [(name.split(".")[0], line, top) for name, line, top in imports_of(path)]
+def _name(path: Path) -> str:
+    """``geo/engine/frame.py`` is ``engine.frame``; a package's ``__init__`` its package."""
+    parts = path.relative_to(GEO).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
 def _graph() -> dict[str, set[str]]:
-    return {p.stem: {m for m, _, _ in _imports(p)} - {p.stem} for p in GEO.glob("*.py")}
+    return {_name(p): {m for m, _, _ in imports_of(p)} - {_name(p)}
+            for p in GEO.rglob("*.py")}
 
 
 def test_every_import_of_geo_in_geo_is_at_the_top_of_its_module():
-    hidden = [f"geo/{p.name}:{line} imports geo.{name}"
-              for p in sorted(GEO.glob("*.py")) for name, line, top in _imports(p) if not top]
+    hidden = [f"geo/{p.relative_to(GEO)}:{line} imports geo.{name}"
+              for p in sorted(GEO.rglob("*.py")) for name, line, top in imports_of(p) if not top]
     assert not hidden, "a hidden import (in a function or an if block): " + "; ".join(hidden)
+
+
+def test_the_import_graph_sees_the_modules_of_the_subpackages():
+    graph = _graph()
+    assert {"engine.frame", "engine.plans", "readers.boundaries", "demo.records",
+            "patrol.due", "printing.mapsheet"} <= set(graph)
+    assert "engine.plan_shape" in graph["engine.plan_check"]
 
 
 def _cycle(graph: dict[str, set[str]]) -> list[str] | None:

@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from geo.patrol import Weights, due_list
+from geo.patrol.due import Weights, due_list
 
 DAY = dt.date(2025, 11, 30)
 INTERVALS = {"karaoke": 30, "guesthouse": 90, "other": 180}

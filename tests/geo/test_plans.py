@@ -7,9 +7,9 @@ import unicodedata
 
 import pytest
 
-from geo.criteria import METRICS
+from geo.engine.criteria import METRICS
+from geo.engine.plans import PLANS_DIR, load_plan, plans_in_force, shipped_plans
 from geo.errors import InvalidPlan
-from geo.plans import PLANS_DIR, load_plan, plans_in_force, shipped_plans
 
 CAM_TAN = PLANS_DIR / "cam_tan_2024_2025.toml"
 QD_28 = PLANS_DIR / "qd_28_2025.toml"

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geo.route import distance_matrix, or_tools, plan_route, solve, tour_length
+from geo.patrol.route import distance_matrix, or_tools, plan_route, solve, tour_length
 
 
 def _brute_force(dist: np.ndarray, end: int | None) -> float:

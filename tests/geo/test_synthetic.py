@@ -1,4 +1,4 @@
-"""Tests for geo.synthetic and the demo files shipped in boundaries/."""
+"""Tests for geo.demo.villages and the demo files shipped in boundaries/."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ import shapely
 from pyproj import Transformer
 from shapely.geometry import Polygon, box
 
-from geo.synthetic import _check_overlaps, apportion, commune_outline, synthetic_villages
+from geo.demo.villages import _check_overlaps, apportion, commune_outline, synthetic_villages
 
 REPO = Path(__file__).resolve().parents[2]
 BOUNDARIES = REPO / "boundaries"

@@ -1,4 +1,4 @@
-"""Tests for geo.vnencodings: legacy Vietnamese encodings (TCVN3, VNI, cp1258...)."""
+"""Tests for geo.readers.vnencodings: legacy Vietnamese encodings (TCVN3, VNI, cp1258...)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import unicodedata
 
 import pytest
 
-from geo import vnencodings
-from geo.vnencodings import ENCODINGS, decode, detect, encode, to_unicode
+from geo.readers import vnencodings
+from geo.readers.vnencodings import ENCODINGS, decode, detect, encode, to_unicode
 
 # The 67 lowercase Vietnamese letters outside ASCII, written out by hand:
 # each vowel untoned (if it has a diacritic), then huyền, sắc, hỏi, ngã, nặng.
