@@ -14,6 +14,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
+from app.frame import view as frame_view  # noqa: E402
 from app.i18n import month_label  # noqa: E402
 from app.reports.view import MonthView  # noqa: E402
 from geo import legends  # noqa: E402
@@ -31,6 +32,14 @@ def _png(figure) -> bytes:
     figure.savefig(buffer, format="png", dpi=150, bbox_inches="tight")
     plt.close(figure)  # a pyplot figure; nothing for one made with Figure()
     return buffer.getvalue()
+
+
+def village_map_once(session, view: MonthView, _: Callable[[str], str]) -> bytes:
+    """:func:`village_map`, drawn once per view of the frame (cached with the frame's
+    answers, whose key holds the commune, month, role, language and data versions):
+    every report of that month for that role shows the same map."""
+    return frame_view.answer(session, view.frame, "report-village-map.png",
+                             lambda: village_map(view, _)).body
 
 
 def village_map(view: MonthView, _: Callable[[str], str]) -> bytes:

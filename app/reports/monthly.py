@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from sqlalchemy.orm import Session
+
 from app.i18n import month_label
 from app.reports import charts, figures
 from app.reports.content import Report, shown
@@ -18,9 +20,10 @@ def no_records_text(month: str, _: Callable[[str], str]) -> str:
              "not assessed (no figure is printed for them).").format(month=month_label(month))
 
 
-def body(report: Report, view: MonthView, previous: MonthView | None,
+def body(session: Session, report: Report, view: MonthView, previous: MonthView | None,
          _: Callable[[str], str], locale: str, codes: set[str]) -> None:
-    """The body of a monthly report, written into ``report``."""
+    """The body of a monthly report, written into ``report`` (``session``: the map is
+    drawn once per view, cached with the database's)."""
     month = month_label(view.month)
     report.heading1(_("I. RESULTS IN {month}").format(month=month))
     if not view.recorded:
@@ -47,8 +50,8 @@ def body(report: Report, view: MonthView, previous: MonthView | None,
         report.paragraph(_("No task is late or due."))
     _next_reports(report, view, _, locale)
     report.heading1(_("V. MAP"))
-    report.image(lambda: charts.village_map(view, _), _("Share of indicators met per village, "
-                                                "{month}").format(month=month), 13.0)
+    report.image(lambda: charts.village_map_once(session, view, _),
+                 _("Share of indicators met per village, {month}").format(month=month), 13.0)
     annex = figures.person_table(view, codes, _, locale) if view.recorded else None
     if annex is not None:
         report.heading1(_("ANNEX"))

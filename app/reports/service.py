@@ -164,7 +164,7 @@ def build(session: Session, settings: Settings, code: str, asked: Asked, role: s
         codes = loading.person_codes(session, code) \
             if AsRole(role).can("see_person_codes") else set()
         previous = view(loading.previous_month(asked.months[0]))
-        monthly.body(report, views[0], previous, _, locale, codes)
+        monthly.body(session, report, views[0], previous, _, locale, codes)
     elif asked.kind == "selfassessment":
         periodic.assessment_body(report, views[-1], views, asked.year, _, locale)
     else:

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import io
 import unicodedata
+import weakref
 from pathlib import Path
 
 from docx import Document
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -19,6 +21,9 @@ from app.reports.make_template import TEMPLATE
 NATIONAL_NAME = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
 TEXT_WIDTH_CM = 16.5  # A4 less the margins of the template (30 + 15 mm)
+# per document being written (its main part), paragraph style name -> id
+_STYLE_IDS: weakref.WeakKeyDictionary[object, dict[str, str | None]] = \
+    weakref.WeakKeyDictionary()
 
 
 def nfc(text: str) -> str:
@@ -37,7 +42,7 @@ def document_bytes(report: Report, locale: str = "vi", template: Path = TEMPLATE
 
 
 def _paragraph(container, text: str, style: str, **run):
-    paragraph = container.add_paragraph(style=style)
+    paragraph = _styled(container.add_paragraph(), style)
     if text:
         added = paragraph.add_run(nfc(text))
         for key, value in run.items():
@@ -45,10 +50,21 @@ def _paragraph(container, text: str, style: str, **run):
     return paragraph
 
 
+def _styled(paragraph, name: str):
+    """``paragraph`` in the paragraph style ``name``, its id looked up once per document:
+    python-docx's ``paragraph.style = name`` scans every style of the template twice (the
+    name, then the default style) on each assignment, most of a report's time."""
+    ids = _STYLE_IDS.setdefault(paragraph.part, {})
+    if name not in ids:
+        ids[name] = paragraph.part.get_style_id(name, WD_STYLE_TYPE.PARAGRAPH)
+    paragraph._p.style = ids[name]
+    return paragraph
+
+
 def _rule(container, width_cm: float, after: float = 0) -> None:
     """A short horizontal line under a heading (a bottom border on an empty, narrow
     paragraph), as Nghị định 30 draws under the issuing body, the motto, the subject."""
-    paragraph = container.add_paragraph(style="Xkmt Rule")
+    paragraph = _styled(container.add_paragraph(), "Xkmt Rule")
     cell_width = TEXT_WIDTH_CM if container.__class__.__name__ == "Document" else \
         container.width.cm
     side = max((cell_width - width_cm) / 2, 0)
@@ -79,17 +95,17 @@ def _letterhead(document, head: Letterhead) -> None:
     _no_borders(table)
     _set_widths(table, [6.5, 10.0])
     left, right = table.rows[0].cells
-    left.paragraphs[0].style = document.styles["Xkmt Governing Body"]
+    _styled(left.paragraphs[0], "Xkmt Governing Body")
     left.paragraphs[0].add_run(nfc(head.governing_body.upper()))
     _paragraph(left, head.issuing_body.upper(), "Xkmt Issuing Body")
     _rule(left, 2.5)
     _paragraph(left, f"Số:       /{head.number}", "Xkmt Number")
-    right.paragraphs[0].style = document.styles["Xkmt National Name"]
+    _styled(right.paragraphs[0], "Xkmt National Name")
     right.paragraphs[0].add_run(NATIONAL_NAME)
     _paragraph(right, MOTTO, "Xkmt Motto")
     _rule(right, 5.8)
     _paragraph(right, vi_date_line(head.place, head.date), "Xkmt Place Date")
-    document.add_paragraph(style="Xkmt Rule")
+    _styled(document.add_paragraph(), "Xkmt Rule")
     _paragraph(document, head.document_type.upper(), "Xkmt Document Type")
     _paragraph(document, head.subject, "Xkmt Subject")
     _rule(document, 3.0, after=12)
@@ -110,7 +126,7 @@ def _block(document, block: Block, locale: str) -> None:
     elif block.kind == "table" and block.table.only in (None, "docx"):
         _table(document, block.table, locale)
     elif block.kind == "image":
-        paragraph = document.add_paragraph(style="Xkmt Figure")
+        paragraph = _styled(document.add_paragraph(), "Xkmt Figure")
         paragraph.add_run().add_picture(io.BytesIO(block.image()), width=Cm(block.width_cm))
         _paragraph(document, block.text, "Xkmt Note").alignment = 1
 
@@ -122,17 +138,16 @@ def _table(document, table: Table, locale: str) -> None:
     grid.alignment = WD_TABLE_ALIGNMENT.CENTER
     _repeat_header(grid.rows[0])
     for cell, text in zip(grid.rows[0].cells, table.headers, strict=True):
-        cell.paragraphs[0].style = document.styles["Xkmt Table Header"]
+        _styled(cell.paragraphs[0], "Xkmt Table Header")
         cell.paragraphs[0].add_run(nfc(text))
     for row in table.rows:
         cells = grid.add_row().cells
         for cell, value in zip(cells, row, strict=True):
             number = isinstance(value, int | float) and not isinstance(value, bool)
-            cell.paragraphs[0].style = document.styles[
-                "Xkmt Table Number" if number else "Xkmt Table Text"]
+            _styled(cell.paragraphs[0], "Xkmt Table Number" if number else "Xkmt Table Text")
             cell.paragraphs[0].add_run(nfc(shown(value, locale)))
     _widths(grid, table)
-    document.add_paragraph(style="Xkmt Rule").paragraph_format.space_after = Pt(6)
+    _styled(document.add_paragraph(), "Xkmt Rule").paragraph_format.space_after = Pt(6)
 
 
 def _repeat_header(row) -> None:
@@ -160,18 +175,18 @@ def _set_widths(grid, widths_cm: list[float]) -> None:
 
 def _closing(document, head: Letterhead) -> None:
     """"Nơi nhận" at the bottom left, the signature block at the bottom right."""
-    document.add_paragraph(style="Xkmt Rule")
+    _styled(document.add_paragraph(), "Xkmt Rule")
     table = document.add_table(rows=1, cols=2)
     _no_borders(table)
     _set_widths(table, [8.0, 8.5])
     left, right = table.rows[0].cells
-    left.paragraphs[0].style = document.styles["Xkmt Recipients Title"]
+    _styled(left.paragraphs[0], "Xkmt Recipients Title")
     left.paragraphs[0].add_run("Nơi nhận:")
     for name in head.recipients:
         _paragraph(left, f"- {name};", "Xkmt Recipient")
     _paragraph(left, f"- Lưu: {head.archive}.", "Xkmt Recipient")
     first = right.paragraphs[0]
-    first.style = document.styles["Xkmt Signer Title"]
+    _styled(first, "Xkmt Signer Title")
     if head.signer_deputy:
         first.add_run(nfc(head.signer_deputy.upper()))
         _paragraph(right, head.signer_title.upper(), "Xkmt Signer Title")

@@ -5,16 +5,20 @@ intact, a month without records says so, a leader's report holds no person code.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import unicodedata
+import zipfile
 
 import pytest
 
 from app.db import make_engine, session_factory
-from app.frame import loading
+from app.frame import caching, loading
+from app.i18n import gettext_for
 from app.models import AuditEvent
-from app.reports import service
+from app.reports import charts, service
 from app.reports.content import recipients
 from app.reports.make_template import PARAGRAPH_STYLES, TEMPLATE
+from app.reports.view import month_view
 from tests.app.reports_helpers import (
     docx_of,
     docx_table,
@@ -25,6 +29,7 @@ from tests.app.reports_helpers import (
     xlsx_of,
     xlsx_text,
 )
+from tests.factories import save_records
 
 CODE = "15178"
 MONTH = "2025-09"  # the commune plan and Decision 28/2025 both in force
@@ -217,3 +222,36 @@ def test_recipients_change_when_the_district_level_ends(world):
     assert recipients(settings, dt.date(2025, 7, 1))[0] == "Công an tỉnh Thanh Hóa (để báo cáo)"
     moved = settings.model_copy(update={"report_recipients": "Công an tỉnh (b/c); UBND xã"})
     assert recipients(moved, dt.date(2025, 8, 1)) == ["Công an tỉnh (b/c)", "UBND xã"]
+
+
+def _pictures(content: bytes) -> list[bytes]:
+    with zipfile.ZipFile(io.BytesIO(content)) as files:
+        return [files.read(n) for n in sorted(files.namelist()) if n.startswith("word/media/")]
+
+
+def _maps(session) -> list[tuple]:
+    """The keys of the report maps cached for the database of ``session``."""
+    return [k for k in caching.caches(session).answers.keys() if k[0] == "report-village-map.png"]
+
+
+def test_the_map_is_drawn_once_per_view_and_drawn_again_after_a_change(full_database,
+                                                                       tmp_path):
+    """The report's map is cached with the view (the same picture, drawn once); a record
+    of the month makes a new view, whose map is the new figures' (never a stale one)."""
+    settings = settings_for(full_demo_file(full_database, tmp_path))
+    engine = make_engine(settings.database_url)
+    ours = (settings, session_factory(engine), None)
+    first, again = (make(ours, "monthly", "docx", month=MONTH) for _ in range(2))
+    assert len(_pictures(first)) == 1 and _pictures(first) == _pictures(again)
+    with ours[1]() as session:
+        assert len(_maps(session)) == 1
+    assert save_records(ours[1], "persons", [
+        {"code": "MAP-1", "village": "T01", "category": "addict", "status": "no_treatment",
+         "status_date": "01/09/2025"}]) == []
+    changed = make(ours, "monthly", "docx", month=MONTH)
+    with ours[1]() as session:
+        assert len(_maps(session)) == 2
+        drawn = charts.village_map(month_view(session, settings, CODE, MONTH, "police", "vi"),
+                                   gettext_for("vi"))
+    assert _pictures(changed) == [drawn] != _pictures(first)
+    engine.dispose()
