@@ -14,7 +14,8 @@ from babel.numbers import format_decimal
 from sqlalchemy.orm import Session
 
 from app import store
-from app.frame.loading import compute, current_month, load_tables
+from app.frame import caching
+from app.frame.loading import current_month, load_tables
 from app.i18n import N_, gettext_for
 from app.params import BadParameter
 from app.records.schema import CHOICES
@@ -100,12 +101,17 @@ def plan_settings(commune: str, day: dt.date) -> PlanSettings:
 
 
 def due_venues(session: Session, settings: Settings, commune: str, day: dt.date,
-               risk: pd.Series | None = None) -> pd.DataFrame:
-    """The due list of ``commune`` on ``day`` (``geo.patrol.due.due_list``)."""
+               risk: pd.Series | None = None,
+               tables: dict[str, pd.DataFrame] | None = None) -> pd.DataFrame:
+    """The due list of ``commune`` on ``day`` (``geo.patrol.due.due_list``). ``risk``:
+    the villages' hotspot levels, by default of the (cached) frame of the day's month,
+    whose record tables are then read too; ``tables``: the record tables (read as the
+    frame reads them, :func:`app.frame.loading.load_tables`), when at hand."""
     store.get_commune(session, commune)
-    tables = load_tables(session, commune)
     if risk is None:
-        risk = compute(session, commune, current_month(day)).villages["risk_level"]
+        frame = caching.frame(session, commune, current_month(day))
+        risk, tables = frame.result.villages["risk_level"], frame.tables
+    tables = tables if tables is not None else load_tables(session, commune)
     names = {v.code: v.name for v in store.current_villages(session, commune)}
     due = due_list(tables["venues"], tables["inspections"], tables["tips"],
                    tables["incidents"], day=day,

@@ -12,6 +12,7 @@ import pytest
 from bs4 import BeautifulSoup
 from pypdf import PdfReader
 from pyproj import Transformer
+from sqlalchemy import event
 
 from app.cli.main import main
 from tests.conftest import client_as
@@ -213,3 +214,27 @@ def test_leaders_and_viewers_see_per_village_venues_inspected_on_time(records, s
         assert rows["T10"] == ["Thôn 10", "2", "0 (0%)"]
         assert sum(int(r[1]) for r in rows.values()) == 6
         assert "Karaoke Hoàng Gia" not in table.text
+
+
+def test_the_due_list_reads_the_record_tables_once_per_data_version(police, records):
+    """The patrol page, its sheet and the results form read the due list from the
+    frame's cached record tables: nothing selects from the inspections again until a
+    record changes; then the due list reads the new one."""
+    url = f"/communes/15178/patrol?day={DAY}"
+    assert police.get(url).status_code == 200
+    seen: list[str] = []
+
+    def listen(_conn, _cursor, statement, *_args):
+        seen.append(statement)
+
+    event.listen(police.app.state.engine, "before_cursor_execute", listen)
+    for path in (url, f"/communes/15178/patrol/sheet.xlsx?day={DAY}",
+                 f"/communes/15178/patrol/results?day={DAY}&venue=CS-04"):
+        assert police.get(path).status_code == 200, path
+    assert seen and not [s for s in seen if "FROM inspection" in s]
+    assert save_records(records, "inspections", [
+        {"venue": "CS-04", "date": "14/12/2025", "result": "ok"}]) == []
+    page = BeautifulSoup(police.get(url).text, "html.parser")
+    assert "not-due" in page.select_one('tr[data-code="CS-04"]')["class"]
+    assert [s for s in seen if "FROM inspection" in s]
+    event.remove(police.app.state.engine, "before_cursor_execute", listen)
