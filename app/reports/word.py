@@ -51,14 +51,26 @@ def _paragraph(container, text: str, style: str, **run):
 
 
 def _styled(paragraph, name: str):
-    """``paragraph`` in the paragraph style ``name``, its id looked up once per document:
-    python-docx's ``paragraph.style = name`` scans every style of the template twice (the
-    name, then the default style) on each assignment, most of a report's time."""
-    ids = _STYLE_IDS.setdefault(paragraph.part, {})
-    if name not in ids:
-        ids[name] = paragraph.part.get_style_id(name, WD_STYLE_TYPE.PARAGRAPH)
-    paragraph._p.style = ids[name]
+    """``paragraph`` in the paragraph style ``name`` (:func:`_style_id`)."""
+    paragraph._p.style = _style_id(paragraph.part, name)
     return paragraph
+
+
+def _style_id(part, name: str) -> str | None:
+    """The id of the paragraph style ``name`` in the document of ``part``, looked up once
+    per document: python-docx's ``paragraph.style = name`` scans every style of the
+    template twice (the name, then the default style) on each assignment, most of a
+    report's time."""
+    ids = _STYLE_IDS.get(part)
+    if ids is None:  # every paragraph style at once (the default's id is None)
+        styles = part.styles
+        default = styles.default(WD_STYLE_TYPE.PARAGRAPH)
+        ids = _STYLE_IDS[part] = {
+            style.name: None if style == default else style.style_id
+            for style in styles if style.type == WD_STYLE_TYPE.PARAGRAPH}
+    if name not in ids:  # python-docx's own message for a style not there
+        ids[name] = part.get_style_id(name, WD_STYLE_TYPE.PARAGRAPH)
+    return ids[name]
 
 
 def _rule(container, width_cm: float, after: float = 0) -> None:
@@ -132,26 +144,36 @@ def _block(document, block: Block, locale: str) -> None:
 
 
 def _table(document, table: Table, locale: str) -> None:
+    """The table, its rows made at once and filled through their XML (python-docx's
+    ``add_row`` and ``row.cells`` walk the whole grid for each row)."""
     _paragraph(document, table.title, "Xkmt Table Title")
-    grid = document.add_table(rows=1, cols=len(table.headers))
+    grid = document.add_table(rows=1 + len(table.rows), cols=len(table.headers))
     grid.style = document.styles["Table Grid"]
     grid.alignment = WD_TABLE_ALIGNMENT.CENTER
-    _repeat_header(grid.rows[0])
-    for cell, text in zip(grid.rows[0].cells, table.headers, strict=True):
-        _styled(cell.paragraphs[0], "Xkmt Table Header")
-        cell.paragraphs[0].add_run(nfc(text))
-    for row in table.rows:
-        cells = grid.add_row().cells
-        for cell, value in zip(cells, row, strict=True):
+    header, *rows = grid._tbl.tr_lst
+    _repeat_header(header)
+    styles = {name: _style_id(document.part, name)
+              for name in ("Xkmt Table Header", "Xkmt Table Number", "Xkmt Table Text")}
+    for cell, text in zip(header.tc_lst, table.headers, strict=True):
+        _cell_text(cell, styles["Xkmt Table Header"], nfc(text))
+    for tr, row in zip(rows, table.rows, strict=True):
+        for cell, value in zip(tr.tc_lst, row, strict=True):
             number = isinstance(value, int | float) and not isinstance(value, bool)
-            _styled(cell.paragraphs[0], "Xkmt Table Number" if number else "Xkmt Table Text")
-            cell.paragraphs[0].add_run(nfc(shown(value, locale)))
+            _cell_text(cell, styles["Xkmt Table Number" if number else "Xkmt Table Text"],
+                       nfc(shown(value, locale)))
     _widths(grid, table)
     _styled(document.add_paragraph(), "Xkmt Rule").paragraph_format.space_after = Pt(6)
 
 
+def _cell_text(cell, style_id: str | None, text: str) -> None:
+    """One run of ``text`` in the first paragraph of the cell (``w:tc``), in the style."""
+    paragraph = cell.p_lst[0]
+    paragraph.style = style_id
+    paragraph.add_r().text = text
+
+
 def _repeat_header(row) -> None:
-    properties = row._tr.get_or_add_trPr()
+    properties = row.get_or_add_trPr()
     header = OxmlElement("w:tblHeader")
     header.set(qn("w:val"), "true")
     properties.append(header)
@@ -166,10 +188,10 @@ def _widths(grid, table: Table) -> None:
 def _set_widths(grid, widths_cm: list[float]) -> None:
     """Fixed column widths: Word reads the cells', LibreOffice the grid's."""
     grid.autofit = False
-    for column, width in zip(grid.columns, widths_cm, strict=True):
-        column.width = Cm(width)
-    for row in grid.rows:
-        for cell, width in zip(row.cells, widths_cm, strict=True):
+    for column, width in zip(grid._tbl.tblGrid.gridCol_lst, widths_cm, strict=True):
+        column.w = Cm(width)
+    for row in grid._tbl.tr_lst:
+        for cell, width in zip(row.tc_lst, widths_cm, strict=True):
             cell.width = Cm(width)
 
 
