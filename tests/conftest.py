@@ -146,15 +146,34 @@ def csrf_of(client: TestClient, path: str = "/login") -> str:
     return page.select_one(f"input[name={CSRF_FIELD}]")["value"]
 
 
+_OPEN_CLIENTS: list[TestClient] = []
+
+
+@pytest.fixture(autouse=True)
+def _close_clients():
+    """Ends the event loops the test's ``FormClient``s opened."""
+    yield
+    while _OPEN_CLIENTS:
+        _OPEN_CLIENTS.pop().__exit__(None, None, None)
+
+
 class FormClient(TestClient):
     """A TestClient that posts forms as a browser does: its session's CSRF token (``csrf``,
     read from a page's hidden field) travels inside the form body, url-encoded or
     multipart, never in a header. ``csrf = None``: forms go without it; a ``csrftoken``
-    in ``data`` wins. JSON or raw bodies are sent as given."""
+    in ``data`` wins. JSON or raw bodies are sent as given.
+
+    Its requests share one event loop, as a server's do, open until the test ends (a
+    TestClient outside ``with`` starts a thread and a loop for each request: ~2.5 ms)."""
 
     csrf: str | None = None
 
+    def __enter__(self):
+        return self if self.portal is not None else super().__enter__()
+
     def request(self, method, url, *, data=None, **kwargs):
+        if self.portal is None:
+            _OPEN_CLIENTS.append(self.__enter__())
         if (self.csrf and method.upper() not in SAFE_METHODS and kwargs.get("json") is None
                 and kwargs.get("content") is None):
             data = {CSRF_FIELD: self.csrf, **(data or {})}
