@@ -147,14 +147,16 @@ def csrf_of(client: TestClient, path: str = "/login") -> str:
 
 
 _OPEN_CLIENTS: list[TestClient] = []
+_APPS: dict[str, object] = {}  # the test's apps of ``client_as``, by settings
 
 
 @pytest.fixture(autouse=True)
 def _close_clients():
-    """Ends the event loops the test's ``FormClient``s opened."""
+    """Ends the event loops the test's ``FormClient``s opened; forgets its apps."""
     yield
     while _OPEN_CLIENTS:
         _OPEN_CLIENTS.pop().__exit__(None, None, None)
+    _APPS.clear()
 
 
 class FormClient(TestClient):
@@ -197,11 +199,16 @@ def sign_in(client: TestClient, username: str, password: str = PASSWORD) -> Form
 
 def client_as(settings, sessions, role: str, username: str | None = None,
               communes=("15178",), **overrides) -> TestClient:
-    """A TestClient of a fresh app signed in with a new account of ``role``."""
+    """A TestClient signed in with a new account of ``role``, of the test's app for these
+    settings: the clients of one test share it, as users share a server (and its caches:
+    a month's frame is computed once for the police and the viewer)."""
     username = username or f"{role}_{len(communes)}"
     make_user(sessions, username, role, communes)
-    app = create_app(settings.model_copy(update=overrides) if overrides else settings)
-    return sign_in(FormClient(app), username)
+    chosen = settings.model_copy(update=overrides) if overrides else settings
+    key = chosen.model_dump_json()
+    if key not in _APPS:
+        _APPS[key] = create_app(chosen)
+    return sign_in(FormClient(_APPS[key]), username)
 
 
 @pytest.fixture
