@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from app import store
 from app.frame import caching
-from app.frame.loading import current_month, load_tables
+from app.frame.loading import current_month
 from app.i18n import N_, gettext_for
 from app.params import BadParameter
 from app.records.schema import CHOICES
@@ -101,17 +101,16 @@ def plan_settings(commune: str, day: dt.date) -> PlanSettings:
 
 
 def due_venues(session: Session, settings: Settings, commune: str, day: dt.date,
-               risk: pd.Series | None = None,
-               tables: dict[str, pd.DataFrame] | None = None) -> pd.DataFrame:
-    """The due list of ``commune`` on ``day`` (``geo.patrol.due.due_list``). ``risk``:
-    the villages' hotspot levels, by default of the (cached) frame of the day's month,
-    whose record tables are then read too; ``tables``: the record tables (read as the
-    frame reads them, :func:`app.frame.loading.load_tables`), when at hand."""
+               risk: pd.Series | None = None) -> pd.DataFrame:
+    """The due list of ``commune`` on ``day`` (``geo.patrol.due.due_list``), from the record
+    tables of the (cached) frame of the day's month: a change that touches only later
+    months cannot change it (the list ignores records after ``day``). ``risk``: the
+    villages' hotspot levels, by default that frame's."""
     store.get_commune(session, commune)
+    frame = caching.frame(session, commune, current_month(day))
+    tables = frame.tables
     if risk is None:
-        frame = caching.frame(session, commune, current_month(day))
-        risk, tables = frame.result.villages["risk_level"], frame.tables
-    tables = tables if tables is not None else load_tables(session, commune)
+        risk = frame.result.villages["risk_level"]
     names = {v.code: v.name for v in store.current_villages(session, commune)}
     due = due_list(tables["venues"], tables["inspections"], tables["tips"],
                    tables["incidents"], day=day,

@@ -22,7 +22,7 @@ from starlette.concurrency import run_in_threadpool
 from app import patrol, store
 from app.access import PATROLS
 from app.deps import LocaleDep, SessionDep, SettingsDep
-from app.frame import caching, view
+from app.frame import view
 from app.frame.loading import current_month
 from app.i18n import N_, gettext_for
 from app.params import BadParameter, read_day
@@ -68,8 +68,7 @@ def _due(request: Request, session: Session, settings: Settings, code: str, day:
                           settings.default_locale)  # the hotspot levels: no figure, any role
     risk = pd.Series({u["code"]: u.get("risk_level") for u in shown.units["village"]},
                      dtype=object, name="risk_level")
-    return patrol.due_venues(session, settings, code, day, risk=risk, tables=caching.frame(
-        session, code, current_month(day)).tables)  # the view's frame: cached
+    return patrol.due_venues(session, settings, code, day, risk=risk)
 
 
 def _rows(due, picked: set[str], locale: str, settings: Settings) -> list[dict]:
