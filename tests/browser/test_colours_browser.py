@@ -23,8 +23,7 @@ BACKGROUNDS = """(selector) => [...document.querySelectorAll(selector)].map(
 
 def test_the_dashboard_wears_the_maps_colours(live_server, full, page):
     block_outside(page)
-    sign_in_page(page, live_server, "leader")
-    page.goto(f"{live_server}/communes/15178/dashboard?month=2025-10", wait_until="networkidle")
+    sign_in_page(page, live_server, "leader", then="/communes/15178/dashboard?month=2025-10")
     risks = page.evaluate(BACKGROUNDS, ".risk")
     assert risks, "the dashboard shows risk levels in 10/2025"
     for class_name, painted in risks:
@@ -60,8 +59,7 @@ def test_venue_clusters_wear_their_worst_status(live_server, full, page):
     block_outside(page)
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    sign_in_page(page, live_server, "leader")
-    page.goto(f"{live_server}/communes/15178/map?month=2025-10", wait_until="networkidle")
+    sign_in_page(page, live_server, "leader", then="/communes/15178/map?month=2025-10")
     page.locator(".leaflet-control-layers-overlays label", has_text="Cơ sở kinh doanh") \
         .locator("input").check()
     page.evaluate("() => { const m = window[document.querySelector('.folium-map').id];"

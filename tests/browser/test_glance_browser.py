@@ -10,7 +10,7 @@ import pytest
 from app import imports
 from app.frame import loading
 from app.i18n import number
-from tests.browser.conftest import block_outside, sign_in_page
+from tests.browser.conftest import block_outside, open_page, sign_in_page
 
 pytestmark = pytest.mark.browser
 
@@ -68,9 +68,8 @@ def test_a_leader_reads_a_village_at_a_glance_on_the_map(live_server, full, size
     block_outside(page)
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    sign_in_page(page, live_server, "leader")
-    page.goto(f"{live_server}/communes/15178/map?month={MONTH}&layer=P01",
-              wait_until="networkidle")
+    sign_in_page(page, live_server, "leader",
+                 then=f"/communes/15178/map?month={MONTH}&layer=P01")
     status, value = expected_p01(full, "Thôn 6")
 
     label = page.locator(".xkmt-label", has_text="Thôn 6")
@@ -112,9 +111,7 @@ def test_the_dashboard_fits_a_phone_with_sign_out_in_reach(live_server, full, br
                                   is_mobile=True, has_touch=True)
     page = context.new_page()
     block_outside(page)
-    sign_in_page(page, live_server, "leader")
-    page.goto(f"{live_server}/communes/15178/dashboard?month={MONTH}",
-              wait_until="networkidle")
+    sign_in_page(page, live_server, "leader", then=f"/communes/15178/dashboard?month={MONTH}")
     assert page.evaluate("document.scrollingElement.scrollWidth <= innerWidth")
     for element in ("button:has-text('Đăng xuất')", "a.area:has-text('Bảng tổng hợp')",
                     "a.area:has-text('Các thôn')"):
@@ -141,8 +138,7 @@ def test_a_viewer_reads_statuses_and_classes_on_hover_never_a_count(live_server,
     status = villages.set_index("name").at["Thôn 7", "N1_status"]
     shown = {}
     for layer in ("N1", "per_thousand"):
-        page.goto(f"{live_server}/communes/15178/map?month=2025-10&layer={layer}",
-                  wait_until="networkidle")
+        open_page(page, f"{live_server}/communes/15178/map?month=2025-10&layer={layer}")
         page.locator("#label-values").check()
         label = page.locator(".xkmt-label", has_text="Thôn 7")
         shown[f"{layer} label"] = label.inner_text().split("\n", 1)[1].strip()

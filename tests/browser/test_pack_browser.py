@@ -93,8 +93,7 @@ def test_a_leader_downloads_the_pack_of_the_layer_on_screen_and_opens_it(
                                   accept_downloads=True)
     page = context.new_page()
     block_outside(page)  # the live page's base map tiles
-    sign_in_page(page, full_server, "leader")
-    page.goto(f"{full_server}/communes/{CODE}/map?month=2025-10", wait_until="networkidle")
+    sign_in_page(page, full_server, "leader", then=f"/communes/{CODE}/map?month=2025-10")
     # the layer switched in the page, by its script
     page.locator("input[type=radio][name=layer][value=per_thousand]").check()
     with page.expect_download() as download:
