@@ -51,17 +51,19 @@ def _watch(page) -> dict[str, list[str]]:
 
 def _tooltips_after_hover(page, x: float, y: float, wanted: str, where=None) -> str:
     """Hover (x, y) until a tooltip holding ``wanted`` shows; the tooltips' text.
-    ``where()`` gives the point again on each try (the map may still be moving)."""
+    ``where()`` gives the point again on each further try (the map may still be moving)."""
     texts, deadline = "", time.monotonic() + 10  # a loaded machine (parallel tests) is slow
+    tries = 0
     while time.monotonic() < deadline:  # clusters re-form after a zoom: hover until drawn
-        if where is not None:
+        if where is not None and tries:
             x, y = where()
+        tries += 1
         page.mouse.move(x + 30, y + 30)
         page.mouse.move(x, y)
         texts = "\n".join(page.locator(".leaflet-tooltip").all_inner_texts())
         if wanted in texts:
             break
-        time.sleep(0.1)
+        time.sleep(0.05)
     return texts
 
 
@@ -91,24 +93,30 @@ def _hover_points(page, points, shown_as) -> None:
         assert wanted in shown, (wanted, shown)
 
 
+# The panel as it shows, with its details opened (map.js fills it as the list changes).
+PANEL = """() => {
+  const p = document.getElementById("village-panel");
+  p.querySelectorAll("details").forEach(d => { d.open = true; });
+  return {hidden: p.hidden, name: p.querySelector(".village-name").innerText,
+          text: p.innerText};
+}"""
+
+
 def _panels(page, villages: dict[str, str]) -> str:
     """Open every village's panel from the list, with its details; all their text."""
     texts = []
     for code, name in villages.items():
         page.select_option("#village-select", code)
-        panel = page.locator("#village-panel")
-        panel.wait_for(state="visible")
-        assert panel.locator(".village-name").inner_text() == name
-        panel.evaluate("p => p.querySelectorAll('details').forEach(d => { d.open = true; })")
-        texts.append(panel.inner_text())
+        panel = page.evaluate(PANEL)
+        assert not panel["hidden"] and panel["name"] == name, (panel, name)
+        texts.append(panel["text"])
     return "\n".join(texts)
 
 
 def _check_role(page, base: str, placed, role: str) -> None:
     seen = _watch(page)
     block_outside(page)
-    sign_in_page(page, base, role)
-    page.goto(f"{base}/communes/15178/map?month={MONTH}", wait_until="networkidle")
+    sign_in_page(page, base, role, then=f"/communes/15178/map?month={MONTH}")
     assert seen == {"dialogs": [], "errors": []}, role  # as the page loads
 
     names = list(placed.villages.values())
