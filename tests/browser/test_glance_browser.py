@@ -29,6 +29,20 @@ BOXES = """() => {
           panel: panel.hidden ? null : box(panel.getBoundingClientRect())};
 }"""
 
+# Resolves once the boxes stay put for five animation frames running (or after 3 s).
+SETTLED = f"""() => new Promise(done => {{
+  const boxes = {BOXES};
+  let last = "", same = 0;
+  const end = performance.now() + 3000;
+  (function step() {{
+    const now = JSON.stringify(boxes());
+    same = now === last ? same + 1 : 0;
+    last = now;
+    if (same >= 5 || performance.now() > end) {{ done(true); }} else {{
+      requestAnimationFrame(step); }}
+  }})();
+}})"""
+
 
 def in_view(boxes: dict) -> bool:
     """The shape lies inside the map and outside the panel (beside it or over it)."""
@@ -93,7 +107,7 @@ def test_a_leader_reads_a_village_at_a_glance_on_the_map(live_server, full, size
     try:
         page.wait_for_function(f"() => {{ const f = {BOXES}; return f().shape !== null; }}",
                                timeout=3000)
-        page.wait_for_timeout(600)  # the pan's animation
+        page.evaluate(SETTLED)  # the pan's animation
     except Exception:  # noqa: BLE001 - the assertion below says what is wrong
         pass
     boxes = page.evaluate(BOXES)
@@ -132,13 +146,16 @@ def test_a_viewer_reads_statuses_and_classes_on_hover_never_a_count(live_server,
     """What a viewer may not see stays unseen in the hover and the labels: on a layer
     counting people, the status alone; on the rate per 1,000, the legend's class."""
     block_outside(page)
-    sign_in_page(page, live_server, "viewer")
     with full() as session:
         villages = loading.compute(session, imports.DEMO_COMMUNE, "2025-10").villages
     status = villages.set_index("name").at["Thôn 7", "N1_status"]
     shown = {}
     for layer in ("N1", "per_thousand"):
-        open_page(page, f"{live_server}/communes/15178/map?month=2025-10&layer={layer}")
+        address = f"/communes/15178/map?month=2025-10&layer={layer}"
+        if layer == "N1":
+            sign_in_page(page, live_server, "viewer", then=address)
+        else:
+            open_page(page, live_server + address)
         page.locator("#label-values").check()
         label = page.locator(".xkmt-label", has_text="Thôn 7")
         shown[f"{layer} label"] = label.inner_text().split("\n", 1)[1].strip()
