@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.models import Venue
-from tests.browser.conftest import block_outside, sign_in_page, submit
+from tests.browser.conftest import block_outside, enter, sign_in_page, submit
 
 pytestmark = pytest.mark.browser
 
@@ -22,26 +22,25 @@ VENUES_SHOWN = """() => {
 }"""
 
 
-@pytest.mark.parametrize("live_server", ["none", "OpenStreetMap"], indirect=True)
-def test_venues_draw_with_and_without_base_tiles(live_server, full, page, request):
+@pytest.mark.parametrize("full_server", ["none", "OpenStreetMap"], indirect=True)
+def test_venues_draw_with_and_without_base_tiles(full_server, page):
     """XKMT_TILES=none (the offline mode) too: the venue cluster needs the map's maxZoom,
     which only a tile layer used to bring (issue 10, point 8)."""
-    with full() as session:
+    with full_server.sessions() as session:
         venues = session.scalar(select(func.count(Venue.id)).where(
             Venue.active, Venue.lat.is_not(None), Venue.lon.is_not(None)))
     assert venues > 0
     blocked = block_outside(page)
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    sign_in_page(page, live_server, "leader", then="/communes/15178/map")
+    enter(page, full_server, "leader", "/communes/15178/map")
     page.locator(".leaflet-control-layers-overlays label", has_text="Cơ sở kinh doanh") \
         .locator("input").check()
     page.locator(".leaflet-marker-pane .xkmt-venue-icon, .leaflet-marker-pane "
                  ".marker-cluster").first.wait_for(timeout=5000)
     assert page.evaluate(VENUES_SHOWN) == venues
     assert errors == [], errors
-    tiles = request.node.callspec.params["live_server"]
-    allowed = set() if tiles == "none" else {"tile.openstreetmap.org"}
+    allowed = set() if full_server.tiles == "none" else {"tile.openstreetmap.org"}
     assert {urlparse(u).hostname for u in blocked} <= allowed, blocked
 
 
