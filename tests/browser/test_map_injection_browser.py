@@ -6,11 +6,16 @@ every village's panel. Nothing may run, nothing may break, and every text shows 
 
 from __future__ import annotations
 
+import shutil
 import time
 
 import pytest
 
-from tests.browser.conftest import ROLES, block_outside, sign_in_page
+from app.db import make_engine, session_factory
+from app.main import create_app
+from app.settings import Settings
+from tests.browser.conftest import ROLES, block_outside, serving, sign_in_page
+from tests.conftest import TEST_COST, make_user
 from tests.payloads import MONTH, load_payload_commune
 
 pytestmark = pytest.mark.browser
@@ -28,9 +33,29 @@ CENTRE_ON = """([lat, lon]) => {
 }"""
 
 
+@pytest.fixture(scope="module")
+def payload_database(demo_database, tmp_path_factory):
+    """A copy of the demo with the payload commune and ``live_server``'s accounts, made once
+    for both tiles settings (the test only reads it); its settings and what was placed."""
+    folder = tmp_path_factory.mktemp("payload")
+    shutil.copy(demo_database, folder / "xkmt.db")
+    settings = Settings(database_url=f"sqlite:///{folder / 'xkmt.db'}", tiles="none",
+                        secret_key="test-secret-key-not-for-use", password_hash_cost=TEST_COST)
+    engine = make_engine(settings.database_url)
+    sessions = session_factory(engine)
+    placed = load_payload_commune(sessions, settings, folder)
+    for role in ROLES:
+        make_user(sessions, role, role)
+    engine.dispose()
+    return settings, placed
+
+
 @pytest.fixture
-def payload_map(live_server, demo, settings, tmp_path):
-    return live_server, load_payload_commune(demo, settings, tmp_path)
+def payload_map(request, payload_database):
+    """The payload commune served with the ``tiles`` setting of the parameter."""
+    settings, placed = payload_database
+    with serving(create_app(settings.model_copy(update={"tiles": request.param}))) as base:
+        yield base, placed
 
 
 def _watch(page) -> dict[str, list[str]]:
@@ -140,7 +165,7 @@ def _check_role(page, base: str, placed, role: str) -> None:
     assert seen == {"dialogs": [], "errors": []}, role
 
 
-@pytest.mark.parametrize("live_server", ["none", "OpenStreetMap"], indirect=True)
+@pytest.mark.parametrize("payload_map", ["none", "OpenStreetMap"], indirect=True)
 def test_hostile_names_show_as_typed_and_never_run(payload_map, browser):
     base, placed = payload_map
     for role in ROLES:  # one commune for the three roles: its frames are computed once
