@@ -92,12 +92,17 @@ def _tooltips_after_hover(page, x: float, y: float, wanted: str, where=None) -> 
     return texts
 
 
+# Where each village's label is drawn, by its text (the map stays put while hovering).
+LABEL_CENTRES = """() => Object.fromEntries([...document.querySelectorAll(".xkmt-label")]
+  .map(l => { const b = l.getBoundingClientRect();
+              return [l.innerText, [b.x + b.width / 2, b.y + b.height / 2]]; }))"""
+
+
 def _hover_villages(page, names: list[str]) -> None:
+    centres = page.evaluate(LABEL_CENTRES)
     for name in names:  # a label sits on a point inside its village; it lets hovers through
-        label = page.locator(".xkmt-label").filter(has_text=name).first
-        box = label.bounding_box()
-        shown = _tooltips_after_hover(page, box["x"] + box["width"] / 2,
-                                      box["y"] + box["height"] / 2, name)
+        assert name in centres, (name, sorted(centres))
+        shown = _tooltips_after_hover(page, *centres[name], name)
         assert name in shown, (name, shown)
 
 
