@@ -1,4 +1,6 @@
-"""A live server on loopback and Debian's Chromium driven by Playwright."""
+"""A live server on loopback and Debian's Chromium driven by Playwright: a server per test
+(``live_server``) or, for tests that only read, per module (``full_server``); helpers that
+sign in through the login form and wait for a page to be ready."""
 
 from __future__ import annotations
 
@@ -142,8 +144,14 @@ READY = """() => document.readyState === "complete" && (!document.getElementById
   || document.documentElement.dataset.mapReady === "true")"""
 
 
-def wait_ready(page) -> None:
-    page.wait_for_function(READY)
+def wait_ready(page, timeout: float = 20_000) -> None:
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.wait_for_function(READY, timeout=timeout)
+    except PlaywrightTimeout:
+        raise AssertionError(f"{page.url} not ready after {timeout / 1000:.0f} s (on a map "
+                             "page: map.js never finished drawing it)") from None
 
 
 def open_page(page, url: str) -> None:
