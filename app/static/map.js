@@ -533,5 +533,6 @@
     this.form.submit();
   });
   restyle();
+  document.documentElement.dataset.mapReady = "true";  // drawn, listening (for tests)
   }  // start
 }());

@@ -1,18 +1,27 @@
-"""A live server on loopback and Debian's Chromium driven by Playwright."""
+"""A live server on loopback and Debian's Chromium driven by Playwright: a server per test
+(``live_server``) or, for tests that only read, per module (``full_server``); helpers that
+sign in through the login form and wait for a page to be ready."""
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import threading
 import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from urllib.parse import quote, urlparse
 
 import pytest
 import uvicorn
+from sqlalchemy.orm import sessionmaker
 
+from app.db import make_engine, session_factory
 from app.main import create_app
-from tests.conftest import PASSWORD, make_user
+from app.settings import Settings
+from tests.conftest import PASSWORD, TEST_COST, make_user
 
 
 def chromium_path() -> str | None:
@@ -23,15 +32,9 @@ def chromium_path() -> str | None:
 ROLES = ("police", "leader", "viewer")
 
 
-@pytest.fixture
-def live_server(request, demo, settings):
-    """The app on a free loopback port, with OpenStreetMap tiles configured (another
-    ``tiles`` setting by indirect parametrisation), and one account per role (named after
-    the role, password ``tests.conftest.PASSWORD``)."""
-    for role in ROLES:
-        make_user(demo, role, role)
-    tiles = getattr(request, "param", "OpenStreetMap")
-    app = create_app(settings.model_copy(update={"tiles": tiles}))
+@contextmanager
+def serving(app):
+    """``app`` served on a free loopback port; its address."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
@@ -43,10 +46,69 @@ def live_server(request, demo, settings):
     while not server.started:
         if time.monotonic() > deadline:
             raise RuntimeError("test server did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+        time.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture
+def live_server(request, demo, settings):
+    """The app on a free loopback port, with OpenStreetMap tiles configured (another
+    ``tiles`` setting by indirect parametrisation), and one account per role (named after
+    the role, password ``tests.conftest.PASSWORD``)."""
+    for role in ROLES:
+        make_user(demo, role, role)
+    tiles = getattr(request, "param", "OpenStreetMap")
+    with serving(create_app(settings.model_copy(update={"tiles": tiles}))) as base:
+        yield base
+
+
+@dataclass
+class Shared:
+    """A server that a module's tests share, its database, and each role's cookies as its
+    first sign-in through the form left them."""
+
+    base: str
+    sessions: sessionmaker
+    tiles: str
+    cookies: dict[str, list] = field(default_factory=dict)
+
+
+@pytest.fixture(scope="module")
+def full_server(request, full_database, tmp_path_factory):
+    """For the tests of a module that only read: one server per module (and per ``tiles``
+    value, by indirect parametrisation; OpenStreetMap else) on its own copy of the full
+    demo (``full_database``), with ``live_server``'s accounts. Nothing a test does there
+    may change what another reads: tests that write get ``live_server``."""
+    path = tmp_path_factory.mktemp("shared") / "xkmt.db"
+    shutil.copy(full_database, path)
+    tiles = getattr(request, "param", "OpenStreetMap")
+    settings = Settings(database_url=f"sqlite:///{path}", tiles=tiles,
+                        secret_key="test-secret-key-not-for-use",
+                        password_hash_cost=TEST_COST)
+    engine = make_engine(settings.database_url)
+    sessions = session_factory(engine)
+    for role in ROLES:
+        make_user(sessions, role, role)
+    with serving(create_app(settings)) as base:
+        yield Shared(base, sessions, tiles)
+    engine.dispose()
+
+
+def enter(page, server: Shared, role: str, then: str) -> None:
+    """``page`` signed in as ``role`` on the shared ``server``, at ``then`` (a path), ready.
+    The role's first time on the server signs in through the login form (``sign_in_page``);
+    later pages start from the cookies it left, as a person's browser keeps them."""
+    if role in server.cookies:
+        page.context.add_cookies(server.cookies[role])
+        open_page(page, server.base + then)
+    else:
+        sign_in_page(page, server.base, role, then=then)
+        server.cookies[role] = page.context.cookies()
+    assert page.url == server.base + then, (page.url, then)
 
 
 @pytest.fixture(scope="session")
@@ -75,23 +137,57 @@ def page(browser):
     context.close()
 
 
-def sign_in_page(page, base: str, username: str) -> None:
-    """Sign in through the login form, as a person would."""
-    page.goto(f"{base}/login")
+# What ``wait_until="networkidle"`` was used for, without its half second of silence after
+# every page: the page loaded and, on a map page, the map drawn from its figures with its
+# listeners on (map.js marks the page once ``start`` has run).
+READY = """() => document.readyState === "complete" && (!document.getElementById("map-config")
+  || document.documentElement.dataset.mapReady === "true")"""
+
+
+def wait_ready(page, timeout: float = 20_000) -> None:
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.wait_for_function(READY, timeout=timeout)
+    except PlaywrightTimeout:
+        raise AssertionError(f"{page.url} not ready after {timeout / 1000:.0f} s (on a map "
+                             "page: map.js never finished drawing it)") from None
+
+
+def open_page(page, url: str) -> None:
+    """Go to ``url`` and wait until it is ready (``wait_ready``)."""
+    page.goto(url)
+    wait_ready(page)
+
+
+def submit(page, locator) -> None:
+    """Click ``locator`` (a form's button) and wait for the page it leads to."""
+    with page.expect_navigation():
+        locator.click()
+    wait_ready(page)
+
+
+def sign_in_page(page, base: str, username: str, then: str | None = None) -> None:
+    """Sign in through the login form, as a person would; with ``then`` (a path), through
+    the form of the login page a signed-out visit to ``then`` leads to (its hidden ``next``
+    field), landing there."""
+    page.goto(f"{base}/login" + (f"?next={quote(then, safe='')}" if then else ""))
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state("networkidle")
+    submit(page, page.locator("button[type=submit]"))
     assert "/login" not in page.url, page.url
+    if then:
+        assert page.url == base + then, (page.url, then)
 
 
 LOCAL = {"127.0.0.1", "localhost", "::1"}
+# Requests to this machine are not routed at all (the browser's driver matches the pattern,
+# no round trip to Python); the handler sees every other one.
+NOT_LOCAL = re.compile(r"^(?!https?://(?:127\.0\.0\.1|localhost|\[::1\])(?::\d+)?(?:[/?#]|$))")
 
 
 def block_outside(page) -> list[str]:
     """Block every request that leaves this machine; return the list of blocked URLs."""
-    from urllib.parse import urlparse
-
     blocked: list[str] = []
 
     def handle(route):
@@ -101,5 +197,5 @@ def block_outside(page) -> list[str]:
             blocked.append(route.request.url)
             route.abort()
 
-    page.route("**/*", handle)
+    page.route(NOT_LOCAL, handle)
     return blocked

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from geo import legends
-from tests.browser.conftest import block_outside, sign_in_page
+from tests.browser.conftest import block_outside, enter
 
 pytestmark = pytest.mark.browser
 
@@ -21,10 +21,10 @@ BACKGROUNDS = """(selector) => [...document.querySelectorAll(selector)].map(
   (e) => [e.className, getComputedStyle(e).backgroundColor])"""
 
 
-def test_the_dashboard_wears_the_maps_colours(live_server, full, page):
+@pytest.mark.parametrize("full_server", ["none"], indirect=True)  # the server of the next
+def test_the_dashboard_wears_the_maps_colours(full_server, page):
     block_outside(page)
-    sign_in_page(page, live_server, "leader")
-    page.goto(f"{live_server}/communes/15178/dashboard?month=2025-10", wait_until="networkidle")
+    enter(page, full_server, "leader", "/communes/15178/dashboard?month=2025-10")
     risks = page.evaluate(BACKGROUNDS, ".risk")
     assert risks, "the dashboard shows risk levels in 10/2025"
     for class_name, painted in risks:
@@ -55,13 +55,12 @@ CLUSTERS = """async () => {  // the page's figures come as JSON from the address
 }"""
 
 
-@pytest.mark.parametrize("live_server", ["none"], indirect=True)
-def test_venue_clusters_wear_their_worst_status(live_server, full, page):
+@pytest.mark.parametrize("full_server", ["none"], indirect=True)
+def test_venue_clusters_wear_their_worst_status(full_server, page):
     block_outside(page)
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    sign_in_page(page, live_server, "leader")
-    page.goto(f"{live_server}/communes/15178/map?month=2025-10", wait_until="networkidle")
+    enter(page, full_server, "leader", "/communes/15178/map?month=2025-10")
     page.locator(".leaflet-control-layers-overlays label", has_text="Cơ sở kinh doanh") \
         .locator("input").check()
     page.evaluate("() => { const m = window[document.querySelector('.folium-map').id];"

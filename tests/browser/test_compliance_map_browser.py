@@ -12,9 +12,10 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.browser.conftest import block_outside, sign_in_page
+from tests.browser.conftest import block_outside, enter, open_page, sign_in_page, submit, wait_ready
 
 pytestmark = pytest.mark.browser
+MAP = "/communes/15178/map"
 
 
 
@@ -46,14 +47,14 @@ def _click_village(page, name: str) -> None:
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] + 14)
 
 
-def test_police_picks_a_month_and_a_layer_and_reads_a_village(full_demo, page, tmp_path):
+def test_police_picks_a_month_and_a_layer_and_reads_a_village(full_server, page, tmp_path):
     blocked = block_outside(page)
     errors = _watch_errors(page)
-    sign_in_page(page, full_demo, "police")
-    page.goto(f"{full_demo}/communes/15178/map", wait_until="networkidle")
+    enter(page, full_server, "police", MAP)
     assert page.locator("#month-select").input_value() == "2025-12"  # latest with data
-    with page.expect_navigation(wait_until="networkidle"):
+    with page.expect_navigation():
         page.select_option("#month-select", "2025-10")
+    wait_ready(page)
     assert "month=2025-10" in page.url
     assert page.locator("#legend-layer-title").inner_text().startswith("Tỷ lệ")
 
@@ -91,10 +92,9 @@ def test_police_picks_a_month_and_a_layer_and_reads_a_village(full_demo, page, t
     assert all(urlparse(u).hostname == "tile.openstreetmap.org" for u in blocked)
 
 
-def test_no_data_and_not_met_look_different(full_demo, page):
+def test_no_data_and_not_met_look_different(full_server, page):
     block_outside(page)
-    sign_in_page(page, full_demo, "leader")
-    page.goto(f"{full_demo}/communes/15178/map?month=2025-10", wait_until="networkidle")
+    enter(page, full_server, "leader", f"{MAP}?month=2025-10")
     _click_village(page, "Thôn 2")
     page.locator("#village-panel").wait_for(state="visible")
     styles = page.evaluate("""() => ['met', 'not_met', 'no_data'].map(k => {
@@ -105,12 +105,10 @@ def test_no_data_and_not_met_look_different(full_demo, page):
     assert len(set(styles)) == 3, styles
 
 
-def test_leader_sees_no_person_code_and_no_heat_layer(full_demo, page, tmp_path):
+def test_leader_sees_no_person_code_and_no_heat_layer(full_server, page, tmp_path):
     block_outside(page)
     errors = _watch_errors(page)
-    sign_in_page(page, full_demo, "leader")
-    page.goto(f"{full_demo}/communes/15178/map?month=2025-10&layer=risk",
-              wait_until="networkidle")
+    enter(page, full_server, "leader", f"{MAP}?month=2025-10&layer=risk")
     assert page.locator("#legend-layer-title").inner_text().startswith("Mức độ")
     html = page.content()
     assert "CT-0" not in html  # the demo's person codes are CT-001 …
@@ -126,12 +124,10 @@ def test_leader_sees_no_person_code_and_no_heat_layer(full_demo, page, tmp_path)
     assert errors == [], errors
 
 
-def test_a_village_opens_from_the_list_too_on_a_keyboard(full_demo, page):
+def test_a_village_opens_from_the_list_too_on_a_keyboard(full_server, page):
     errors = _watch_errors(page)
     block_outside(page)
-    sign_in_page(page, full_demo, "viewer")
-    page.goto(f"{full_demo}/communes/15178/map?month=2025-10&layer=per_thousand",
-              wait_until="networkidle")
+    enter(page, full_server, "viewer", f"{MAP}?month=2025-10&layer=per_thousand")
     picker = page.locator("#village-select")
     picker.focus()
     page.select_option("#village-select", "T10")
@@ -153,33 +149,27 @@ def test_a_village_opens_from_the_list_too_on_a_keyboard(full_demo, page):
 def test_the_police_are_led_from_a_missing_population_to_where_it_is_entered(full_demo,
                                                                               page):
     block_outside(page)
-    sign_in_page(page, full_demo, "police")
-    page.goto(f"{full_demo}/communes/15178/map?month=2025-10&layer=per_thousand",
-              wait_until="networkidle")
+    sign_in_page(page, full_demo, "police", then=f"{MAP}?month=2025-10&layer=per_thousand")
     page.select_option("#village-select", "T10")
     link = page.locator("#village-panel a.enter-figure")
     assert link.inner_text() == "nhập số liệu"
-    link.click()
-    page.wait_for_load_state("networkidle")
+    submit(page, link)
     assert page.url.endswith("/communes/15178/villages#village-T10")
     row = page.locator("#village-T10")
     row.locator("input[name=population]").fill("640")
-    row.locator("button[type=submit]").click()
-    page.wait_for_load_state("networkidle")
-    page.goto(f"{full_demo}/communes/15178/map?month=2025-10&layer=per_thousand",
-              wait_until="networkidle")
+    submit(page, row.locator("button[type=submit]"))
+    open_page(page, f"{full_demo}{MAP}?month=2025-10&layer=per_thousand")
     page.select_option("#village-select", "T10")
     facts = page.locator("#village-panel .village-facts").inner_text()
     assert "Số nhân khẩu\n640" in facts
     assert page.locator("#village-panel a.enter-figure").count() == 0
 
 
-def test_a_score_counting_indicators_without_data_is_outlined_and_says_so(full_demo, page):
+def test_a_score_counting_indicators_without_data_is_outlined_and_says_so(full_server, page):
     """In 06/2025 the demo's Thôn 5 has one indicator without data (issue 10, point 6)."""
     errors = _watch_errors(page)
     block_outside(page)
-    sign_in_page(page, full_demo, "leader")
-    page.goto(f"{full_demo}/communes/15178/map?month=2025-06", wait_until="networkidle")
+    enter(page, full_server, "leader", f"{MAP}?month=2025-06")
     config = page.evaluate("fetch(JSON.parse(document.getElementById('map-config')"
                            ".textContent).data).then(r => r.json())")  # as map.js does
     tally = config["villages"]["T05"]["score_evidence"]

@@ -7,49 +7,40 @@ from pathlib import Path
 
 import pytest
 
-from app import imports
-from tests.browser.conftest import block_outside, sign_in_page
+from tests.browser.conftest import block_outside, sign_in_page, submit
 
 pytestmark = pytest.mark.browser
 
 
 def test_a_leader_reads_the_dashboard_and_follows_a_failing_village_to_the_map(
-        live_server, demo, page, tmp_path):
-    imports.load_demo_records(demo, imports.DEMO_COMMUNE, imports.DEMO_SEED)
+        live_server, full, page, tmp_path):
     blocked = block_outside(page)
-    sign_in_page(page, live_server, "leader")
-    blocked.clear()
-    page.goto(f"{live_server}/communes/15178/dashboard?month=2025-10", wait_until="networkidle")
+    sign_in_page(page, live_server, "leader", then="/communes/15178/dashboard?month=2025-10")
     assert page.locator("h1").inner_text().startswith("Bảng tổng hợp")
     assert "Không đạt" in page.locator("#national-status").inner_text()
     n1 = page.locator("#national-N1").inner_text()
     assert "Thôn 7" in n1 and "CT-" not in page.content()
     shot = Path(os.environ.get("XKMT_SCREENSHOT_DIR", tmp_path))
     page.screenshot(path=str(shot / "dashboard.png"), full_page=True)
-    page.locator("#national-N1 a", has_text="Thôn 7").first.click()
-    page.wait_for_load_state("networkidle")
+    submit(page, page.locator("#national-N1 a", has_text="Thôn 7").first)
     assert "/communes/15178/map" in page.url and "layer=N1" in page.url
     assert page.locator(".leaflet-overlay-pane path").count() >= 10
     assert blocked == [] or all("tile.openstreetmap.org" in u for u in blocked)
 
 
-def test_the_police_mark_a_task_done_after_a_mistyped_day(live_server, demo, page):
-    imports.load_demo_records(demo, imports.DEMO_COMMUNE, imports.DEMO_SEED)
+def test_the_police_mark_a_task_done_after_a_mistyped_day(live_server, full, page):
     blocked = block_outside(page)
-    sign_in_page(page, live_server, "police")
-    page.goto(f"{live_server}/communes/15178/dashboard?month=2024-12", wait_until="networkidle")
+    sign_in_page(page, live_server, "police", then="/communes/15178/dashboard?month=2024-12")
     row = page.locator("#task-T1")
     assert "Quá hạn" in row.locator(".status").inner_text()
     row.locator("input[name=done_on]").fill("14/13/2024")
     row.locator("input[name=reference]").fill("Biên bản rà soát số 03/BB")
-    row.locator("button[value=done]").click()
-    page.wait_for_load_state("networkidle")
+    submit(page, row.locator("button[value=done]"))
     row = page.locator("#task-T1")
     assert "“14/13/2024” không phải là ngày" in row.locator(".field-error").inner_text()
     assert row.locator("input[name=reference]").input_value() == "Biên bản rà soát số 03/BB"
     row.locator("input[name=done_on]").fill("14/11/2024")
-    row.locator("button[value=done]").click()
-    page.wait_for_load_state("networkidle")
+    submit(page, row.locator("button[value=done]"))
     assert page.url.endswith("/communes/15178/dashboard?month=2024-12#tasks")
     row = page.locator("#task-T1")
     assert row.locator(".status").inner_text() == "Đã hoàn thành"

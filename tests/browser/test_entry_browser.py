@@ -12,9 +12,7 @@ pytestmark = pytest.mark.browser
 
 def test_a_tip_box_with_only_its_village_is_listed_as_needing_a_location(live_server, page):
     blocked = block_outside(page)
-    sign_in_page(page, live_server, "police")
-    blocked.clear()  # signing in lands on the map, whose base tiles are blocked
-    page.goto(f"{live_server}/communes/15178/records/tip_boxes/new")
+    sign_in_page(page, live_server, "police", then="/communes/15178/records/tip_boxes/new")
     page.locator("#f-code").fill("HT-MOI")
     page.get_by_label("Thôn").select_option(label="Thôn 8")
     page.get_by_label("Ngày lắp đặt").fill("02/11/2024")
@@ -32,8 +30,7 @@ def test_a_tip_box_with_only_its_village_is_listed_as_needing_a_location(live_se
 
 def test_a_note_naming_a_person_is_refused_beside_the_note(live_server, page):
     block_outside(page)
-    sign_in_page(page, live_server, "police")
-    page.goto(f"{live_server}/communes/15178/records/incidents/new")
+    sign_in_page(page, live_server, "police", then="/communes/15178/records/incidents/new")
     page.locator("#f-code").fill("VV-MOI")
     page.get_by_label("Loại vụ việc").select_option(label="bắt giữ")
     page.locator("#f-date").fill("03/11/2024")

@@ -134,8 +134,7 @@ def test_sign_in(live_server, demo, page):
 
 def test_sign_out(live_server, demo, page):
     block_outside(page)
-    sign_in_page(page, live_server, "viewer")
-    page.goto(f"{live_server}{COMMUNE}/villages")
+    sign_in_page(page, live_server, "viewer", then=f"{COMMUNE}/villages")
     _submit(page, page.get_by_role("button", name="Đăng xuất"))
     assert page.url == f"{live_server}/login"
     assert page.locator("form.account").count() == 0
@@ -146,8 +145,7 @@ def test_sign_out(live_server, demo, page):
 
 def test_password_change(live_server, demo, page):
     block_outside(page)
-    sign_in_page(page, live_server, "leader")
-    page.goto(f"{live_server}/account/password")
+    sign_in_page(page, live_server, "leader", then="/account/password")
     form = page.locator("form[action='/account/password']")
 
     def fill(new: str, confirm: str) -> None:
@@ -174,8 +172,7 @@ def test_password_change(live_server, demo, page):
 
 def test_record_form_new_then_edit(live_server, demo, page):
     block_outside(page)
-    sign_in_page(page, live_server, "police")
-    page.goto(f"{live_server}{COMMUNE}/records/venues/new")
+    sign_in_page(page, live_server, "police", then=f"{COMMUNE}/records/venues/new")
     page.locator("#f-code").fill("KARA-09")
     page.get_by_label("Tên cơ sở").fill("Karaoke Sen Hồng")
     page.get_by_label("Loại cơ sở").select_option(label="karaoke")
@@ -198,8 +195,8 @@ def test_record_form_new_then_edit(live_server, demo, page):
     assert names == ["Karaoke Sen Trắng"]
 
 
-def _import_page(page, live_server: str) -> None:
-    page.goto(f"{live_server}{COMMUNE}/records/import")
+def _import_page(page, live_server: str, role: str) -> None:
+    sign_in_page(page, live_server, role, then=f"{COMMUNE}/records/import")
     assert page.locator("h1").inner_text() == "Nhập, xuất sổ theo dõi (Excel, CSV)"
 
 
@@ -215,9 +212,7 @@ def _filled(template: Path, rows: list[list], folder: Path, name: str) -> Path:
 
 def test_upload_of_the_apps_own_template(live_server, demo, page, tmp_path):
     blocked = block_outside(page)
-    sign_in_page(page, live_server, "police")
-    blocked.clear()
-    _import_page(page, live_server)
+    _import_page(page, live_server, "police")
     everything = page.locator("#downloads tbody tr").first  # "all record types" template
     template = _download(page, everything.get_by_role("link", name="Tệp mẫu (.xlsx)"),
                          tmp_path)
@@ -239,8 +234,7 @@ def test_upload_of_the_apps_own_template(live_server, demo, page, tmp_path):
 
 def test_refused_upload_lists_rows_and_columns(live_server, demo, page, tmp_path):
     block_outside(page)
-    sign_in_page(page, live_server, "police")
-    _import_page(page, live_server)
+    _import_page(page, live_server, "police")
     persons = page.locator("#downloads tbody tr", has_text=PERSONS)
     template = _download(page, persons.get_by_role("link", name="Tệp mẫu (.xlsx)"), tmp_path)
     bad = _filled(template, PLANTED_PERSONS[:3], tmp_path, "loi.xlsx")
@@ -265,7 +259,7 @@ def test_exports_are_the_pages_post_forms(live_server, demo, page, tmp_path):
         "code": "P-EXP-1", "village": "T02", "category": "addict", "status": "no_treatment",
         "status_date": "01/11/2024"}]) == []
     block_outside(page)
-    sign_in_page(page, live_server, "police")
+    sign_in_page(page, live_server, "police", then=f"{COMMUNE}/villages")
     page.goto(f"{live_server}{COMMUNE}/records/export.xlsx")  # an old link: no file
     assert page.url == f"{live_server}{COMMUNE}/records/import#downloads"
     assert _events(demo, "export") == []
@@ -289,8 +283,7 @@ def test_exports_are_the_pages_post_forms(live_server, demo, page, tmp_path):
 
 def test_task_mark_and_clear(live_server, demo, page):
     block_outside(page)
-    sign_in_page(page, live_server, "police")
-    page.goto(f"{live_server}{COMMUNE}/dashboard?month=2024-12")
+    sign_in_page(page, live_server, "police", then=f"{COMMUNE}/dashboard?month=2024-12")
     row = page.locator("#task-T1")
     assert row.locator(".status").inner_text() == "Quá hạn"
     row.locator("input[name=done_on]").fill("14/11/2024")
@@ -310,8 +303,7 @@ def test_task_mark_and_clear(live_server, demo, page):
 
 def test_village_figures(live_server, demo, page):
     block_outside(page)
-    sign_in_page(page, live_server, "police")
-    page.goto(f"{live_server}{COMMUNE}/villages")
+    sign_in_page(page, live_server, "police", then=f"{COMMUNE}/villages")
     row = page.locator("#village-T10")
     row.locator("input[name=households]").fill("162")
     row.locator("input[name=population]").fill("640")

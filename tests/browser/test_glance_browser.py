@@ -10,7 +10,7 @@ import pytest
 from app import imports
 from app.frame import loading
 from app.i18n import number
-from tests.browser.conftest import block_outside, sign_in_page
+from tests.browser.conftest import block_outside, enter
 
 pytestmark = pytest.mark.browser
 
@@ -28,6 +28,20 @@ BOXES = """() => {
           map: box(document.querySelector(".map-wrap .folium-map").getBoundingClientRect()),
           panel: panel.hidden ? null : box(panel.getBoundingClientRect())};
 }"""
+
+# Resolves once the boxes stay put for five animation frames running (or after 3 s).
+SETTLED = f"""() => new Promise(done => {{
+  const boxes = {BOXES};
+  let last = "", same = 0;
+  const end = performance.now() + 3000;
+  (function step() {{
+    const now = JSON.stringify(boxes());
+    same = now === last ? same + 1 : 0;
+    last = now;
+    if (same >= 5 || performance.now() > end) {{ done(true); }} else {{
+      requestAnimationFrame(step); }}
+  }})();
+}})"""
 
 
 def in_view(boxes: dict) -> bool:
@@ -62,16 +76,14 @@ def expected_p01(full, name: str) -> tuple[str, str]:
 
 
 @pytest.mark.parametrize("sized", list(SIZES), indirect=True)
-@pytest.mark.parametrize("live_server", ["none", "OpenStreetMap"], indirect=True)
-def test_a_leader_reads_a_village_at_a_glance_on_the_map(live_server, full, sized):
+@pytest.mark.parametrize("full_server", ["none", "OpenStreetMap"], indirect=True)
+def test_a_leader_reads_a_village_at_a_glance_on_the_map(full_server, sized):
     page = sized
     block_outside(page)
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    sign_in_page(page, live_server, "leader")
-    page.goto(f"{live_server}/communes/15178/map?month={MONTH}&layer=P01",
-              wait_until="networkidle")
-    status, value = expected_p01(full, "Thôn 6")
+    enter(page, full_server, "leader", f"/communes/15178/map?month={MONTH}&layer=P01")
+    status, value = expected_p01(full_server.sessions, "Thôn 6")
 
     label = page.locator(".xkmt-label", has_text="Thôn 6")
     box = label.bounding_box()
@@ -94,7 +106,7 @@ def test_a_leader_reads_a_village_at_a_glance_on_the_map(live_server, full, size
     try:
         page.wait_for_function(f"() => {{ const f = {BOXES}; return f().shape !== null; }}",
                                timeout=3000)
-        page.wait_for_timeout(600)  # the pan's animation
+        page.evaluate(SETTLED)  # the pan's animation
     except Exception:  # noqa: BLE001 - the assertion below says what is wrong
         pass
     boxes = page.evaluate(BOXES)
@@ -106,15 +118,13 @@ def test_a_leader_reads_a_village_at_a_glance_on_the_map(live_server, full, size
     assert errors == [], errors
 
 
-@pytest.mark.parametrize("live_server", ["none", "OpenStreetMap"], indirect=True)
-def test_the_dashboard_fits_a_phone_with_sign_out_in_reach(live_server, full, browser):
+@pytest.mark.parametrize("full_server", ["none", "OpenStreetMap"], indirect=True)
+def test_the_dashboard_fits_a_phone_with_sign_out_in_reach(full_server, browser):
     context = browser.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN",
                                   is_mobile=True, has_touch=True)
     page = context.new_page()
     block_outside(page)
-    sign_in_page(page, live_server, "leader")
-    page.goto(f"{live_server}/communes/15178/dashboard?month={MONTH}",
-              wait_until="networkidle")
+    enter(page, full_server, "leader", f"/communes/15178/dashboard?month={MONTH}")
     assert page.evaluate("document.scrollingElement.scrollWidth <= innerWidth")
     for element in ("button:has-text('Đăng xuất')", "a.area:has-text('Bảng tổng hợp')",
                     "a.area:has-text('Các thôn')"):
@@ -130,19 +140,17 @@ def test_the_dashboard_fits_a_phone_with_sign_out_in_reach(live_server, full, br
     context.close()
 
 
-def test_a_viewer_reads_statuses_and_classes_on_hover_never_a_count(live_server, full,
-                                                                       page):
+def test_a_viewer_reads_statuses_and_classes_on_hover_never_a_count(full_server, page):
     """What a viewer may not see stays unseen in the hover and the labels: on a layer
     counting people, the status alone; on the rate per 1,000, the legend's class."""
     block_outside(page)
-    sign_in_page(page, live_server, "viewer")
-    with full() as session:
+    with full_server.sessions() as session:
         villages = loading.compute(session, imports.DEMO_COMMUNE, "2025-10").villages
     status = villages.set_index("name").at["Thôn 7", "N1_status"]
     shown = {}
     for layer in ("N1", "per_thousand"):
-        page.goto(f"{live_server}/communes/15178/map?month=2025-10&layer={layer}",
-                  wait_until="networkidle")
+        address = f"/communes/15178/map?month=2025-10&layer={layer}"
+        enter(page, full_server, "viewer", address)
         page.locator("#label-values").check()
         label = page.locator(".xkmt-label", has_text="Thôn 7")
         shown[f"{layer} label"] = label.inner_text().split("\n", 1)[1].strip()

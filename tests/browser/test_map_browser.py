@@ -8,9 +8,8 @@ from urllib.parse import urlparse
 import pytest
 from sqlalchemy import func, select
 
-from app import imports
 from app.models import Venue
-from tests.browser.conftest import block_outside, sign_in_page
+from tests.browser.conftest import block_outside, enter, sign_in_page, submit
 
 pytestmark = pytest.mark.browser
 
@@ -23,28 +22,25 @@ VENUES_SHOWN = """() => {
 }"""
 
 
-@pytest.mark.parametrize("live_server", ["none", "OpenStreetMap"], indirect=True)
-def test_venues_draw_with_and_without_base_tiles(live_server, demo, page, request):
+@pytest.mark.parametrize("full_server", ["none", "OpenStreetMap"], indirect=True)
+def test_venues_draw_with_and_without_base_tiles(full_server, page):
     """XKMT_TILES=none (the offline mode) too: the venue cluster needs the map's maxZoom,
     which only a tile layer used to bring (issue 10, point 8)."""
-    imports.load_demo_records(demo, imports.DEMO_COMMUNE, imports.DEMO_SEED)
-    with demo() as session:
+    with full_server.sessions() as session:
         venues = session.scalar(select(func.count(Venue.id)).where(
             Venue.active, Venue.lat.is_not(None), Venue.lon.is_not(None)))
     assert venues > 0
     blocked = block_outside(page)
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    sign_in_page(page, live_server, "leader")
-    page.goto(f"{live_server}/communes/15178/map", wait_until="networkidle")
+    enter(page, full_server, "leader", "/communes/15178/map")
     page.locator(".leaflet-control-layers-overlays label", has_text="Cơ sở kinh doanh") \
         .locator("input").check()
     page.locator(".leaflet-marker-pane .xkmt-venue-icon, .leaflet-marker-pane "
                  ".marker-cluster").first.wait_for(timeout=5000)
     assert page.evaluate(VENUES_SHOWN) == venues
     assert errors == [], errors
-    tiles = request.node.callspec.params["live_server"]
-    allowed = set() if tiles == "none" else {"tile.openstreetmap.org"}
+    allowed = set() if full_server.tiles == "none" else {"tile.openstreetmap.org"}
     assert {urlparse(u).hostname for u in blocked} <= allowed, blocked
 
 
@@ -56,8 +52,7 @@ def test_map_draws_villages_and_labels_with_the_internet_blocked(live_server, pa
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" and (
         "Content Security Policy" in msg.text) else None)
 
-    sign_in_page(page, live_server, "leader")
-    page.goto(f"{live_server}/communes/15178/map", wait_until="networkidle")
+    sign_in_page(page, live_server, "leader", then="/communes/15178/map")
 
     polygons = page.locator(".leaflet-overlay-pane path.leaflet-interactive")
     polygons.first.wait_for()
@@ -79,8 +74,7 @@ def test_map_draws_villages_and_labels_with_the_internet_blocked(live_server, pa
 
 def test_hovering_a_village_shows_its_figures(live_server, page):
     block_outside(page)
-    sign_in_page(page, live_server, "leader")
-    page.goto(f"{live_server}/communes/15178/map", wait_until="networkidle")
+    sign_in_page(page, live_server, "leader", then="/communes/15178/map")
     label = page.locator(".xkmt-label", has_text="Thôn 6")
     box = label.bounding_box()
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] + 12)
@@ -92,9 +86,7 @@ def test_hovering_a_village_shows_its_figures(live_server, page):
 
 def test_english_switch(live_server, page):
     block_outside(page)
-    sign_in_page(page, live_server, "leader")
-    page.goto(f"{live_server}/communes/15178/map", wait_until="networkidle")
-    page.get_by_role("link", name="English").click()
-    page.wait_for_load_state("networkidle")
+    sign_in_page(page, live_server, "leader", then="/communes/15178/map")
+    submit(page, page.get_by_role("link", name="English"))
     assert "Synthetic data" in page.locator(".badge-synthetic").inner_text()
     assert page.locator(".leaflet-control-layers").inner_text().count("Villages") == 1

@@ -83,18 +83,17 @@ def test_the_pack_opens_from_a_file_with_no_network(page, pack_file):
 
 
 @pytest.fixture
-def full_server(full, live_server):
+def full_live(full, live_server):  # its own server: downloading a pack is recorded
     return live_server
 
 
 def test_a_leader_downloads_the_pack_of_the_layer_on_screen_and_opens_it(
-        full_server, browser, tmp_path):
+        full_live, browser, tmp_path):
     context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="vi-VN",
                                   accept_downloads=True)
     page = context.new_page()
     block_outside(page)  # the live page's base map tiles
-    sign_in_page(page, full_server, "leader")
-    page.goto(f"{full_server}/communes/{CODE}/map?month=2025-10", wait_until="networkidle")
+    sign_in_page(page, full_live, "leader", then=f"/communes/{CODE}/map?month=2025-10")
     # the layer switched in the page, by its script
     page.locator("input[type=radio][name=layer][value=per_thousand]").check()
     with page.expect_download() as download:

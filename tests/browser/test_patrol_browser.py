@@ -31,8 +31,8 @@ def venues(demo):
 @pytest.mark.parametrize("live_server", ["none"], indirect=True)
 def test_police_plan_a_patrol_and_download_the_sheet(venues, live_server, page):
     blocked = block_outside(page)
-    sign_in_page(page, live_server, "police")
-    page.get_by_role("link", name="Tuần tra").first.click()
+    sign_in_page(page, live_server, "police", then="/communes/15178/villages")
+    page.get_by_role("link", name="Tuần tra").first.click()  # from the top bar
     page.wait_for_url("**/communes/15178/patrol")
     with page.expect_navigation():  # another day: the page shows that day's due list
         page.get_by_label("Ngày tuần tra").fill("2025-12-15")

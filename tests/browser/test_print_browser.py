@@ -20,8 +20,7 @@ def full_demo(live_server, full):
 
 def test_the_print_dialog_prints_the_layer_and_month_on_screen(full_demo, page):
     blocked = block_outside(page)
-    sign_in_page(page, full_demo, "leader")
-    page.goto(f"{full_demo}/communes/15178/map?month=2025-10", wait_until="networkidle")
+    sign_in_page(page, full_demo, "leader", then="/communes/15178/map?month=2025-10")
     page.locator(".layer-list label", has_text="N1").click()  # switched by the script
     assert "layer=N1" in page.url
     page.locator("details.print-dialog summary").click()

@@ -25,9 +25,7 @@ def test_an_officer_adds_a_karaoke_and_finds_it_in_thon_6(live_server, page, tmp
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     shots = _shots(tmp_path)
 
-    sign_in_page(page, live_server, "police")
-    blocked.clear()  # signing in lands on the map, whose base tiles are blocked
-    page.goto(f"{live_server}/communes/15178/records/venues/new")
+    sign_in_page(page, live_server, "police", then="/communes/15178/records/venues/new")
     assert page.locator("h1").inner_text() == "Cơ sở kinh doanh có nguy cơ: thêm mới"
     page.locator("#f-code").fill("KARA-01")
     page.get_by_label("Tên cơ sở").fill("Karaoke Hoa Sen")
@@ -54,8 +52,7 @@ def test_an_officer_adds_a_karaoke_and_finds_it_in_thon_6(live_server, page, tmp
 
 def test_a_point_outside_the_commune_is_shown_beside_the_field(live_server, page, tmp_path):
     block_outside(page)
-    sign_in_page(page, live_server, "police")
-    page.goto(f"{live_server}/communes/15178/records/venues/new")
+    sign_in_page(page, live_server, "police", then="/communes/15178/records/venues/new")
     page.locator("#f-code").fill("KARA-02")
     page.get_by_label("Tên cơ sở").fill("Karaoke Ngoài Xã")
     page.get_by_label("Loại cơ sở").select_option(label="karaoke")

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from docx import Document
 
-from tests.browser.conftest import block_outside, sign_in_page
+from tests.browser.conftest import block_outside, sign_in_page, submit
 
 pytestmark = pytest.mark.browser
 
@@ -17,12 +17,10 @@ pytestmark = pytest.mark.browser
 def test_a_leader_follows_the_reminder_and_downloads_the_monthly_report(
         live_server, full, page, tmp_path):
     blocked = block_outside(page)
-    sign_in_page(page, live_server, "leader")
-    page.goto(f"{live_server}/communes/15178/dashboard?month=2025-09", wait_until="networkidle")
+    sign_in_page(page, live_server, "leader", then="/communes/15178/dashboard?month=2025-09")
     banner = page.locator("#report-banner")
     assert "Báo cáo cần gửi" in banner.inner_text()
-    banner.get_by_text("Lập báo cáo").click()
-    page.wait_for_load_state("networkidle")
+    submit(page, banner.get_by_text("Lập báo cáo"))
     assert page.url.endswith("/communes/15178/reports")
     page.select_option("select[name=month]", "2025-09")
     with page.expect_download(timeout=120_000) as info:
@@ -38,19 +36,16 @@ def test_a_leader_follows_the_reminder_and_downloads_the_monthly_report(
 
 def test_the_police_mark_a_report_sent_after_a_mistyped_day(live_server, full, page,
                                                             tmp_path):
-    sign_in_page(page, live_server, "police")
-    page.goto(f"{live_server}/communes/15178/calendar", wait_until="networkidle")
+    sign_in_page(page, live_server, "police", then="/communes/15178/calendar")
     row = page.locator("#report-R-FINAL")
     assert "Quá hạn" in row.inner_text() or "Chưa đến hạn" in row.inner_text()
     row.locator("input[name=sent_on]").fill("32/01/2026")
-    row.get_by_role("button", name="Đánh dấu đã gửi").click()
-    page.wait_for_load_state("networkidle")
+    submit(page, row.get_by_role("button", name="Đánh dấu đã gửi"))
     row = page.locator("#report-R-FINAL")
     assert "không phải là ngày" in row.locator(".error").inner_text()
     assert row.locator("input[name=sent_on]").input_value() == "32/01/2026"
     row.locator("input[name=sent_on]").fill("12/01/2026")
-    row.get_by_role("button", name="Đánh dấu đã gửi").click()
-    page.wait_for_load_state("networkidle")
+    submit(page, row.get_by_role("button", name="Đánh dấu đã gửi"))
     row = page.locator("#report-R-FINAL")
     assert "Đã hoàn thành" in row.inner_text() and "police" in row.inner_text()
     shot = Path(os.environ.get("XKMT_SCREENSHOT_DIR", tmp_path))
