@@ -1,4 +1,5 @@
-"""Dependencies as named types: settings, database session, language."""
+"""Dependencies as named types: settings, database session, language. Those that do no
+I/O are ``async``: FastAPI runs a plain function in a worker thread, a hop per request."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from app.settings import Settings
 LANG_COOKIE = "xkmt_lang"
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
@@ -32,12 +33,16 @@ def get_locale(request: Request) -> str:
     return request.app.state.settings.default_locale
 
 
-def get_month(month: str | None = None) -> str | None:
+async def _locale(request: Request) -> str:
+    return get_locale(request)
+
+
+async def get_month(month: str | None = None) -> str | None:
     """``?month=YYYY-MM`` within the months the app can show (else 400); None if absent."""
     return read_month(month)
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 SessionDep = Annotated[Session, Depends(get_session)]
-LocaleDep = Annotated[str, Depends(get_locale)]
+LocaleDep = Annotated[str, Depends(_locale)]
 MonthDep = Annotated[str | None, Depends(get_month)]

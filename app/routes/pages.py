@@ -39,7 +39,7 @@ def home(request: Request, settings: SettingsDep):
 @router.get("/communes/{code}/map", response_class=HTMLResponse)
 def commune_map(code: str, request: Request, session: SessionDep, settings: SettingsDep,
                 locale: LocaleDep, month: MonthDep,
-                layer: str | None = None) -> HTMLResponse:
+                layer: str | None = None) -> Response:
     """The commune's risk map for a month (``?month=YYYY-MM``, default the latest month
     with data; 400 for one it cannot show), coloured by one thematic layer (``?layer=``).
     The page holds the map's skeleton and the data's address: its script fetches the
