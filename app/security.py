@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import case, delete, or_, select, tuple_, update
+from sqlalchemy import bindparam, case, delete, or_, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, aliased
@@ -179,7 +179,7 @@ def open_session(session: Session, settings: Settings, user: User) -> str:
 
 @dataclass(frozen=True)
 class Scope:
-    """The communes an account may see."""
+    """The communes an account may see (that exist)."""
 
     communes: frozenset[str]
 
@@ -198,20 +198,29 @@ class Account:
     scope: Scope
 
 
+def _account_query():
+    named, in_province = aliased(Commune), aliased(Commune)
+    return (select(User.id, User.username, User.role, User.must_change_password,
+                   named.code, in_province.code)
+            .select_from(LoginSession).join(User, LoginSession.user_id == User.id)
+            .outerjoin(UserScope, UserScope.user_id == User.id)
+            .outerjoin(named, named.code == UserScope.commune_code)
+            .outerjoin(in_province, in_province.province_code == UserScope.province_code)
+            .where(LoginSession.id == bindparam("digest"),
+                   LoginSession.expires_at > bindparam("now"), User.active.is_(True)))
+
+
+_ACCOUNT = _account_query()  # made once: building a statement costs more than running it
+
+
 def session_account(session: Session, token: object) -> Account | None:
     """The active account whose live, unexpired session ``token`` is, with the communes
-    it may see, else None. One query: it runs on every request."""
+    it may see (those that exist: a route checked against the scope needs not look the
+    commune up again), else None. One query: it runs on every request."""
     if not isinstance(token, str) or not token:
         return None
-    in_province = aliased(Commune)
-    rows = session.execute(
-        select(User.id, User.username, User.role, User.must_change_password,
-               UserScope.commune_code, in_province.code)
-        .select_from(LoginSession).join(User, LoginSession.user_id == User.id)
-        .outerjoin(UserScope, UserScope.user_id == User.id)
-        .outerjoin(in_province, in_province.province_code == UserScope.province_code)
-        .where(LoginSession.id == _digest(token), LoginSession.expires_at > dt.datetime.now(TZ),
-               User.active.is_(True))).all()
+    rows = session.execute(_ACCOUNT, {"digest": _digest(token),
+                                      "now": dt.datetime.now(TZ)}).all()
     if not rows:
         return None
     ident, username, role, must_change = rows[0][:4]
