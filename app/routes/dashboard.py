@@ -51,10 +51,10 @@ def render_dashboard(request: Request, session: Session, settings, locale: str, 
     one the page is rendered once per data version of the commune (task and report marks
     included), day and account (:func:`app.rendering.render_shared`)."""
     viewer = request.state.user
-    shown = view.view_for(session, settings, code, month, viewer, locale)
-    before = view.view_for(session, settings, code, loading.previous_month(shown.month),
-                           viewer, locale)
     version, today = caching.data_version(session, code), store.today()
+    shown = view.view_for(session, settings, code, month, viewer, locale, version=version)
+    before = view.view_for(session, settings, code, loading.previous_month(shown.month),
+                           viewer, locale, version=version)
 
     def context() -> dict:
         summary = shown.summary
