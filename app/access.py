@@ -18,7 +18,7 @@ from fastapi import Depends, HTTPException, Request
 
 from app.deps import SessionDep
 from app.i18n import N_
-from app.security import Scope, session_user
+from app.security import Scope, session_account
 from geo.errors import UnknownCommune
 
 # What each capability lets a role see or do inside the pages:
@@ -133,12 +133,12 @@ def signed_in(request: Request, session: SessionDep) -> Viewer | None:
     sid = request.session.get("sid")
     if sid is None:  # not signed in (the session may hold just a CSRF token: keep it)
         return None
-    user = session_user(session, sid)  # a live server-side session
-    if user is None:
+    account = session_account(session, sid)  # a live server-side session
+    if account is None:
         request.session.clear()  # ended elsewhere: its CSRF token goes with it
         return None
-    return Viewer(user.id, user.username, user.role, user.must_change_password,
-                  Scope.of(session, user))
+    return Viewer(account.id, account.username, account.role, account.must_change_password,
+                  account.scope)
 
 
 class Rule:

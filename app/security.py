@@ -11,10 +11,10 @@ from functools import lru_cache
 
 from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import case, delete, or_, select, tuple_, update
+from sqlalchemy import bindparam, case, delete, or_, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from app.models import Commune, LoginSession, LoginThrottle, User, UserScope
 from app.models.users import ROLES
@@ -177,14 +177,55 @@ def open_session(session: Session, settings: Settings, user: User) -> str:
     return token
 
 
-def session_user(session: Session, token: object) -> User | None:
-    """The active account whose live, unexpired session ``token`` is, else None."""
+@dataclass(frozen=True)
+class Scope:
+    """The communes an account may see (that exist)."""
+
+    communes: frozenset[str]
+
+    def allows(self, commune_code: str) -> bool:
+        return commune_code in self.communes
+
+
+@dataclass(frozen=True)
+class Account:
+    """The signed-in account as a request needs it: plain values, no database object."""
+
+    id: int
+    username: str
+    role: str
+    must_change_password: bool
+    scope: Scope
+
+
+def _account_query():
+    named, in_province = aliased(Commune), aliased(Commune)
+    return (select(User.id, User.username, User.role, User.must_change_password,
+                   named.code, in_province.code)
+            .select_from(LoginSession).join(User, LoginSession.user_id == User.id)
+            .outerjoin(UserScope, UserScope.user_id == User.id)
+            .outerjoin(named, named.code == UserScope.commune_code)
+            .outerjoin(in_province, in_province.province_code == UserScope.province_code)
+            .where(LoginSession.id == bindparam("digest"),
+                   LoginSession.expires_at > bindparam("now"), User.active.is_(True)))
+
+
+_ACCOUNT = _account_query()  # made once: building a statement costs more than running it
+
+
+def session_account(session: Session, token: object) -> Account | None:
+    """The active account whose live, unexpired session ``token`` is, with the communes
+    it may see (those that exist: a route checked against the scope needs not look the
+    commune up again), else None. One query: it runs on every request."""
     if not isinstance(token, str) or not token:
         return None
-    return session.scalar(
-        select(User).join(LoginSession, LoginSession.user_id == User.id).where(
-            LoginSession.id == _digest(token), LoginSession.expires_at > dt.datetime.now(TZ),
-            User.active.is_(True)))
+    rows = session.execute(_ACCOUNT, {"digest": _digest(token),
+                                      "now": dt.datetime.now(TZ)}).all()
+    if not rows:
+        return None
+    ident, username, role, must_change = rows[0][:4]
+    codes = frozenset(code for row in rows for code in row[4:] if code)
+    return Account(ident, username, role, must_change, Scope(codes))
 
 
 def end_session(session: Session, token: object) -> None:
@@ -199,23 +240,3 @@ def end_sessions(session: Session, user_id: int, *, keep: object = None) -> None
     if isinstance(keep, str) and keep:
         query = query.where(LoginSession.id != _digest(keep))
     session.execute(query)
-
-
-@dataclass(frozen=True)
-class Scope:
-    """The communes an account may see."""
-
-    communes: frozenset[str]
-
-    @classmethod
-    def of(cls, session: Session, user: User) -> Scope:
-        codes = {s.commune_code for s in user.scopes if s.commune_code}
-        provinces = [s.province_code for s in user.scopes if s.province_code]
-        if provinces:
-            codes |= set(session.scalars(select(Commune.code).where(
-                Commune.province_code.in_(provinces))))
-        return cls(frozenset(codes))
-
-    def allows(self, commune_code: str) -> bool:
-        return commune_code in self.communes
-

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 import geopandas as gpd
 import pandas as pd
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -148,16 +148,23 @@ def caches(session: Session) -> Caches:
         return found
 
 
+def _version_query():
+    commune = bindparam("commune")
+    boundary = select(func.max(BoundaryImport.id)).where(
+        BoundaryImport.commune_code == commune).scalar_subquery()
+    return select(func.max(ChangeLog.id), func.count(ChangeLog.id), boundary).where(
+        ChangeLog.commune_code == commune)
+
+
+_VERSION = _version_query()  # made once: every request asks it
+
+
 def data_version(session: Session, commune: str) -> tuple:
     """Changes whenever a record or a boundary of the commune changes (every record
     change writes a ChangeLog row, every boundary file a BoundaryImport row). The count
     as well as the largest id: on PostgreSQL two writers can commit out of id order, and
     the later commit of the smaller id must still make a new version. One query."""
-    boundary = select(func.max(BoundaryImport.id)).where(
-        BoundaryImport.commune_code == commune).scalar_subquery()
-    return tuple(session.execute(select(func.max(ChangeLog.id), func.count(ChangeLog.id),
-                                        boundary).where(
-        ChangeLog.commune_code == commune)).one())
+    return tuple(session.execute(_VERSION, {"commune": commune}).one())
 
 
 def month_version(session: Session, commune: str, month: str, version: tuple) -> tuple:

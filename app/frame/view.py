@@ -80,10 +80,11 @@ class FrameView:
 
 
 def view_for(session, settings, commune: str, month: str | None, viewer,
-             locale: str) -> FrameView:
+             locale: str, *, version: tuple | None = None) -> FrameView:
     """The view of ``commune`` in ``month`` (None: the latest month with records) for
-    ``viewer`` (anything with a ``role``) in ``locale``."""
-    version = caching.data_version(session, commune)
+    ``viewer`` (anything with a ``role``) in ``locale``; ``version``: the commune's
+    :func:`~app.frame.caching.data_version` when the caller has just read it."""
+    version = version or caching.data_version(session, commune)
     months = caching.months(session, commune, version, store.today())
     month = month or (months[-1] if months else loading.current_month())
     previous_month = loading.previous_month(month)

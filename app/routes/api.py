@@ -49,8 +49,8 @@ def log_codes(request: Request, found: view.Answer, code: str, object_type: str,
 @router.get("/communes/{code}/villages.geojson")
 def villages_geojson(code: str, request: Request, session: SessionDep, settings: SettingsDep,
                      locale: LocaleDep, month: MonthDep) -> Response:
-    """The commune's current villages; with ``?month=YYYY-MM`` every indicator too."""
-    store.get_commune(session, code)
+    """The commune's current villages; with ``?month=YYYY-MM`` every indicator too. (The
+    commune exists: the access rule checked it is in the account's scope.)"""
     if month is None:
         villages = store.load_villages(session, code)
         body = villages[GEOJSON_PROPERTIES + ["geometry"]].to_json(
@@ -67,7 +67,6 @@ def villages_geojson(code: str, request: Request, session: SessionDep, settings:
 def commune_compliance(code: str, request: Request, session: SessionDep,
                        settings: SettingsDep, locale: LocaleDep, month: MonthDep) -> Response:
     """The commune's summary for a month (default: this month)."""
-    store.get_commune(session, code)
     month = month or loading.current_month()
     shown = view.view_for(session, settings, code, month, request.state.user, locale)
     found = view.answer(session, shown, "compliance", lambda: encode(shown.summary),

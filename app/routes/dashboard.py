@@ -11,17 +11,17 @@ import datetime as dt
 
 import pandas as pd
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app import mapview, patrol, store, tips_board
 from app.access import ANYONE
 from app.deps import LocaleDep, MonthDep, SessionDep, SettingsDep
-from app.frame import loading, view
+from app.frame import caching, loading, view
 from app.i18n import N_, gettext_for, number
 from app.models import TaskMark
-from app.rendering import render
+from app.rendering import render, render_shared
 from app.reports import calendar
 from app.reports.figures import LEVELS, TASK_STATUSES
 from geo.engine.criteria import METRICS
@@ -37,44 +37,63 @@ COMPARISONS = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "==": "="}
 
 @router.get("/communes/{code}/dashboard", response_class=HTMLResponse)
 def dashboard(code: str, request: Request, session: SessionDep, settings: SettingsDep,
-              locale: LocaleDep, month: MonthDep) -> HTMLResponse:
+              locale: LocaleDep, month: MonthDep) -> Response:
     """The commune's status for a month (default: the latest month with records, as on
-    the map; 400 for one it cannot show)."""
-    store.get_commune(session, code)
+    the map; 400 for one it cannot show). The commune exists: the access rule checked it
+    is in the account's scope."""
     return render_dashboard(request, session, settings, locale, code, month)
 
 
 def render_dashboard(request: Request, session: Session, settings, locale: str, code: str,
                      month: str | None, *, task_form: dict | None = None,
-                     status: int = 200) -> HTMLResponse:
-    """The page; ``task_form`` brings back a refused task mark with its message."""
-    commune = store.get_commune(session, code)
-    shown = view.view_for(session, settings, code, month, request.state.user, locale)
-    summary = shown.summary
+                     status: int = 200) -> Response:
+    """The page; ``task_form`` brings back a refused task mark with its message. Without
+    one the page is rendered once per data version of the commune (task and report marks
+    included), day and account (:func:`app.rendering.render_shared`)."""
+    viewer = request.state.user
+    version, today = caching.data_version(session, code), store.today()
+    shown = view.view_for(session, settings, code, month, viewer, locale, version=version)
     before = view.view_for(session, settings, code, loading.previous_month(shown.month),
-                           request.state.user, locale)
-    last = before.summary if before.indicators else None
-    return render(
-        request, "dashboard.html", locale, status=status, commune=commune, month=shown.month,
-        months=shown.months, previous_month=loading.previous_month(shown.month),
-        next_month=mapview.next_month(shown.month), synthetic=shown.synthetic,
-        score={"percent": _percent(summary["score"], locale),
-                "tally": mapview.score_tally(summary["score_evidence"],
-                                             gettext_for(locale), locale),
-               "before": _percent(last["score"], locale) if last else None},
-        national=_national(shown, locale, code, before, last),
-        plans=_plans(shown, locale, code, before, last),
-        villages=_villages(shown, last, locale, code),
-        risk=_risk(shown, locale),
-        tasks=_tasks(summary, locale, session, code, marking=request.state.user.can("mark_tasks")),
-        task_form=task_form, reports=_reports(summary, locale), statuses=STATUSES,
-        no_plan=shown.no_plan, no_records=shown.no_records,
-        venue_figures=patrol.village_figures(session, settings, code,
-                                             _month_day(shown.month)),
-        report_banner=calendar.banner(session, code, store.today(),
-                                      settings.report_banner_days),
-        alerts=tips_board.alerts(session, settings, code, _month_day(shown.month),
-                                 police=request.state.user.can("plan_patrols")))
+                           viewer, locale, version=version)
+
+    def context() -> dict:
+        summary = shown.summary
+        last = before.summary if before.indicators else None
+        return dict(
+            commune=store.get_commune(session, code), month=shown.month,
+            months=shown.months, previous_month=loading.previous_month(shown.month),
+            next_month=mapview.next_month(shown.month), synthetic=shown.synthetic,
+            score={"percent": _percent(summary["score"], locale),
+                   "tally": mapview.score_tally(summary["score_evidence"],
+                                                gettext_for(locale), locale),
+                   "before": _percent(last["score"], locale) if last else None},
+            national=_national(shown, locale, code, before, last),
+            plans=_plans(shown, locale, code, before, last),
+            villages=_villages(shown, last, locale, code),
+            risk=_risk(shown, locale),
+            tasks=_tasks(summary, locale, session, code, marking=viewer.can("mark_tasks")),
+            task_form=task_form, reports=_reports(summary, locale), statuses=STATUSES,
+            no_plan=shown.no_plan, no_records=shown.no_records,
+            report_banner=calendar.banner(session, code, today, settings.report_banner_days),
+            **_venues_and_alerts(session, settings, code, _month_day(shown.month),
+                                 police=viewer.can("plan_patrols"), version=version))
+
+    if task_form is not None or status != 200:
+        return render(request, "dashboard.html", locale, status=status, **context())
+    return render_shared(request, caching.caches(session).answers,
+                         (shown.key, before.key, version, today), "dashboard.html", locale,
+                         context)
+
+
+def _venues_and_alerts(session: Session, settings, code: str, day: dt.date, *,
+                       police: bool, version: tuple) -> dict:
+    """The venue figures per village and the alerts, computed once per data version of
+    the commune (every record change makes a new one), day and role: they read every
+    record table, a dozen queries."""
+    return caching.caches(session).answers.get(
+        ("dashboard venues and alerts", code, day, police, version), lambda: {
+            "venue_figures": patrol.village_figures(session, settings, code, day),
+            "alerts": tips_board.alerts(session, settings, code, day, police=police)})
 
 
 def _month_day(month: str) -> dt.date:

@@ -39,19 +39,20 @@ def home(request: Request, settings: SettingsDep):
 @router.get("/communes/{code}/map", response_class=HTMLResponse)
 def commune_map(code: str, request: Request, session: SessionDep, settings: SettingsDep,
                 locale: LocaleDep, month: MonthDep,
-                layer: str | None = None) -> HTMLResponse:
+                layer: str | None = None) -> Response:
     """The commune's risk map for a month (``?month=YYYY-MM``, default the latest month
     with data; 400 for one it cannot show), coloured by one thematic layer (``?layer=``).
     The page holds the map's skeleton and the data's address: its script fetches the
-    figures (:func:`map_data`), shaped for the role, as JSON."""
-    commune = store.get_commune(session, code)
+    figures (:func:`map_data`), shaped for the role, as JSON. The commune exists: the
+    access rule checked it is in the account's scope."""
     shown = view.view_for(session, settings, code, month, request.state.user, locale)
     chosen = next((t for t in shown.thematic if t.key == layer), shown.thematic[0])
-    head, body, script, drawn = _drawn(request, session, settings, commune, shown, locale)
     caches = caching.caches(session)
 
     def context() -> dict:
         _ = gettext_for(locale)
+        commune = store.get_commune(session, code)
+        head, body, script, _drawn_data = _drawn(session, settings, shown, locale)
         legend_keys = dict.fromkeys(t.legend for t in shown.thematic)
         month = shown.month
         return {
@@ -80,13 +81,12 @@ def map_data(code: str, request: Request, session: SessionDep, settings: Setting
     """The map page's figures for its script: the layers, legends, texts, the panel's
     data per village and what is drawn (villages, names, points), as the role may see;
     cached, gzipped, with an ETag."""
-    commune = store.get_commune(session, code)
     shown = view.view_for(session, settings, code, month, request.state.user, locale)
     viewer: Viewer = request.state.user
-    drawn = _drawn(request, session, settings, commune, shown, locale)[3]
 
     def make() -> bytes:
         _ = gettext_for(locale)
+        drawn = _drawn(session, settings, shown, locale)[3]
         legend_keys = dict.fromkeys(t.legend for t in shown.thematic)
         return encode({
             "month": shown.month, "drawn": drawn,
@@ -104,12 +104,13 @@ def map_data(code: str, request: Request, session: SessionDep, settings: Setting
     return cached_answer(request, found, "application/json")
 
 
-def _drawn(request: Request, session, settings, commune, shown: view.FrameView,
+def _drawn(session, settings, shown: view.FrameView,
            locale: str) -> tuple[str, str, str, dict]:
     """The drawn map (folium's skeleton and the point layers; no nonce in it), once per
     view: the browser colours the villages by the chosen layer, so no layer is in it."""
     def draw() -> tuple[str, str, str, dict]:
         _ = gettext_for(locale)
+        commune = store.get_commune(session, shown.commune)
         figure, drawn = _folium_map(commune, shown.villages, settings, _, locale,
                                     shown.synthetic, fills=None, overlays=shown.point_layers)
         return figure.header.render(), figure.html.render(), figure.script.render(), drawn
