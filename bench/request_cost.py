@@ -31,6 +31,9 @@ import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import load  # noqa: E402  (bench/load.py)
 
 from app import imports  # noqa: E402
 from app.db import make_engine, session_factory, transaction, upgrade  # noqa: E402
@@ -39,14 +42,8 @@ from app.security import create_user, password_hasher  # noqa: E402
 from app.settings import Settings  # noqa: E402
 
 USER, PASSWORD = "bench-leader", "bench-password-12"
-MONTH = "2025-10"
-ANSWERS = {
-    "map page": f"/communes/15178/map?month={MONTH}",
-    "map data (JSON)": f"/communes/15178/map.json?month={MONTH}",
-    "villages GeoJSON": f"/api/communes/15178/villages.geojson?month={MONTH}",
-    "dashboard": f"/communes/15178/dashboard?month={MONTH}",
-    "password page": "/account/password",
-}
+# the answers bench/load.py puts under load, and a page that computes nothing
+ANSWERS = {**load.ANSWERS, "password page": "/account/password"}
 
 
 async def _sign_in(client: httpx.AsyncClient) -> None:
