@@ -11,9 +11,15 @@ from __future__ import annotations
 
 import json
 import shutil
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+import uvicorn
 from bs4 import BeautifulSoup
 from fastapi.testclient import TestClient
 from sqlalchemy import text
@@ -234,3 +240,25 @@ def map_data(client, soup) -> dict:
     answer = client.get(page["data"])
     assert answer.status_code == 200, answer.text[:300]
     return {**answer.json(), **page}
+
+
+@contextmanager
+def serving(config: Callable[[int], uvicorn.Config]) -> Iterator[str]:
+    """A live server on a free loopback port (``config(port)`` says how it serves), in a
+    thread; its address while the block runs."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = uvicorn.Server(config(port))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("test server did not start")
+        time.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)

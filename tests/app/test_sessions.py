@@ -5,17 +5,14 @@ HSTS behind HTTPS."""
 from __future__ import annotations
 
 import datetime as dt
-import socket
 import threading
 import time
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 
 import httpx
 import pytest
-import uvicorn
 from fastapi.testclient import TestClient
 from pydantic import ValidationError
 from sqlalchemy import create_engine, func, make_url, select, text, update
@@ -28,7 +25,7 @@ from app.models import AuditEvent, LoginSession, LoginThrottle
 from app.security import password_hasher
 from app.settings import Settings
 from app.store import TZ
-from tests.conftest import PASSWORD, client_as, csrf_of, make_user, sign_in
+from tests.conftest import PASSWORD, client_as, csrf_of, make_user, serving, sign_in
 from tests.postgres import postgres_url  # noqa: F401  (the session fixture)
 
 PERSONS = "/communes/15178/records/persons"  # person-level rows: the police only
@@ -123,24 +120,9 @@ def test_a_new_password_from_the_command_line_ends_every_session(demo, settings,
 
 # --- a live server ----------------------------------------------------------------------
 
-@contextmanager
-def _serving(settings: Settings) -> Iterator[str]:
+def _serving(settings: Settings):
     """The app on a free loopback port, served as ``xkmt serve`` serves it."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    server = uvicorn.Server(server_config(create_app(settings), "127.0.0.1", port))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline, "test server did not start"
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=30)
+    return serving(lambda port: server_config(create_app(settings), "127.0.0.1", port))
 
 
 def _attempt(base: str, username: str, password: str, *, headers: dict | None = None,

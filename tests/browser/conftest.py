@@ -7,10 +7,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
-import threading
-import time
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from urllib.parse import quote, urlparse
 
@@ -22,6 +18,7 @@ from app.db import make_engine, session_factory
 from app.main import create_app
 from app.settings import Settings
 from tests.conftest import PASSWORD, TEST_COST, make_user
+from tests.conftest import serving as serve
 
 
 def chromium_path() -> str | None:
@@ -32,26 +29,10 @@ def chromium_path() -> str | None:
 ROLES = ("police", "leader", "viewer")
 
 
-@contextmanager
 def serving(app):
     """``app`` served on a free loopback port; its address."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
-                                           log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("test server did not start")
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+    return serve(lambda port: uvicorn.Config(app, host="127.0.0.1", port=port,
+                                             log_level="warning"))
 
 
 @pytest.fixture
