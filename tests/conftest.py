@@ -16,14 +16,17 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 import uvicorn
 from bs4 import BeautifulSoup
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import sessionmaker
 
 from app import imports, store
 from app.db import make_engine, session_factory, transaction, upgrade
@@ -215,6 +218,58 @@ def client_as(settings, sessions, role: str, username: str | None = None,
     if key not in _APPS:
         _APPS[key] = create_app(chosen)
     return sign_in(FormClient(_APPS[key]), username)
+
+
+@dataclass
+class SharedApp:
+    """One app on its own copy of a template database, shared by the tests of a module
+    that only read (``full_shared``, ``demo_shared``): the database is copied, the app
+    created and each role signed in through the form once per module, and the app's
+    caches (frames, views, answers) serve every test after the first, as a server's do.
+    Nothing a test does there may change what another reads: tests that write take
+    ``full``/``demo`` and ``client_as``."""
+
+    settings: Settings
+    sessions: sessionmaker
+    app: FastAPI
+    clients: dict[tuple, FormClient] = field(default_factory=dict)
+
+    def client(self, role: str, communes=("15178",)) -> FormClient:
+        """Signed in as a ``role`` account of ``communes``, the same client on every call
+        (its cookies are the module's: a test that signs out or changes them takes its
+        own client)."""
+        key = (role, tuple(communes))
+        if key not in self.clients:
+            username = f"{role}_{len(communes)}_shared"
+            make_user(self.sessions, username, role, communes)
+            self.clients[key] = sign_in(FormClient(self.app).__enter__(), username)
+        return self.clients[key]
+
+
+def _shared(tmp_path_factory, template: Path) -> Iterator[SharedApp]:
+    path = tmp_path_factory.mktemp("shared") / "xkmt.db"
+    shutil.copy(template, path)
+    settings = Settings(database_url=f"sqlite:///{path}", tiles="none",
+                        secret_key="test-secret-key-not-for-use", password_hash_cost=TEST_COST)
+    engine = make_engine(settings.database_url)
+    shared = SharedApp(settings, session_factory(engine), create_app(settings))
+    yield shared
+    for client in shared.clients.values():
+        client.__exit__(None, None, None)
+    engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def full_shared(tmp_path_factory, full_database) -> Iterator[SharedApp]:
+    """The full demo (``full_database``) served by one app for the module's tests that
+    only read (:class:`SharedApp`)."""
+    yield from _shared(tmp_path_factory, full_database)
+
+
+@pytest.fixture(scope="module")
+def demo_shared(tmp_path_factory, demo_database) -> Iterator[SharedApp]:
+    """The demo commune without records (``demo_database``), as ``full_shared``."""
+    yield from _shared(tmp_path_factory, demo_database)
 
 
 @pytest.fixture
