@@ -1,5 +1,5 @@
 """The village frame, cached: the record tables of a commune (the point layers' tip boxes,
-venues, schools and tips among them) loaded once per data version, and the frame of a
+venues, schools and tips among them) loaded and prepared once per data version, and the frame of a
 month computed from them once per version *of that month*.
 
 Every record change writes a ChangeLog row; a change of a dated record (a test, a tip, an
@@ -41,6 +41,7 @@ from app.models import (
 )
 from geo.engine.frame import FrameResult, village_frame
 from geo.engine.plans import shipped_plans
+from geo.engine.tables import Tables
 
 # record type -> (model, its dated columns): such a record counts from its dates on
 BOUNDED = {"drug_tests": (DrugTest, ("date",)), "outreach": (OutreachEvent, ("date",)),
@@ -244,15 +245,22 @@ def frame(session: Session, commune: str, month: str, version: tuple | None = No
     key = (commune, month, month_version(session, commune, month, version))
 
     def make() -> Frame:
-        tables, villages = store_.tables.get(
-            (commune, version), lambda: (loading.load_tables(session, commune),
-                                         store.load_villages(session, commune)))
-        result = village_frame(tables, villages, month, shipped_plans(), commune=commune,
+        tables, villages, prepared = store_.tables.get(
+            (commune, version), lambda: _load(session, commune))
+        result = village_frame(prepared, villages, month, shipped_plans(), commune=commune,
                                population=store.get_commune(session, commune).population,
                                done_marks=loading.task_marks(session, commune))
         return Frame(result, tables, villages, version)
 
     return store_.frames.get(key, make)
+
+
+def _load(session: Session, commune: str) -> tuple:
+    """The record tables as read, the villages, and the tables prepared for the engine
+    (:class:`geo.engine.tables.Tables`: its person-state runs and placed tests are derived
+    once per data version, then shared by every month's frame)."""
+    tables = loading.load_tables(session, commune)
+    return tables, store.load_villages(session, commune), Tables(tables)
 
 
 def months(session: Session, commune: str, version: tuple, today: dt.date) -> list[str]:
