@@ -106,8 +106,10 @@ def load_commune(sessions, settings):
 
 
 @pytest.fixture
-def commune(sessions, settings):
-    return load_commune(sessions, settings)
+def commune(demo):
+    """The demo commune and its villages without records (a copy of the session's
+    ``demo_database``): the records of these tests are the only ones."""
+    return demo
 
 
 def load(data: bytes) -> openpyxl.Workbook:

@@ -28,10 +28,10 @@ LIMITS = ImportLimits(rows=50, problems=5)
 
 
 @pytest.fixture
-def commune(sessions, settings):
-    from tests.app.test_excel import load_commune
-
-    return load_commune(sessions, settings)
+def commune(demo):
+    """The demo commune and its villages without records (a copy of the session's
+    ``demo_database``): the records of these tests are the only ones."""
+    return demo
 
 
 def people(n: int, start: int = 1) -> list[list]:

@@ -22,7 +22,7 @@ from app.records import excel
 from app.records.importer import ImportRejected, import_file
 from app.records.schema import BY_NAME
 from geo.readers import vnencodings
-from tests.app.test_excel import FILLED, load, load_commune, template_bytes
+from tests.app.test_excel import FILLED, load, template_bytes
 from tests.conftest import snapshot
 
 PERSONS = "Người trong diện quản lý"
@@ -36,8 +36,10 @@ OUTSIDE_M = 1039
 
 
 @pytest.fixture
-def commune(sessions, settings):
-    return load_commune(sessions, settings)
+def commune(demo):
+    """The demo commune and its villages without records (a copy of the session's
+    ``demo_database``): the records of these tests are the only ones."""
+    return demo
 
 
 def workbook(sessions, sheets: dict[str, list[list]], *, extra_headers=None) -> bytes:

@@ -32,10 +32,10 @@ def day(value: dt.date) -> str:
 
 
 @pytest.fixture
-def commune(sessions, settings):
-    from tests.app.test_excel import load_commune
-
-    return load_commune(sessions, settings)
+def commune(demo):
+    """The demo commune and its villages without records (a copy of the session's
+    ``demo_database``): the records of these tests are the only ones."""
+    return demo
 
 
 def broadcast(date) -> list:

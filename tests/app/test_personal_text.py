@@ -9,7 +9,6 @@ import pytest
 from bs4 import BeautifulSoup
 from sqlalchemy import select
 
-from app import imports
 from app.models import Incident, Inspection, Person
 from app.records.importer import import_file
 from app.records.personal import Places, find_personal
@@ -40,13 +39,10 @@ LEGITIMATE = [
 
 
 @pytest.fixture
-def commune(sessions, settings):
-    """The demo commune and its villages, no records."""
-    folder = settings.boundaries_dir
-    imports.import_communes(sessions, folder / "cam_tan_15178_commune.geojson")
-    imports.import_boundaries(sessions, settings, folder / "cam_tan_15178_villages.geojson",
-                              "15178")
-    return sessions
+def commune(demo):
+    """The demo commune and its villages without records (a copy of the session's
+    ``demo_database``): the records of these tests are the only ones."""
+    return demo
 
 
 @pytest.fixture

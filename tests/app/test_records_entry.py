@@ -14,7 +14,6 @@ import pytest
 from bs4 import BeautifulSoup
 from sqlalchemy import select
 
-from app import imports
 from app.frame import loading
 from app.models import DrugTest, Person, PersonState, TipBox, Venue
 from app.records.importer import ImportRejected, import_file
@@ -25,13 +24,10 @@ T06 = {"lat": "20.125", "lon": "105.535"}
 
 
 @pytest.fixture
-def commune(sessions, settings):
-    """The demo commune and its villages, no records."""
-    folder = settings.boundaries_dir
-    imports.import_communes(sessions, folder / "cam_tan_15178_commune.geojson")
-    imports.import_boundaries(sessions, settings, folder / "cam_tan_15178_villages.geojson",
-                              "15178")
-    return sessions
+def commune(demo):
+    """The demo commune and its villages without records (a copy of the session's
+    ``demo_database``): the records of these tests are the only ones."""
+    return demo
 
 
 @pytest.fixture

@@ -15,7 +15,6 @@ import pytest
 from bs4 import BeautifulSoup
 from sqlalchemy import select
 
-from app import imports
 from app.models import (
     AuditEvent,
     Baseline,
@@ -39,17 +38,6 @@ BASE = "/communes/15178"
 T01 = {"lat": "20.1374", "lon": "105.5226"}
 T02 = {"lat": "20.1387", "lon": "105.5326"}
 T06 = {"lat": "20.125", "lon": "105.535"}
-
-
-@pytest.fixture
-def demo(sessions, settings):
-    """The demo commune and its synthetic villages, without any demo records: the tests
-    here make their own records and expect exactly those."""
-    folder = settings.boundaries_dir
-    imports.import_communes(sessions, folder / "cam_tan_15178_commune.geojson")
-    imports.import_boundaries(sessions, settings, folder / "cam_tan_15178_villages.geojson",
-                              "15178")
-    return sessions
 
 
 def url(name: str, suffix: str = "") -> str:

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from app.models import AuditEvent, ChangeLog, Person
 from app.records.schema import RECORD_TYPES
-from tests.app.test_excel import FILLED, load_commune
+from tests.app.test_excel import FILLED
 from tests.app.test_import_records import PERSONS, PLANTED_PERSONS, workbook
 from tests.conftest import client_as, csrf_of, snapshot
 
@@ -22,8 +22,10 @@ BASE = "/communes/15178/records"
 
 
 @pytest.fixture
-def commune(sessions, settings):
-    return load_commune(sessions, settings)
+def commune(demo):
+    """The demo commune and its villages without records (a copy of the session's
+    ``demo_database``): the records of these tests are the only ones."""
+    return demo
 
 
 @pytest.fixture

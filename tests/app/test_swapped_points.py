@@ -25,10 +25,10 @@ SWAPPED = "vĩ độ và kinh độ có vẻ bị đổi chỗ: nếu đổi l�
 
 
 @pytest.fixture
-def commune(sessions, settings):
-    from tests.app.test_excel import load_commune
-
-    return load_commune(sessions, settings)
+def commune(demo):
+    """The demo commune and its villages without records (a copy of the session's
+    ``demo_database``): the records of these tests are the only ones."""
+    return demo
 
 
 def venue(code: str, lat=None, lon=None) -> list:
