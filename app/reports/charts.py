@@ -10,7 +10,6 @@ from collections.abc import Callable, Sequence
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
@@ -30,7 +29,6 @@ LAYER = "score"  # the map's layer: the share of indicators met
 def _png(figure) -> bytes:
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=150, bbox_inches="tight")
-    plt.close(figure)  # a pyplot figure; nothing for one made with Figure()
     return buffer.getvalue()
 
 
@@ -72,7 +70,8 @@ def village_map(view: MonthView, _: Callable[[str], str]) -> bytes:
 def month_chart(months: Sequence[str], series: dict[str, Sequence[float | None]],
                 title: str, target: float | None = None) -> bytes:
     """One line per series over the months (None: a gap), the target as a dashed line."""
-    figure, ax = plt.subplots(figsize=(7, 3.2))
+    figure = Figure(figsize=(7, 3.2))  # not pyplot: no global state across threads
+    ax = figure.subplots()
     labels = [month_label(m) for m in months]
     styles = ("-o", "--s", ":^", "-.d")
     for index, (name, values) in enumerate(series.items()):

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app import audit, store
 from app.access import AsRole
-from app.frame import loading
+from app.frame import caching, loading
 from app.i18n import N_, gettext_for
 from app.params import BadParameter, read_month
 from app.reports import monthly, periodic, word, workbook
@@ -186,10 +186,15 @@ def make(sessions: sessionmaker[Session] | None, session: Session, settings: Set
     """The file's bytes and name; one audit event ("export", object "report")."""
     now = now or dt.datetime.now(store.TZ)
     day = day or now.date()
-    report = build(session, settings, code, asked, role, locale, day)
     if asked.fmt == "docx":
-        content = word.document_bytes(report, locale)
+        # a Word file says nothing of who asked nor when but the day: made once per data
+        # version and day for a role and language (a meeting's readers download the same)
+        key = ("report.docx", code, caching.data_version(session, code), asked.kind,
+               tuple(asked.months), asked.year, role, locale, day)
+        content = caching.caches(session).answers.get(key, lambda: word.document_bytes(
+            build(session, settings, code, asked, role, locale, day), locale))
     else:
+        report = build(session, settings, code, asked, role, locale, day)
         commune = store.get_commune(session, code)
         content = workbook.workbook_bytes(
             report, report.tables("xlsx"), gettext_for(locale),

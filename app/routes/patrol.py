@@ -22,7 +22,7 @@ from starlette.concurrency import run_in_threadpool
 from app import patrol, store
 from app.access import PATROLS
 from app.deps import LocaleDep, SessionDep, SettingsDep
-from app.frame import view
+from app.frame import caching, view
 from app.frame.loading import current_month
 from app.i18n import N_, gettext_for
 from app.params import BadParameter, read_day
@@ -137,15 +137,26 @@ def _sheet(request: Request, session: Session, settings: Settings, code: str,
     return chosen, patrol.sheet(session, settings, code, chosen, plan, locale, team)
 
 
+def _sheet_pdf(request: Request, session: Session, settings: Settings, code: str,
+               locale: str, day: str | None, venue: list[str] | None, end: str | None,
+               team: str) -> tuple[dt.date, bytes]:
+    """The day and the sheet's PDF, drawn once per data version for the same day, venues,
+    end, team, role and language."""
+    chosen, end_point, team_name = _inputs(day, end, team)
+    key = ("patrol-sheet.pdf", code, caching.data_version(session, code), chosen,
+           tuple(venue or ()), end_point, team_name, request.state.user.role, locale)
+    return chosen, caching.caches(session).answers.get(key, lambda: sheet_pdf(_sheet(
+        request, session, settings, code, locale, day, venue, end, team)[1]))
+
+
 @router.get("/communes/{code}/patrol/sheet.pdf")
 async def patrol_pdf(code: str, request: Request, session: SessionDep,
                      settings: SettingsDep, locale: LocaleDep, day: str | None = None,
                      venue: Venues = None, end: str | None = None,
                      team: str = "") -> Response:
     """The patrol sheet (A4 PDF) of the venues ticked, or of every due venue."""
-    chosen, sheet = await run_in_threadpool(_sheet, request, session, settings, code,
-                                            locale, day, venue, end, team)
-    content = await run_in_threadpool(sheet_pdf, sheet)
+    chosen, content = await run_in_threadpool(_sheet_pdf, request, session, settings, code,
+                                              locale, day, venue, end, team)
     return Response(content, media_type="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="patrol-{code}-{chosen}.pdf"'})
 

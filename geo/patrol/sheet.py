@@ -69,25 +69,21 @@ def font_path(style: str = "") -> Path:
 def route_map_png(sheet: Sheet, *, width_mm: float = 190, height_mm: float = 105,
                   dpi: int = 200) -> bytes:
     """The route map as a PNG: villages, the route line, numbered stops, start and end."""
-    import matplotlib
-
-    matplotlib.use("Agg")
     from matplotlib import font_manager
-    from matplotlib import pyplot as plt
+    from matplotlib.figure import Figure
 
     font = font_manager.FontProperties(fname=str(font_path()))
-    fig, ax = plt.subplots(figsize=(width_mm / 25.4, height_mm / 25.4), dpi=dpi)
-    try:
-        _draw_villages(ax, sheet.villages, font)
-        _draw_route(ax, sheet, font)
-        ax.set_aspect("equal")
-        ax.set_axis_off()
-        fig.subplots_adjust(0.01, 0.01, 0.99, 0.99)
-        out = io.BytesIO()
-        fig.savefig(out, format="png", dpi=dpi)
-        return out.getvalue()
-    finally:
-        plt.close(fig)
+    # a Figure of its own, not pyplot's: nothing shared between the server's threads
+    fig = Figure(figsize=(width_mm / 25.4, height_mm / 25.4), dpi=dpi)
+    ax = fig.subplots()
+    _draw_villages(ax, sheet.villages, font)
+    _draw_route(ax, sheet, font)
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+    fig.subplots_adjust(0.01, 0.01, 0.99, 0.99)
+    out = io.BytesIO()
+    fig.savefig(out, format="png", dpi=dpi)
+    return out.getvalue()
 
 
 def _draw_villages(ax, villages: gpd.GeoDataFrame | None, font) -> None:

@@ -1,0 +1,67 @@
+"""Files that cost a fraction of a second to draw, made once per data version: the Word
+report (everyone at a meeting downloads the same month) and the patrol sheet's PDF. Each
+download is still audited; a record changed makes a new file; another role or language
+gets its own."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from app.models import AuditEvent
+from app.reports import word
+from app.routes import patrol as patrol_routes
+from tests.conftest import client_as
+from tests.factories import save_records
+
+REPORT = "/communes/15178/reports/file?kind=monthly&month=2025-10"
+SHEET = "/communes/15178/patrol/sheet.pdf?day=2025-12-20"
+
+
+def _counting(monkeypatch, module, name: str) -> list:
+    """Calls of the real ``module.name`` as they happen (the function still runs)."""
+    calls, real = [], getattr(module, name)
+
+    def counted(*args, **kwargs):
+        calls.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, counted)
+    return calls
+
+
+def _exports(sessions) -> int:
+    with sessions() as session:
+        return len(session.scalars(select(AuditEvent).where(
+            AuditEvent.action == "export", AuditEvent.object_type == "report")).all())
+
+
+def test_the_word_report_is_written_once_per_data_version_role_and_language(
+        full, settings, monkeypatch):
+    written = _counting(monkeypatch, word, "document_bytes")
+    police, leader = client_as(settings, full, "police"), client_as(settings, full, "leader")
+    first, again = police.get(REPORT), police.get(REPORT)
+    assert first.status_code == again.status_code == 200
+    assert first.content == again.content and len(written) == 1
+    assert _exports(full) == 2  # each download audited
+    assert leader.get(REPORT).status_code == 200 and len(written) == 2  # the leader's own
+    assert police.get(REPORT + "&lang=en").status_code == 200 and len(written) == 3
+    assert save_records(full, "drug_tests", [
+        {"person": "CT-001", "date": "20/10/2025", "result": "negative"}]) == []
+    assert police.get(REPORT).status_code == 200 and len(written) == 4  # a new version
+    # the workbook names who made it and when: written every time
+    assert police.get(REPORT + "&format=xlsx").status_code == 200 and len(written) == 4
+
+
+def test_the_patrol_sheet_pdf_is_drawn_once_per_data_version_and_choice(
+        full, settings, monkeypatch):
+    drawn = _counting(monkeypatch, patrol_routes, "sheet_pdf")
+    police = client_as(settings, full, "police")
+    first, again = police.get(SHEET), police.get(SHEET)
+    assert first.status_code == again.status_code == 200
+    assert first.content == again.content and len(drawn) == 1
+    assert police.get(SHEET + "&team=Tổ 2").status_code == 200 and len(drawn) == 2
+    assert police.get(SHEET.replace("-20", "-21")).status_code == 200  # another day
+    assert len(drawn) == 3
+    assert save_records(full, "inspections", [
+        {"venue": "CS-01", "date": "19/12/2025", "result": "ok"}]) == []
+    assert police.get(SHEET).status_code == 200 and len(drawn) == 4
