@@ -40,6 +40,14 @@ TEST_COST = "test"
 TEST_HASHER = password_hasher(TEST_COST)
 
 
+def pytest_collection_modifyitems(items) -> None:
+    """The modules marked ``heavy`` (``pytestmark = pytest.mark.heavy``: tests of tens of
+    seconds) first, the rest in their order: pytest-xdist hands modules out in this order
+    (``--dist loadscope``), so that no worker is left running a long module alone at the
+    end while the other waits."""
+    items.sort(key=lambda item: item.get_closest_marker("heavy") is None)
+
+
 @pytest.fixture(autouse=True)
 def _cheap_password_hashes(monkeypatch):
     """The command line (``app.cli.main.main``, subprocesses) reads its settings from the

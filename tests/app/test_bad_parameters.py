@@ -14,6 +14,8 @@ from app.main import create_app
 from tests.app.test_access import OTHER, OWN, _ids, _url, app_routes, world  # noqa: F401
 from tests.conftest import make_user, sign_in
 
+pytestmark = pytest.mark.heavy  # tens of seconds: started first
+
 HOSTILE = ("0000-01", "9999-12", "2025-13", "-1", "9223372036854775808", "abc",
            "9999-12-31", "0000-00-00", "x" * 3000, "9" * 5000, "²", "２０２５-10", "Thôn\x00",
            "")

@@ -12,6 +12,8 @@ from tests.app.test_access import world  # noqa: F401
 from tests.app.test_bad_parameters import server_errors
 from tests.postgres import postgres_url  # noqa: F401  (the session fixture)
 
+pytestmark = pytest.mark.heavy  # tens of seconds: started first
+
 DATABASE = "xkmt_bad_parameters"
 
 
