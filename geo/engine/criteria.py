@@ -213,17 +213,19 @@ def evaluate(ctx: Context, indicator: Indicator, level: str) -> pd.DataFrame:
 
 def judge(raw: pd.DataFrame, indicator: Indicator, ctx: Context) -> pd.DataFrame:
     """The status of each unit from a metric's answer and the indicator's target."""
-    value, state = raw["value"], raw["state"]
+    # on the arrays, not Series: a frame judges some sixty indicator-levels
+    value = raw["value"].to_numpy(dtype=float)
+    state = raw["state"].to_numpy(dtype=object)
     if indicator.comparison is None:  # a figure shown with no pass/fail
-        status = pd.Series("not_applicable", index=raw.index)
+        status = np.full(len(raw), "not_applicable", dtype=object)
     else:
-        passes = OPERATORS[indicator.comparison](value, indicator.target)
-        status = pd.Series(np.where(passes, "met", "not_met"), index=raw.index)
-        status = status.where(state == "ok", state)
-        status = status.where(~(value.isna() & (state == "ok")), "no_data")
+        ok = state == "ok"
+        passes = OPERATORS[indicator.comparison](value, indicator.target)  # NaN: False
+        status = np.where(ok, np.where(passes, "met", "not_met"), state).astype(object)
+        status[ok & np.isnan(value)] = "no_data"
     evidence = raw["evidence"]
     if indicator.deadline is not None:
-        evidence = evidence.map(lambda e: _with_deadline(e, indicator, ctx))
+        evidence = [_with_deadline(e, indicator, ctx) for e in evidence]
     return pd.DataFrame({"value": value, "target": indicator.target, "status": status,
                          "evidence": evidence}, index=raw.index)
 
