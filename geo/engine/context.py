@@ -228,9 +228,12 @@ def result(units: pd.Index, value: pd.Series, state: pd.Series | str,
            evidence: dict[str, pd.Series | object]) -> pd.DataFrame:
     """A metric's answer: ``value``, ``state`` ("ok", "no_data", "not_applicable") and
     ``evidence`` (a dict per unit, built from series aligned on ``units`` or constants)."""
-    value = value.reindex(units).astype(float)
+    value = value.reindex(units).to_numpy(dtype=float)
     if isinstance(state, str):
-        state = pd.Series(state, index=units)
+        states = np.full(len(units), state, dtype=object)
+    else:
+        states = state.reindex(units).to_numpy(dtype=object)
+        states[pd.isna(states)] = "ok"
     columns = {}
     for key, series in evidence.items():
         if isinstance(series, pd.Series):
@@ -242,8 +245,7 @@ def result(units: pd.Index, value: pd.Series, state: pd.Series | str,
                                                                    strict=True)]
     if not keys:
         rows = [{} for _ in units]
-    return pd.DataFrame({"value": value, "state": state.reindex(units).fillna("ok"),
-                         "evidence": rows}, index=units)
+    return pd.DataFrame({"value": value, "state": states, "evidence": rows}, index=units)
 
 
 def _plain_column(series: pd.Series) -> list:
