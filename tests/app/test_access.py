@@ -104,9 +104,8 @@ def test_every_route_has_exactly_one_rule_and_it_is_the_policy():
     assert found == POLICY
 
 
-@pytest.fixture
-def world(demo, settings, tmp_path):
-    """Two communes, each with a village, a person and a venue."""
+def _build_world(demo, settings, tmp_path) -> None:
+    """Saves a second commune with its village, and a person and a venue in each."""
     communes = gpd.read_file(ROOT / "boundaries" / "cam_thuy_communes_2019.geojson")
     other = communes[communes["gso_code"] == OTHER].rename(columns={"gso_code": "code"})
     with transaction(demo) as session:
@@ -124,7 +123,22 @@ def world(demo, settings, tmp_path):
         assert save_records(demo, "venues", commune=commune, rows=[{
             "code": f"V-{commune}", "name": "Karaoke", "kind": "karaoke", "lat": lat,
             "lon": lon}]) == []
+
+
+@pytest.fixture
+def world(demo, settings, tmp_path):
+    """Two communes, each with a village, a person and a venue."""
+    _build_world(demo, settings, tmp_path)
     return demo
+
+
+@pytest.fixture(scope="module")
+def world_shared(demo_shared, tmp_path_factory):
+    """``world`` built once into the module's shared app (``demo_shared``), for the
+    tests that only read it."""
+    _build_world(demo_shared.sessions, demo_shared.settings,
+                 tmp_path_factory.mktemp("world"))
+    return demo_shared
 
 
 def _inside(frame) -> tuple[float, float]:
@@ -192,9 +206,9 @@ def test_matrix_every_route_every_role_own_and_other_commune(world, settings):
     assert failures == []
 
 
-def test_another_communes_record_by_id_is_404_from_ones_own_commune(world, settings):
-    ids = _ids(world)
-    police = client_as(settings, world, "police", "police-x")
+def test_another_communes_record_by_id_is_404_from_ones_own_commune(world_shared):
+    ids = _ids(world_shared.sessions)
+    police = world_shared.client("police")
     own = f"/communes/{OWN}"
     for url in (f"{own}/records/persons/{ids[OTHER]['person_id']}",
                 f"{own}/records/venues/{ids[OTHER]['venue_id']}",
@@ -224,10 +238,10 @@ def _text_of(response) -> str:
     return response.text
 
 
-def test_leader_and_viewer_never_get_a_person_code_or_row(world, settings):
-    ids = _ids(world)
+def test_leader_and_viewer_never_get_a_person_code_or_row(world_shared):
+    ids = _ids(world_shared.sessions)
     for role in ("leader", "viewer"):
-        client = client_as(settings, world, role, f"{role}-privacy")
+        client = world_shared.client(role)
         for route in app_routes():
             if "GET" not in route.methods:
                 continue

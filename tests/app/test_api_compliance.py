@@ -30,32 +30,30 @@ SUMMARY = f"/api/communes/15178/compliance?month={MONTH}"
 PEOPLE_INDICATORS = {"P02", *(f"P{n}" for n in range(13, 22)), "N1", "N2"}
 
 
-@pytest.fixture
-def direct(full):
-    """The frame computed straight from the tables, without the app's cache or shaping."""
-    with full() as session:
+@pytest.fixture(scope="module")
+def direct(full_shared):
+    """The frame computed straight from the tables, without the app's cache or shaping
+    (once for the module: the tests only read it)."""
+    with full_shared.sessions() as session:
         return village_frame(loading.load_tables(session, "15178"),
                              store.load_villages(session, "15178"), MONTH, shipped_plans(),
                              commune="15178")
 
 
-@pytest.fixture
-def codes(full) -> set[str]:
-    with full() as session:
+@pytest.fixture(scope="module")
+def codes(full_shared) -> set[str]:
+    with full_shared.sessions() as session:
         found = set(session.scalars(select(Person.code)))
     assert len(found) > 40
     return found
 
 
 @pytest.fixture
-def get(full, settings):
-    """``get(role, url)`` → (JSON, text), one signed-in client per role."""
-    clients = {}
-
+def get(full_shared):
+    """``get(role, url)`` → (JSON, text), one signed-in client per role, of the module's
+    shared app (the answers are only read)."""
     def fetch(role: str, url: str) -> tuple[dict, str]:
-        if role not in clients:
-            clients[role] = client_as(settings, full, role, username=f"{role}_api")
-        response = clients[role].get(url)
+        response = full_shared.client(role).get(url)
         assert response.status_code == 200, response.text
         return response.json(), response.text
 

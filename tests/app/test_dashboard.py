@@ -29,8 +29,8 @@ def _cells(soup: BeautifulSoup, row_id: str) -> list[str]:
     return [" ".join(c.get_text(" ", strip=True).split()) for c in row.find_all(["th", "td"])]
 
 
-def test_police_see_the_month_against_both_plans(full, settings):
-    soup = _page(client_as(settings, full, "police"), f"{URL}?month=2025-10")
+def test_police_see_the_month_against_both_plans(full_shared):
+    soup = _page(full_shared.client("police"), f"{URL}?month=2025-10")
     assert "Bảng tổng hợp · tháng 10/2025" in soup.h1.get_text()
     assert [s["id"] for s in soup.select("section.plan")] == [
         "plan-cam-tan-2024-2025", "plan-qd-28-2025"]
@@ -50,8 +50,8 @@ def test_police_see_the_month_against_both_plans(full, settings):
     assert soup.select_one("#score .figure").get_text() == "83%"  # 29 of 35 (0.8286)
 
 
-def test_national_criteria_and_the_villages_blocking_recognition(full, settings):
-    soup = _page(client_as(settings, full, "police"), f"{URL}?month=2025-10")
+def test_national_criteria_and_the_villages_blocking_recognition(full_shared):
+    soup = _page(full_shared.client("police"), f"{URL}?month=2025-10")
     national = soup.find("section", id="national")
     assert soup.select_one("#national-status .status")["class"] == ["status", "status-not_met"]
     assert [_cells(soup, f"national-N{i}")[2] for i in (1, 2, 3)] == ["Không đạt"] * 3
@@ -61,8 +61,8 @@ def test_national_criteria_and_the_villages_blocking_recognition(full, settings)
                         "Thôn 7 : N1, N2, N3"]
 
 
-def test_risk_levels_of_the_commune_and_villages_labelled_as_an_analogy(full, settings):
-    soup = _page(client_as(settings, full, "police"), f"{URL}?month=2025-10")
+def test_risk_levels_of_the_commune_and_villages_labelled_as_an_analogy(full_shared):
+    soup = _page(full_shared.client("police"), f"{URL}?month=2025-10")
     risk = soup.find("section", id="risk")
     assert "cách tính tương tự" in risk.get_text()
     levels = {tr.find_all("td")[0].get_text(): tr.find("span")["class"][1]
@@ -74,8 +74,8 @@ def test_risk_levels_of_the_commune_and_villages_labelled_as_an_analogy(full, se
     assert soup.select_one("#commune-risk .figure")["class"] == ["figure", "risk", "risk-III"]
 
 
-def test_tasks_with_status_and_dates_and_the_next_report(full, settings):
-    client = client_as(settings, full, "police")
+def test_tasks_with_status_and_dates_and_the_next_report(full_shared):
+    client = full_shared.client("police")
     soup = _page(client, f"{URL}?month=2025-01")
     rows = [[td.get_text(" ", strip=True) for td in tr.find_all("td")]
             for tr in soup.select("#tasks tbody tr")]
@@ -95,8 +95,8 @@ def test_tasks_with_status_and_dates_and_the_next_report(full, settings):
     assert t5[1:] == ["14/12/2024", "Hoàn thành muộn", "03/08/2025", "Theo chỉ tiêu P06"]
 
 
-def test_no_data_is_shown_apart_from_not_met(full, settings):
-    soup = _page(client_as(settings, full, "police"), f"{URL}?month=2025-03")
+def test_no_data_is_shown_apart_from_not_met(full_shared):
+    soup = _page(full_shared.client("police"), f"{URL}?month=2025-03")
     p14 = soup.find("tr", id="indicator-P14")
     cells = _cells(soup, "indicator-P14")
     assert cells[7:9] == ["1", "1"]  # not met: T06; no data: T10
@@ -108,12 +108,12 @@ def test_no_data_is_shown_apart_from_not_met(full, settings):
 
 
 @pytest.mark.parametrize("role", ["leader", "viewer"])
-def test_leader_and_viewer_see_the_same_statuses_and_no_person_code(full, settings, role):
-    with full() as session:
+def test_leader_and_viewer_see_the_same_statuses_and_no_person_code(full_shared, role):
+    with full_shared.sessions() as session:
         codes = set(session.scalars(select(Person.code)))
     assert len(codes) > 40
-    police = client_as(settings, full, "police")
-    other = client_as(settings, full, role)
+    police = full_shared.client("police")
+    other = full_shared.client(role)
     for month in ("2025-03", "2025-10"):
         seen = other.get(f"{URL}?month={month}").text
         assert not [c for c in codes if c in seen]
@@ -169,8 +169,8 @@ def test_default_month_bad_month_english_and_the_top_bar_link(client):
     assert on_map.find("a", href=URL).get_text() == "Bảng tổng hợp"
 
 
-def test_month_list_and_default_as_on_the_map_and_a_month_before_every_plan(full, settings):
-    client = client_as(settings, full, "leader")
+def test_month_list_and_default_as_on_the_map_and_a_month_before_every_plan(full_shared):
+    client = full_shared.client("leader")
     soup = _page(client, URL)  # default: the latest month with records, as on the map
     assert "tháng 12/2025" in soup.h1.get_text()
     options = [o["value"] for o in soup.select("select[name=month] option")]

@@ -4,10 +4,13 @@ statuses."""
 
 from __future__ import annotations
 
+import functools
+import itertools
+
 from bs4 import BeautifulSoup
 
 from app.frame import loading
-from tests.conftest import client_as
+from tests.conftest import FormClient, make_user, sign_in
 
 URL = "/communes/15178/dashboard"
 STATUS_VI = {"met": "Đạt", "not_met": "Không đạt", "no_data": "Chưa có số liệu",
@@ -24,7 +27,10 @@ def _text(node) -> str:
     return " ".join(node.get_text(" ", strip=True).split())
 
 
+@functools.cache
 def _frame(sessions, month: str):
+    """The month's frame computed straight from the tables, once per database (the tests
+    only read it)."""
     with sessions() as session:
         return loading.compute(session, "15178", month)
 
@@ -34,8 +40,19 @@ def _failing(villages, code: str, status: str = "not_met") -> list[str]:
     return [c.removesuffix("_status") for c in columns if villages.at[code, c] == status]
 
 
-def test_last_month_is_shown_beside_this_month(full, settings):
-    client = client_as(settings, full, "leader")
+_MADE = itertools.count(1)
+
+
+def _own_client(shared, role: str) -> FormClient:
+    """A new ``role`` account signed in on the module's shared app, with cookies of its
+    own: for a test that changes them (the language), the others' stay as they were."""
+    username = f"{role}_own_{next(_MADE)}"
+    make_user(shared.sessions, username, role)
+    return sign_in(FormClient(shared.app), username)
+
+
+def test_last_month_is_shown_beside_this_month(full_shared):
+    client = full_shared.client("leader")
     now, before = (_page(client, f"{URL}?month={m}") for m in ("2025-10", "2025-09"))
     score = before.select_one("#score .figure").get_text(strip=True)
     assert _text(now.select_one("#score .before")) == f"Tháng trước: {score}"
@@ -46,7 +63,7 @@ def test_last_month_is_shown_beside_this_month(full, settings):
     p19_last = now.select_one("#indicator-P19 td.before .status")
     assert p19_last is not None and _text(p19_last) == _text(p19_then)
     # a village indicator: how many villages failed it last month
-    earlier = _frame(full, "2025-09").villages
+    earlier = _frame(full_shared.sessions, "2025-09").villages
     failed = int((earlier["N1_status"] == "not_met").sum())
     assert _text(now.select_one("#indicator-N1 td.before .units-before")) == \
         f"thôn: {failed} không đạt"
@@ -58,10 +75,10 @@ def test_last_month_is_shown_beside_this_month(full, settings):
     assert not first.select("td.before .status, td.before .units-before")
 
 
-def test_each_village_with_the_indicators_it_fails_this_month_and_last(full, settings):
-    soup = _page(client_as(settings, full, "leader"), f"{URL}?month=2025-10")
-    villages = _frame(full, "2025-10").villages
-    earlier = _frame(full, "2025-09").villages
+def test_each_village_with_the_indicators_it_fails_this_month_and_last(full_shared):
+    soup = _page(full_shared.client("leader"), f"{URL}?month=2025-10")
+    villages = _frame(full_shared.sessions, "2025-10").villages
+    earlier = _frame(full_shared.sessions, "2025-09").villages
     rows = soup.select("#villages-failing tbody tr")
     assert len(rows) == len(villages)
     for row in rows:
@@ -84,12 +101,12 @@ def test_each_village_with_the_indicators_it_fails_this_month_and_last(full, set
     assert any(r.select("td.failing a") for r in rows)
 
 
-def test_the_village_table_shows_viewers_the_same_statuses_and_no_count(full, settings):
+def test_the_village_table_shows_viewers_the_same_statuses_and_no_count(full_shared):
     """Only statuses and the scores they give (as the map shows every role): a viewer's
     table is the leader's, and holds no count of people."""
     tables = {}
     for role in ("leader", "viewer"):
-        soup = _page(client_as(settings, full, role), f"{URL}?month=2025-10")
+        soup = _page(full_shared.client(role), f"{URL}?month=2025-10")
         table = soup.select_one("#villages-failing")
         assert table is not None and table.select("td.failing a"), role
         tables[role] = str(table)
@@ -97,8 +114,9 @@ def test_the_village_table_shows_viewers_the_same_statuses_and_no_count(full, se
     assert "≤" not in tables["viewer"]  # no masked count of people either
 
 
-def test_english_headings(full, settings):
-    soup = _page(client_as(settings, full, "leader"), f"{URL}?month=2025-10&lang=en")
+def test_english_headings(full_shared):
+    client = _own_client(full_shared, "leader")  # ?lang=en sets its language cookie
+    soup = _page(client, f"{URL}?month=2025-10&lang=en")
     assert _text(soup.select_one("#villages-failing h2")) == "Villages: which fail and why"
     assert _text(soup.select_one("#score .before")).startswith("Last month: ")
     assert _text(soup.select_one("#indicator-N1 td.before .units-before")).startswith(

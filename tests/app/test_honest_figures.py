@@ -10,7 +10,7 @@ from bs4 import BeautifulSoup
 
 from app.frame import loading
 from app.i18n import gettext_for, number
-from tests.conftest import client_as, map_data
+from tests.conftest import map_data
 
 CODE = "15178"
 LAST = "2025-12"  # the demo's last month with records
@@ -42,8 +42,8 @@ def _tally_text(tally: dict) -> str:
     return text + (f", {tally['no_data']} chưa có số liệu" if tally["no_data"] else "")
 
 
-def test_the_month_pickers_stop_at_the_last_month_with_records(full, settings):
-    leader = client_as(settings, full, "leader")
+def test_the_month_pickers_stop_at_the_last_month_with_records(full_shared):
+    leader = full_shared.client("leader")
     for page in ("map", "dashboard"):
         base = f"/communes/{CODE}/{page}"
         latest = _soup(leader, base)  # default: the last month with records
@@ -60,9 +60,9 @@ def test_the_month_pickers_stop_at_the_last_month_with_records(full, settings):
                              if not o.has_attr("selected")]
 
 
-def test_a_month_after_the_last_record_is_no_data_on_the_map_dashboard_and_api(full,
-                                                                               settings):
-    police = client_as(settings, full, "police")
+def test_a_month_after_the_last_record_is_no_data_on_the_map_dashboard_and_api(
+        full_shared):
+    police = full_shared.client("police")
     # the map: every indicator of every village "no data", the score layer too
     soup = _soup(police, f"/communes/{CODE}/map?month={AFTER}")
     config = _config(soup, police)
@@ -101,15 +101,15 @@ def test_a_month_after_the_last_record_is_no_data_on_the_map_dashboard_and_api(f
     assert {i["status"] for i in summary["indicators"]} == {"no_data"}
 
 
-def test_a_score_counting_indicators_without_data_says_so(full, settings):
+def test_a_score_counting_indicators_without_data_says_so(full_shared):
     month, code = "2025-06", "T05"  # the demo's T05 has one indicator without data then
-    with full() as session:
+    with full_shared.sessions() as session:
         result = loading.compute(session, CODE, month)
     tally = result.villages.at[code, "score_evidence"]
     assert tally["no_data"] == 1 and tally["met"] + tally["not_met"] > 0
     clean = [c for c, t in result.villages["score_evidence"].items() if not t["no_data"]]
     for role in ("police", "leader", "viewer"):
-        client = client_as(settings, full, role)
+        client = full_shared.client(role)
         soup = _soup(client, f"/communes/{CODE}/map?month={month}")
         config = _config(soup, client)
         # the village carries its tally and, on the score layer, the legend's mark
@@ -133,8 +133,8 @@ def test_a_score_counting_indicators_without_data_says_so(full, settings):
         assert "chưa có số liệu" in dash.select_one("#score .score-tally").get_text()
 
 
-def test_the_demo_tip_never_settled_is_open_past_its_deadline(full, settings):
-    police = client_as(settings, full, "police")
+def test_the_demo_tip_never_settled_is_open_past_its_deadline(full_shared):
+    police = full_shared.client("police")
     data = police.get(f"/api/communes/{CODE}/villages.geojson?month={LAST}").json()
     thon8 = next(f["properties"] for f in data["features"]
                  if f["properties"]["name"] == "Thôn 8")
@@ -142,7 +142,7 @@ def test_the_demo_tip_never_settled_is_open_past_its_deadline(full, settings):
     assert evidence["open_past_deadline"] == ["NT-026"]
     assert evidence["settled_late"] == [] and evidence["on_time"] == []
     assert thon8["indicators"]["P11"]["status"] == "not_met"
-    with full() as session:
+    with full_shared.sessions() as session:
         tips = loading.load_tables(session, CODE)["tips"].set_index("code")
     assert tips.at["NT-026", "settled_date"] is None  # indeed never settled
     labels = _config(_soup(police, f"/communes/{CODE}/map?month={LAST}"), police)["texts"][

@@ -30,24 +30,42 @@ VENUES = [  # code, name, kind, village, lat, lon
 UNLOCATED = ("CS-20", "Quán bar Đồi Thông", "bar", "T05")
 
 
-@pytest.fixture
-def records(demo):
+def _save_venues(sessions) -> None:
+    """The venues above and two inspections."""
     rows = [{"code": c, "name": n, "kind": k, "village": v, "lat": la, "lon": lo}
             for c, n, k, v, la, lo in VENUES]
     rows.append(dict(zip(("code", "name", "kind", "village"), UNLOCATED, strict=True)))
-    assert save_records(demo, "venues", rows) == []
+    assert save_records(sessions, "venues", rows) == []
     # CS-01 inspected 30/11 (not due till 30/12); CS-06 found drugs on 10/12: not due;
     # the others never inspected: due.
-    assert save_records(demo, "inspections", [
+    assert save_records(sessions, "inspections", [
         {"venue": "CS-01", "date": "30/11/2025", "result": "ok"},
         {"venue": "CS-06", "date": "10/12/2025", "result": "violation",
          "drug_finding": "có"}]) == []
+
+
+@pytest.fixture
+def records(demo):
+    _save_venues(demo)
     return demo
 
 
 @pytest.fixture
 def police(records, settings):
     return client_as(settings, records, "police", "patrol-police")
+
+
+@pytest.fixture(scope="module")
+def records_shared(demo_shared):
+    """``records`` saved once into the module's shared app (``demo_shared``), for the
+    tests that only read them."""
+    _save_venues(demo_shared.sessions)
+    return demo_shared
+
+
+@pytest.fixture
+def police_shared(records_shared):
+    return records_shared.client("police")
 
 
 def _metric(lat, lon):
@@ -73,7 +91,8 @@ def _in_order(text: str, names: list[str]) -> bool:
     return places == sorted(places)
 
 
-def test_due_list_with_reasons_and_factors(police):
+def test_due_list_with_reasons_and_factors(police_shared):
+    police = police_shared
     page = BeautifulSoup(police.get(f"/communes/15178/patrol?day={DAY}").text, "html.parser")
     rows = {tr["data-code"]: tr for tr in page.select(".patrol-table tbody tr")}
     assert set(rows) == {c for c, *_ in VENUES} | {UNLOCATED[0]}
@@ -89,7 +108,8 @@ def test_due_list_with_reasons_and_factors(police):
     assert "cần xác định vị trí" in rows["CS-20"].text
 
 
-def test_picked_venues_routed_in_the_shortest_order_and_drawn(police):
+def test_picked_venues_routed_in_the_shortest_order_and_drawn(police_shared):
+    police = police_shared
     picked = ["CS-01", "CS-04", "CS-06", "CS-08", "CS-11", "CS-20"]
     query = f"day={DAY}&" + "&".join(f"venue={c}" for c in picked)
     page = BeautifulSoup(police.get(f"/communes/15178/patrol?{query}").text, "html.parser")
@@ -107,7 +127,8 @@ def _pdf_text(content: bytes) -> str:
     return unicodedata.normalize("NFC", "\n".join(p.extract_text() for p in reader.pages))
 
 
-def test_sheet_pdf_and_xlsx_list_the_venues_in_route_order(police):
+def test_sheet_pdf_and_xlsx_list_the_venues_in_route_order(police_shared):
+    police = police_shared
     picked = ["CS-04", "CS-11", "CS-01", "CS-08", "CS-06", "CS-20"]
     query = f"day={DAY}&team=Tổ+1&" + "&".join(f"venue={c}" for c in picked)
     names = {c: n for c, n, *_ in VENUES}
@@ -138,24 +159,26 @@ def test_sheet_pdf_and_xlsx_list_the_venues_in_route_order(police):
     ("day=2025-12-15&end=95,105", "không phải là một điểm"),
     ("day=2025-12-15&venue=KHONG-CO", "Không có cơ sở đang hoạt động nào mang mã KHONG-CO"),
 ])
-def test_bad_input_is_refused_with_a_message(police, query, said):
+def test_bad_input_is_refused_with_a_message(police_shared, query, said):
+    police = police_shared
     for path in ("patrol", "patrol/sheet.pdf", "patrol/sheet.xlsx"):
         response = police.get(f"/communes/15178/{path}?{query}")
         assert response.status_code == 400, path
         assert said in response.text
 
 
-def test_leaders_and_viewers_do_not_get_patrols(records, settings):
+def test_leaders_and_viewers_do_not_get_patrols(records_shared):
     for role in ("leader", "viewer"):
-        client = client_as(settings, records, role, f"{role}-patrol")
+        client = records_shared.client(role)
         for path in ("patrol", "patrol/sheet.pdf", "patrol/sheet.xlsx"):
             assert client.get(f"/communes/15178/{path}").status_code == 403
         assert "/patrol" not in client.get("/communes/15178/dashboard").text
 
 
 @pytest.fixture
-def cli(records, settings, monkeypatch):
-    monkeypatch.setenv("XKMT_DATABASE_URL", settings.database_url)
+def cli(records_shared, monkeypatch):
+    """``xkmt`` on the shared database of the records (the command only reads it)."""
+    monkeypatch.setenv("XKMT_DATABASE_URL", records_shared.settings.database_url)
     monkeypatch.setenv("XKMT_SECRET_KEY", "test")
     return lambda *args: main(list(map(str, args)))
 
@@ -198,12 +221,12 @@ def test_cli_bad_arguments_say_why_in_vietnamese(cli, tmp_path, capsys, args, sa
     assert not list(tmp_path.glob("a.*"))
 
 
-def test_leaders_and_viewers_see_per_village_venues_inspected_on_time(records, settings):
+def test_leaders_and_viewers_see_per_village_venues_inspected_on_time(records_shared):
     # On 31/12/2025 (the month of the records; the dashboard of 12/2025): CS-01 inspected
     # 30/11 (karaoke, 30 days: due 30/12) is overdue by a day; CS-06 (drugs found 10/12:
     # 45 days) is on time; the others were never inspected. Thôn 3: 1 of 1.
     for role in ("leader", "viewer", "police"):
-        client = client_as(settings, records, role, f"{role}-figures")
+        client = records_shared.client(role)
         page = BeautifulSoup(client.get("/communes/15178/dashboard?month=2025-12").text,
                              "html.parser")
         table = page.select_one("#venue-inspections table")

@@ -9,8 +9,12 @@ import pytest
 from bs4 import BeautifulSoup
 
 from app import store
-from tests.app.test_patrol import DAY, police, records  # noqa: F401  (fixtures)
-from tests.conftest import client_as
+from tests.app.test_patrol import (  # noqa: F401  (fixtures)
+    DAY,
+    _save_venues,
+    police,
+    records,
+)
 from tests.factories import save_records
 
 RESULTS = f"/communes/15178/patrol/results?day={DAY}&venue=CS-04&venue=CS-08"
@@ -100,19 +104,21 @@ def test_rows_saved_are_the_rows_shown_when_the_due_list_changed(police):  # noq
     assert len(first.select(".inspections-table tbody tr")) == 1
 
 
-def test_results_linked_from_the_patrol_page_and_its_route(police):  # noqa: F811
-    page = _soup(police.get(f"/communes/15178/patrol?day={DAY}&venue=CS-04&venue=CS-20"))
+def test_results_linked_from_the_patrol_page_and_its_route(shared):
+    officer = shared.client("police")
+    page = _soup(officer.get(f"/communes/15178/patrol?day={DAY}&venue=CS-04&venue=CS-20"))
     link = page.select_one("#enter-results")["href"]
     assert link.endswith("venue=CS-04&venue=CS-20")
-    form = _soup(police.get(link))
+    form = _soup(officer.get(link))
     assert [r["data-code"] for r in form.select(".results-table tbody tr")] == [
         "CS-04", "CS-20"]
     assert page.select_one('.patrol-table a[href="/communes/15178/venues/CS-04"]')
-    assert police.get("/communes/15178/patrol/results?venue=XX").status_code == 400
+    assert officer.get("/communes/15178/patrol/results?venue=XX").status_code == 400
 
 
-def test_venue_page_history_last_result_next_due_and_reasons(police):  # noqa: F811
-    page = _soup(police.get(f"/communes/15178/venues/CS-06?day={DAY}"))
+def test_venue_page_history_last_result_next_due_and_reasons(shared):
+    officer = shared.client("police")
+    page = _soup(officer.get(f"/communes/15178/venues/CS-06?day={DAY}"))
     assert page.select_one("h1").text == "Nhà nghỉ Phúc Lộc"
     assert "10/12/2025" in page.select_one("#last-result").text
     assert page.select_one("#next-due").text == "24/01/2026"  # 45 days after a finding
@@ -120,10 +126,10 @@ def test_venue_page_history_last_result_next_due_and_reasons(police):  # noqa: F
     assert "chu kỳ rút ngắn còn 45 ngày" in reasons
     history = page.select(".inspections-table tbody tr")
     assert len(history) == 1 and "có" in history[0].select("td")[3].text
-    never = _soup(police.get(f"/communes/15178/venues/CS-04?day={DAY}"))
+    never = _soup(officer.get(f"/communes/15178/venues/CS-04?day={DAY}"))
     assert "Chưa từng kiểm tra" in never.select_one(".inspections-table").text
     assert "chưa từng kiểm tra" in never.select_one(".reasons").text
-    assert police.get("/communes/15178/venues/KHONG-CO").status_code == 404
+    assert officer.get("/communes/15178/venues/KHONG-CO").status_code == 404
 
 
 TIPS = [  # received 01/11 open: overdue on 15/12; settled late; in time; open in time
@@ -138,10 +144,13 @@ TIPS = [  # received 01/11 open: overdue on 15/12; settled late; in time; open i
 ]
 
 
-@pytest.fixture
-def tips(records):  # noqa: F811
-    assert save_records(records, "tips", TIPS) == []
-    return records
+@pytest.fixture(scope="module")
+def shared(demo_shared):
+    """The venues, inspections (``records``) and tips above saved once into the module's
+    shared app, for the tests that only read them."""
+    _save_venues(demo_shared.sessions)
+    assert save_records(demo_shared.sessions, "tips", TIPS) == []
+    return demo_shared
 
 
 def _board(client, query: str) -> dict[str, list[str]]:
@@ -150,8 +159,8 @@ def _board(client, query: str) -> dict[str, list[str]]:
             for tr in page.select(".tips-table tbody tr[data-code]")}
 
 
-def test_tips_board_days_open_deadline_and_filters(tips, settings):
-    officer = client_as(settings, tips, "police", "tips-police")
+def test_tips_board_days_open_deadline_and_filters(shared):
+    officer = shared.client("police")
     shown = _board(officer, "show=open")
     assert list(shown) == ["NT-1", "NT-4"]  # the longest open first
     assert shown["NT-1"][1:4] == ["01/11/2025", "21/11/2025", "44"]  # 20-day deadline
@@ -171,17 +180,17 @@ def _alerts(client, month: str) -> BeautifulSoup | None:
     return page.select_one("#alerts")
 
 
-def test_dashboard_alerts_names_for_the_police_counts_for_the_others(tips, settings):
+def test_dashboard_alerts_names_for_the_police_counts_for_the_others(shared):
     # On 31/12/2025: NT-1 and NT-4 (due 30/12) open past their deadline; CS-04, CS-08,
     # CS-11 and CS-20 never inspected (overdue by a whole interval); CS-01 by a day only.
-    officer = client_as(settings, tips, "police", "alert-police")
+    officer = shared.client("police")
     alerts = _alerts(officer, "2025-12")
     assert "Nguồn tin quá hạn giải quyết: 2" in alerts.select_one(".alert-tips").text
     venues = alerts.select_one(".alert-venues").text
     assert "quá một tuần: 4" in venues and "Karaoke Sao Mai" in venues
     assert "Karaoke Hoàng Gia" not in venues
     for role in ("leader", "viewer"):
-        client = client_as(settings, tips, role, f"alert-{role}")
+        client = shared.client(role)
         shown = _alerts(client, "2025-12")
         assert "quá một tuần: 4" in shown.select_one(".alert-venues").text
         assert "Karaoke" not in shown.text and "/tips" not in str(shown)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import itertools
 import json
 import re
 import unicodedata
@@ -18,12 +19,23 @@ from app.frame import caching, loading
 from app.i18n import gettext_for
 from app.main import create_app
 from geo import legends, maplayers
-from tests.conftest import client_as, make_user, map_data, sign_in
+from tests.conftest import FormClient, _shared, client_as, make_user, map_data, sign_in
 from tests.payloads import MONTH as PAYLOAD_MONTH
 from tests.payloads import load_payload_commune
 
+_MADE = itertools.count(1)
 
-def test_villages_geojson(client):
+
+def _own_client(shared, role: str = "police") -> FormClient:
+    """A new ``role`` account signed in on the module's shared app, with cookies of its
+    own: for a test that changes them (the language), the others' stay as they were."""
+    username = f"{role}_own_{next(_MADE)}"
+    make_user(shared.sessions, username, role)
+    return sign_in(FormClient(shared.app), username)
+
+
+def test_villages_geojson(demo_shared):
+    client = demo_shared.client("police")
     response = client.get("/api/communes/15178/villages.geojson")
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/geo+json"
@@ -43,7 +55,8 @@ def test_villages_geojson(client):
     assert "Thôn 1" in response.text  # UTF-8, not \u escapes
 
 
-def test_unknown_commune_is_404_in_the_users_language(client):
+def test_unknown_commune_is_404_in_the_users_language(demo_shared):
+    client = _own_client(demo_shared)  # asks in English: its own language cookie
     response = client.get("/api/communes/99999/villages.geojson")
     assert response.status_code == 404
     assert response.json() == {"detail": "Không có xã nào mang mã 99999."}
@@ -52,7 +65,8 @@ def test_unknown_commune_is_404_in_the_users_language(client):
     assert "No commune has the code 99999." in page.text
 
 
-def test_home_redirects_to_the_default_commune(client):
+def test_home_redirects_to_the_default_commune(demo_shared):
+    client = demo_shared.client("police")
     response = client.get("/", follow_redirects=False)
     assert response.status_code == 307
     assert response.headers["location"] == "/communes/15178/map"
@@ -69,7 +83,8 @@ def _page(client, url="/communes/15178/map"):
     return response, BeautifulSoup(response.text, "html.parser")
 
 
-def test_map_page_loads_nothing_from_another_host(client):
+def test_map_page_loads_nothing_from_another_host(demo_shared):
+    client = demo_shared.client("police")
     _, soup = _page(client)
     refs = [t.get("src") for t in soup.find_all("script") if t.get("src")]
     refs += [t.get("href") for t in soup.find_all("link") if t.get("href")]
@@ -79,7 +94,8 @@ def test_map_page_loads_nothing_from_another_host(client):
         assert client.get(ref).status_code == 200, ref
 
 
-def test_map_page_in_vietnamese_with_villages_and_the_synthetic_notice(client):
+def test_map_page_in_vietnamese_with_villages_and_the_synthetic_notice(demo_shared):
+    client = demo_shared.client("police")
     response, soup = _page(client)
     assert soup.html["lang"] == "vi"
     assert "Xã Cẩm Tân" in soup.title.text
@@ -97,7 +113,8 @@ def test_map_page_in_vietnamese_with_villages_and_the_synthetic_notice(client):
     assert response.text == unicodedata.normalize("NFC", response.text)
 
 
-def test_language_switch_sets_a_cookie(client):
+def test_language_switch_sets_a_cookie(demo_shared):
+    client = _own_client(demo_shared)  # the cookie it sets is its own
     response, soup = _page(client, "/communes/15178/map?lang=en")
     assert soup.html["lang"] == "en"
     assert "Synthetic data" in soup.select_one(".badge-synthetic").text
@@ -124,7 +141,8 @@ def _config(soup, client) -> dict:
     return map_data(client, soup)
 
 
-def test_a_bad_month_is_refused_with_a_clear_message(client):
+def test_a_bad_month_is_refused_with_a_clear_message(demo_shared):
+    client = demo_shared.client("police")
     for bad in ("2025-13", "10/2025", "2025-1"):
         response = client.get(f"/communes/15178/map?month={bad}")
         assert response.status_code == 400
@@ -132,8 +150,8 @@ def test_a_bad_month_is_refused_with_a_clear_message(client):
         assert "ví dụ 2025-10" in response.text
 
 
-def test_default_month_is_the_latest_with_data_and_layers_follow_the_url(full_demo, settings):
-    police = client_as(settings, full_demo, "police")
+def test_default_month_is_the_latest_with_data_and_layers_follow_the_url(full_shared):
+    police = full_shared.client("police")
     _, soup = _page(police)
     assert soup.select_one("#month-select option[selected]")["value"] == "2025-12"
     assert _config(soup, police)["month"] == "2025-12"
@@ -153,8 +171,8 @@ def test_default_month_is_the_latest_with_data_and_layers_follow_the_url(full_de
     assert _config(soup, police)["layer"] == "score"
 
 
-def test_national_criteria_and_risk_only_from_decision_28(full_demo, settings):
-    leader = client_as(settings, full_demo, "leader")
+def test_national_criteria_and_risk_only_from_decision_28(full_shared):
+    leader = full_shared.client("leader")
     # in force from its signature, 24/08/2025: judged at the end of August
     _, before = _page(leader, "/communes/15178/map?month=2025-07")
     _, after = _page(leader, "/communes/15178/map?month=2025-08")
@@ -165,14 +183,14 @@ def test_national_criteria_and_risk_only_from_decision_28(full_demo, settings):
     assert {"N1", "N2", "N3"} <= {layer["key"] for layer in _config(after, leader)["layers"]}
 
 
-def test_heat_layer_and_person_codes_only_for_the_police(full_demo, settings):
-    police = client_as(settings, full_demo, "police")
+def test_heat_layer_and_person_codes_only_for_the_police(full_shared):
+    police = full_shared.client("police")
     response, soup = _page(police, "/communes/15178/map?month=2025-10")
     assert "L.heatLayer(" in response.text
     codes = _config(soup, police)["person_codes"]
     assert codes and all(re.fullmatch(r"CT-\d{3}", c) for c in codes)
     for role in ("leader", "viewer"):
-        other = client_as(settings, full_demo, role)
+        other = full_shared.client(role)
         response, soup = _page(other, "/communes/15178/map?month=2025-10")
         assert "heatLayer" not in response.text and "leaflet-heat" not in response.text
         assert not re.search(r"CT-\d{3}", response.text), role
@@ -180,8 +198,8 @@ def test_heat_layer_and_person_codes_only_for_the_police(full_demo, settings):
         assert config["person_codes"] == [] and not config["person_links"]
 
 
-def test_every_script_and_style_is_served_by_the_app(full_demo, settings):
-    police = client_as(settings, full_demo, "police")
+def test_every_script_and_style_is_served_by_the_app(full_shared):
+    police = full_shared.client("police")
     _, soup = _page(police, "/communes/15178/map?month=2025-10")
     refs = [t.get("src") for t in soup.find_all("script") if t.get("src")]
     refs += [t.get("href") for t in soup.find_all("link") if t.get("href")]
@@ -194,8 +212,10 @@ def test_every_script_and_style_is_served_by_the_app(full_demo, settings):
 
 
 # Categories the demo data never produce (kept: real data can): reported to the lead.
-def test_the_demo_shows_every_colour_of_every_legend(full_demo):
-    with full_demo() as session:
+def test_the_demo_shows_every_colour_of_every_legend(full_shared):
+    # the frames through the shared app's cache: those the pages above asked for are
+    # computed once (the same ``village_frame`` of the same tables)
+    with full_shared.app.state.sessions() as session:
         tables = loading.load_tables(session, "15178")
         months = loading.record_months(session, "15178", dt.date(2026, 11, 29))
         assert loading.record_months(session, "15178", dt.date(2025, 3, 1))[-1] == "2025-03"
@@ -203,10 +223,11 @@ def test_the_demo_shows_every_colour_of_every_legend(full_demo):
         # 10/2024 (broadcasts before the plan): no indicator applies, venues not assessed
         assert (months[0], months[-1], len(months)) == ("2024-10", "2025-12", 15)
         seen: set[tuple[str, str]] = set()
-        previous = loading.compute(session, "15178", loading.previous_month(months[0]))
+        previous = caching.frame(session, "15178",
+                                 loading.previous_month(months[0])).result
         # and 01/2026, a month after the last record (asked by its address): no data
         for month in [*months, mapview.next_month(months[-1])]:
-            result = loading.compute(session, "15178", month)
+            result = caching.frame(session, "15178", month).result
             for mask in (0, 2):  # police and leader; viewer
                 for layer in mapview.layers(result, previous, str, "vi", mask):
                     seen |= {(layer.legend, c) for c in layer.categories.values()}
@@ -274,11 +295,24 @@ def test_the_drawn_map_is_reused_but_never_across_roles_nonces_or_changed_record
 
 # --- hostile names (issue 9, point 1) ---------------------------------------------------
 
+@pytest.fixture(scope="module")
+def payload_shared(tmp_path_factory, demo_database):
+    """The commune of hostile names (tests/payloads.py) loaded once into a copy of the
+    demo database, served by one app to the roles that only read it; with what was
+    placed."""
+    made = _shared(tmp_path_factory, demo_database)
+    shared = next(made)
+    placed = load_payload_commune(shared.sessions, shared.settings,
+                                  tmp_path_factory.mktemp("payload"))
+    yield shared, placed
+    next(made, None)  # signs the clients out, closes the database
+
+
 @pytest.mark.parametrize("role", ["police", "leader", "viewer"])
 def test_no_text_of_the_data_is_written_into_any_script_only_into_json_data(
-        demo, settings, tmp_path, role):
-    placed = load_payload_commune(demo, settings, tmp_path)
-    client = client_as(settings, demo, role)
+        payload_shared, role):
+    shared, placed = payload_shared
+    client = shared.client(role)
     response, soup = _page(client, f"/communes/15178/map?month={PAYLOAD_MONTH}")
     scripts = [t.text for t in soup.find_all("script") if t.get("type") != "application/json"]
     assert any("L.map(" in script for script in scripts)

@@ -338,7 +338,7 @@ def test_every_kind_of_event_is_audited(demo, settings):
     assert json.loads(_events(demo, "import")[0].detail)["accepted"] is True
 
 
-def test_nobody_can_edit_the_audit_log_through_the_app(client):
+def test_nobody_can_edit_the_audit_log_through_the_app():
     from tests.app.test_access import app_routes
     for route in app_routes():
         assert "audit" not in route.path or route.methods == {"GET"}
