@@ -15,6 +15,7 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.patches import Circle, PathPatch, Polygon
 from matplotlib.path import Path as MplPath
 from matplotlib.textpath import TextPath
+from matplotlib.transforms import Affine2D, Bbox, TransformedBbox
 from shapely import box
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import polylabel
@@ -229,21 +230,29 @@ def scale_bar(fig: Figure, at_mm: tuple[float, float], scale: int, max_mm: float
     length_m = nice_length(max_mm / 1000 * scale)
     length_mm = length_m * 1000 / scale
     x0, y0 = at_mm
-    ax = fig.add_axes((x0 / width_mm, y0 / height_mm, length_mm / width_mm,
-                       2.2 / height_mm))
-    ax.set_axis_off()
-    ax.set_xlim(0, 4)
-    ax.set_ylim(0, 1)
+    bar = (x0 / width_mm, y0 / height_mm, length_mm / width_mm, 2.2 / height_mm)
+    # the quarters (0–4 by 0–1) drawn on the sheet itself and clipped to the bar, as an
+    # axes of that size would: an axes for four rectangles cost more than the sheet's text
+    quarters = _affine(bar[2] / 4, bar[3], bar[0], bar[1]) + fig.transFigure
+    clip = TransformedBbox(Bbox.from_bounds(*bar), fig.transFigure)
     for i in range(4):  # alternating black and white quarters
-        ax.add_patch(Polygon([(i, 0), (i + 1, 0), (i + 1, 1), (i, 1)], closed=True,
-                             facecolor=PRINT_COLOURS["paper" if i % 2 else "ink"],
-                             edgecolor=PRINT_COLOURS["ink"], linewidth=0.6))
+        quarter = Polygon([(i, 0), (i + 1, 0), (i + 1, 1), (i, 1)], closed=True,
+                          facecolor=PRINT_COLOURS["paper" if i % 2 else "ink"],
+                          edgecolor=PRINT_COLOURS["ink"], linewidth=0.6, transform=quarters)
+        quarter.set_clip_box(clip)
+        fig.add_artist(quarter)
     metres, km = units
     end = f"{_trim(length_m / 1000)} {km}" if length_m >= 1000 else f"{_trim(length_m)} {metres}"
     for pos, text in ((0, "0"), (4, end)):
         fig.text((x0 + length_mm * pos / 4) / width_mm, (y0 + 3) / height_mm, text,
                  ha="center", va="bottom", fontsize=font_pt * 0.85)
     return 3 + font_pt * 0.85 * PT_MM * 1.4
+
+
+def _affine(sx: float, sy: float, tx: float, ty: float) -> Affine2D:
+    """Scaled by (sx, sy), then moved by (tx, ty): a small drawing's units to the
+    sheet's fractions."""
+    return Affine2D().scale(sx, sy).translate(tx, ty)
 
 
 def _trim(value: float) -> str:
@@ -253,19 +262,16 @@ def _trim(value: float) -> str:
 def north_arrow(fig: Figure, at_mm: tuple[float, float], size_mm: float, letter: str,
                 font_pt: float) -> None:
     """An arrow pointing up (north: the map is in UTM, grid north within a degree of
-    true north here) with its letter above, centred on ``at_mm``."""
+    true north here) with its letter above, centred on ``at_mm``; drawn on the sheet in
+    units of half its size (-1 to 1 across), without an axes of its own."""
     width_mm, height_mm = fig.get_size_inches() * 25.4
     x, y = at_mm
-    ax = fig.add_axes(((x - size_mm / 2) / width_mm, (y - size_mm / 2) / height_mm,
-                       size_mm / width_mm, size_mm / height_mm))
-    ax.set_axis_off()
-    ax.set_xlim(-1, 1)
-    ax.set_ylim(-1, 1)
-    ax.add_patch(Polygon([(0, 0.55), (-0.45, -0.8), (0, -0.45)], closed=True,
-                         facecolor=PRINT_COLOURS["ink"], edgecolor=PRINT_COLOURS["ink"],
-                         linewidth=0.8))
-    ax.add_patch(Polygon([(0, 0.55), (0.45, -0.8), (0, -0.45)], closed=True,
-                         facecolor=PRINT_COLOURS["paper"], edgecolor=PRINT_COLOURS["ink"],
-                         linewidth=0.8))
-    ax.text(0, 0.62, letter, ha="center", va="bottom", fontsize=font_pt * 1.2,
-            fontweight="bold")
+    half = size_mm / 2
+    units = _affine(half / width_mm, half / height_mm, x / width_mm, y / height_mm) \
+        + fig.transFigure
+    for side, face in ((-0.45, "ink"), (0.45, "paper")):
+        fig.add_artist(Polygon([(0, 0.55), (side, -0.8), (0, -0.45)], closed=True,
+                               facecolor=PRINT_COLOURS[face], edgecolor=PRINT_COLOURS["ink"],
+                               linewidth=0.8, transform=units))
+    fig.text(0, 0.62, letter, ha="center", va="bottom", fontsize=font_pt * 1.2,
+             fontweight="bold", transform=units)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -63,8 +64,9 @@ def _codes_in(html: str, codes: set[str]) -> set[str]:
 
 # --- one file, nothing from outside --------------------------------------------------------
 
-def test_the_pack_holds_every_asset_and_refers_to_nothing_outside(full, settings):
-    html = _pack(full, settings.model_copy(update={"tiles": "OpenStreetMap"})).html
+def test_the_pack_holds_every_asset_and_refers_to_nothing_outside(full_shared):
+    html = _pack(full_shared.sessions,
+                 full_shared.settings.model_copy(update={"tiles": "OpenStreetMap"})).html
     soup = BeautifulSoup(html, "html.parser")
     assert soup.select("script[src], link, img, iframe, object, embed") == []
     for tag in soup.find_all(True):
@@ -109,8 +111,8 @@ def test_the_check_refuses_what_would_load_from_outside():
     check_self_contained(page.format('<img src="data:image/png;base64,AA=="><a href="#m">m</a>'))
 
 
-def test_the_pack_carries_the_map_the_legends_and_every_villages_panel(full, settings):
-    pack = _pack(full, settings, layer="P01")
+def test_the_pack_carries_the_map_the_legends_and_every_villages_panel(full_shared):
+    pack = _pack(full_shared.sessions, full_shared.settings, layer="P01")
     config, soup = _config(pack.html), BeautifulSoup(pack.html, "html.parser")
     assert pack.layer == config["layer"] == "P01"
     features = config["drawn"]["villages"]["features"]["features"]
@@ -180,12 +182,15 @@ def test_a_pack_that_leaves_the_police_holds_no_person_code_and_no_small_count(
                                    ("ones_and_twos", migrated_database, _ones_and_twos)):
         sessions, world_settings, months = _world(tmp_path, settings, world, template, build)
         make_user(sessions, "police", "police")
-        police = sign_in(TestClient(create_app(world_settings)), "police")
+        app = create_app(world_settings)
+        police = sign_in(TestClient(app), "police")
         true |= truth(police, world, months, indicators)
         codes |= _person_codes(sessions)
-        for role in ROLES:  # each month's frame computed once for every role (app.frame.caching)
-            texts[role].append(_read_packs(sessions, world_settings, months, world, role,
-                                           readings[role]))
+        # the packs read through the app's engine: each month's frame, computed once for
+        # the police's figures, serves every role's pack too (app.frame.caching)
+        for role in ROLES:
+            texts[role].append(_read_packs(app.state.sessions, world_settings, months, world,
+                                           role, readings[role]))
     assert len(codes) > 50
     for role in ROLES:
         found = leaks(work_out(readings[role]), true)
@@ -272,11 +277,24 @@ def test_xkmt_pack_refuses_bad_arguments_in_vietnamese_and_writes_nothing(
 
 
 # --- the web ------------------------------------------------------------------------------
+# Tests that only read (refused requests, nothing printed) share the module's app
+# (``full_shared``); a pack downloaded is audited: those tests take their own ``full``.
 
 def _map_form(client) -> BeautifulSoup | None:
     page = BeautifulSoup(client.get(f"/communes/{CODE}/map?month={MONTH}").text,
                          "html.parser")
     return page.select_one("form.pack-form")
+
+
+@contextmanager
+def form_token_only(client):
+    """``client`` sending forms with their own hidden token only (none added), as the
+    map page's form goes; the shared client's own setting is restored after."""
+    csrf, client.csrf = client.csrf, None
+    try:
+        yield client
+    finally:
+        client.csrf = csrf
 
 
 def _submit(client, form, **changes):
@@ -320,21 +338,22 @@ def test_leaders_download_a_masked_pack_and_nothing_more(full, settings):
     assert len(_print_events(full)) == 1
 
 
-def test_viewers_have_no_pack_and_a_link_makes_none(full, settings):
-    viewer = client_as(settings, full, "viewer")
+def test_viewers_have_no_pack_and_a_link_makes_none(full_shared):
+    viewer = full_shared.client("viewer")
     assert _map_form(viewer) is None
     assert viewer.post(f"/communes/{CODE}/pack.html", data={"month": MONTH}).status_code \
         == 403
-    police = client_as(settings, full, "police")
-    police.csrf = None
-    link = police.get(f"/communes/{CODE}/pack.html?month={MONTH}", follow_redirects=False)
-    assert link.status_code == 303 and link.headers["location"] == f"/communes/{CODE}/map"
-    forged = police.post(f"/communes/{CODE}/pack.html", data={"month": MONTH})  # no token
-    assert forged.status_code == 403
-    assert police.post("/communes/99999/pack.html", data={
-        "csrftoken": _map_form(police).select_one("input[name=csrftoken]")["value"]}
-    ).status_code == 404
-    assert _print_events(full) == []
+    with form_token_only(full_shared.client("police")) as police:
+        link = police.get(f"/communes/{CODE}/pack.html?month={MONTH}",
+                          follow_redirects=False)
+        assert link.status_code == 303
+        assert link.headers["location"] == f"/communes/{CODE}/map"
+        forged = police.post(f"/communes/{CODE}/pack.html", data={"month": MONTH})  # no token
+        assert forged.status_code == 403
+        assert police.post("/communes/99999/pack.html", data={
+            "csrftoken": _map_form(police).select_one("input[name=csrftoken]")["value"]}
+        ).status_code == 404
+    assert _print_events(full_shared.sessions) == []
 
 
 @pytest.mark.parametrize(("changes", "said"), [
@@ -342,10 +361,9 @@ def test_viewers_have_no_pack_and_a_link_makes_none(full, settings):
     ({"layer": "P99"}, "“P99” không phải là một lớp của bản đồ"),
     ({"role": "admin"}, "“admin” không phải là đối tượng được lập gói họp"),
 ])
-def test_a_bad_field_answers_400_with_the_reason(full, settings, changes, said):
-    police = client_as(settings, full, "police")
-    police.csrf = None
-    response = _submit(police, _map_form(police), **changes)
+def test_a_bad_field_answers_400_with_the_reason(full_shared, changes, said):
+    with form_token_only(full_shared.client("police")) as police:
+        response = _submit(police, _map_form(police), **changes)
     assert response.status_code == 400
     assert said in BeautifulSoup(response.text, "html.parser").select_one("main").get_text()
-    assert _print_events(full) == []
+    assert _print_events(full_shared.sessions) == []

@@ -45,6 +45,9 @@ def prints_logged(sessions) -> list[AuditEvent]:
         return list(session.scalars(select(AuditEvent).where(AuditEvent.action == "print")))
 
 
+# A print is audited: the tests that print take their own database (``full_demo``); those
+# that are refused or only read pages share the module's app (``full_shared``).
+
 def test_a_map_sheet_in_vietnamese_from_the_web(full_demo, settings):
     police = client_as(settings, full_demo, "police")
     response = police.get(URL + "&layer=score&paper=A4&orientation=landscape&signature=1")
@@ -91,15 +94,16 @@ def test_png_and_a3_portrait_from_the_web(full_demo, settings):
     ("&colour=sepia", "“sepia” không phải là lựa chọn màu"),
     ("&layer=P99", "“P99” không phải là lớp bản đồ in được: chọn một trong score, change"),
 ])
-def test_bad_print_options_are_refused_in_vietnamese(full_demo, settings, query, message):
-    police = client_as(settings, full_demo, "police")
+def test_bad_print_options_are_refused_in_vietnamese(full_shared, query, message):
+    police = full_shared.client("police")
     response = police.get(URL + query)
     assert response.status_code == 400
     assert message in BeautifulSoup(response.text, "html.parser").get_text()
-    assert prints_logged(full_demo) == []  # nothing printed, nothing logged
+    assert prints_logged(full_shared.sessions) == []  # nothing printed, nothing logged
 
 
 def test_a_bad_month_and_english_messages(full_demo, settings):
+    """Its own client: ``lang=en`` keeps the client's language English."""
     police = client_as(settings, full_demo, "police")
     response = police.get("/communes/15178/print?month=2025-13")
     assert response.status_code == 400 and "2025-13" in response.text
@@ -168,9 +172,9 @@ def test_a_viewers_atlas_has_no_person_code_and_no_exact_small_count(full_demo, 
     assert event.object_type == "atlas" and '"masked": true' in event.detail
 
 
-def test_the_map_page_offers_the_print_dialog(full_demo, settings):
+def test_the_map_page_offers_the_print_dialog(full_shared):
     for role, masked in (("police", True), ("viewer", False)):
-        client = client_as(settings, full_demo, role)
+        client = full_shared.client(role)
         page = BeautifulSoup(client.get(f"/communes/15178/map?month={MONTH}&layer=N1").text,
                              "html.parser")
         form = page.select_one("details.print-dialog form.print-form")

@@ -33,6 +33,10 @@ CALENDAR = f"/communes/{CODE}/calendar"
 SIX_MONTHS = f"{CALENDAR}/cam-tan-2024-2025/R-6M"
 
 
+# ``world``: a database of the test's own, for the tests that download (audited) or mark
+# reports; the tests that are refused and change nothing share the module's app
+# (``full_shared``).
+
 @pytest.fixture
 def world(full_database, tmp_path):
     path = full_demo_file(full_database, tmp_path)
@@ -82,9 +86,8 @@ def test_a_leader_gets_the_excel_companion_without_person_codes(world):
     assert "Thôn 1" in text and not [c for c in codes if c in text]
 
 
-def test_viewers_may_not_have_reports_nor_the_calendar(world):
-    settings, sessions = world
-    viewer = client_as(settings, sessions, "viewer")
+def test_viewers_may_not_have_reports_nor_the_calendar(full_shared):
+    viewer = full_shared.client("viewer")
     assert viewer.get(REPORTS).status_code == 403
     assert viewer.get(f"{REPORTS}/file").status_code == 403
     assert viewer.get(CALENDAR).status_code == 403
@@ -92,9 +95,8 @@ def test_viewers_may_not_have_reports_nor_the_calendar(world):
     assert page.select_one(f'a.area[href="{REPORTS}"]') is None
 
 
-def test_a_bad_request_is_answered_with_a_message_and_nothing_made(world):
-    settings, sessions = world
-    police = client_as(settings, sessions, "police")
+def test_a_bad_request_is_answered_with_a_message_and_nothing_made(full_shared):
+    police = full_shared.client("police")
     for params, message in (({"kind": "weekly"}, "không phải là loại báo cáo"),
                             ({"kind": "monthly", "month": "2025-13"}, "không phải là một tháng"),
                             ({"kind": "final", "start": "2025-09", "end": "2025-01"},
@@ -102,7 +104,7 @@ def test_a_bad_request_is_answered_with_a_message_and_nothing_made(world):
         response = police.get(f"{REPORTS}/file", params=params)
         assert response.status_code == 400
         assert message in response.text
-    assert _events(sessions) == []
+    assert _events(full_shared.sessions) == []
 
 
 def _report_row(client, report_id: str):
@@ -141,9 +143,8 @@ def test_calendar_lists_tasks_and_reports_and_the_police_mark_one_sent(world):
     ("", "hãy nhập ngày đã gửi"), ("31/02/2025", "“31/02/2025” không phải là ngày"),
     ((dt.date.today() + dt.timedelta(days=2)).strftime("%d/%m/%Y"), "là ngày sau hôm nay"),
 ])
-def test_a_bad_day_sent_is_refused_and_changes_nothing(world, sent_on, message):
-    settings, sessions = world
-    police = client_as(settings, sessions, "police")
+def test_a_bad_day_sent_is_refused_and_changes_nothing(full_shared, sent_on, message):
+    sessions, police = full_shared.sessions, full_shared.client("police")
     before = snapshot(sessions)
     response = police.post(SIX_MONTHS, data={"action": "sent", "sent_on": sent_on})
     assert response.status_code == 422
@@ -156,9 +157,8 @@ def _error_of(html: str) -> str:
     return BeautifulSoup(html, "html.parser").select_one("p.error").get_text(strip=True)
 
 
-def test_an_unknown_report_cannot_be_marked(world):
-    settings, sessions = world
-    police = client_as(settings, sessions, "police")
+def test_an_unknown_report_cannot_be_marked(full_shared):
+    police = full_shared.client("police")
     response = police.post(f"{CALENDAR}/cam-tan-2024-2025/R-NOPE",
                            data={"action": "sent", "sent_on": "01/01/2025"})
     assert response.status_code == 404
