@@ -1,13 +1,16 @@
 """A live server on loopback and Debian's Chromium driven by Playwright: a server per test
-(``live_server``) or, for tests that only read, per module (``full_server``); helpers that
-sign in through the login form and wait for a page to be ready."""
+(``live_server``) or, for tests that only read, one per session and ``tiles`` value
+(``full_server``); helpers that sign in through the login form and wait for a page to be
+ready."""
 
 from __future__ import annotations
 
 import os
 import re
 import shutil
+from contextlib import ExitStack
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import quote, urlparse
 
 import pytest
@@ -49,8 +52,8 @@ def live_server(request, demo, settings):
 
 @dataclass
 class Shared:
-    """A server that a module's tests share, its database, and each role's cookies as its
-    first sign-in through the form left them."""
+    """A server that tests share, its database, and each role's cookies as its first
+    sign-in through the form left them."""
 
     base: str
     sessions: sessionmaker
@@ -58,25 +61,41 @@ class Shared:
     cookies: dict[str, list] = field(default_factory=dict)
 
 
-@pytest.fixture(scope="module")
-def full_server(request, full_database, tmp_path_factory):
-    """For the tests of a module that only read: one server per module (and per ``tiles``
-    value, by indirect parametrisation; OpenStreetMap else) on its own copy of the full
-    demo (``full_database``), with ``live_server``'s accounts. Nothing a test does there
-    may change what another reads: tests that write get ``live_server``."""
-    path = tmp_path_factory.mktemp("shared") / "xkmt.db"
-    shutil.copy(full_database, path)
-    tiles = getattr(request, "param", "OpenStreetMap")
-    settings = Settings(database_url=f"sqlite:///{path}", tiles=tiles,
-                        secret_key="test-secret-key-not-for-use",
-                        password_hash_cost=TEST_COST)
-    engine = make_engine(settings.database_url)
-    sessions = session_factory(engine)
-    for role in ROLES:
-        make_user(sessions, role, role)
-    with serving(create_app(settings)) as base:
-        yield Shared(base, sessions, tiles)
-    engine.dispose()
+@pytest.fixture(scope="session")
+def full_servers(full_database, tmp_path_factory):
+    """``full_server``'s servers by ``tiles`` value, each started on first use and kept for
+    the session (per xdist worker), so that a month's frames are computed once for all the
+    modules that read them."""
+    servers: dict[str, Shared] = {}
+    with ExitStack() as stack:
+        def get(tiles: str) -> Shared:
+            if tiles not in servers:
+                path = tmp_path_factory.mktemp("shared") / "xkmt.db"
+                shutil.copy(full_database, path)
+                settings = Settings(database_url=f"sqlite:///{path}", tiles=tiles,
+                                    secret_key="test-secret-key-not-for-use",
+                                    password_hash_cost=TEST_COST)
+                engine = make_engine(settings.database_url)
+                stack.callback(engine.dispose)  # once the server has stopped
+                sessions = session_factory(engine)
+                for role in ROLES:
+                    make_user(sessions, role, role)
+                base = stack.enter_context(serving(create_app(settings)))
+                servers[tiles] = Shared(base, sessions, tiles)
+            return servers[tiles]
+
+        yield get
+
+
+@pytest.fixture
+def full_server(request, full_servers) -> Shared:
+    """For tests that only read: a server on its own copy of the full demo
+    (``full_database``), with ``live_server``'s accounts and the ``tiles`` value of the
+    indirect parameter (OpenStreetMap else), shared by every such test of the session.
+    Nothing a test does there may change what another reads (a cookie it sets stays in its
+    own browser context): tests that write (post a form, download what is audited) get
+    ``live_server``."""
+    return full_servers(getattr(request, "param", "OpenStreetMap"))
 
 
 def enter(page, server: Shared, role: str, then: str) -> None:
@@ -123,6 +142,15 @@ def page(browser):
 # listeners on (map.js marks the page once ``start`` has run).
 READY = """() => document.readyState === "complete" && (!document.getElementById("map-config")
   || document.documentElement.dataset.mapReady === "true")"""
+
+
+def keep_screenshot(page, name: str, **options) -> None:
+    """A picture of the page as ``name`` in ``$XKMT_SCREENSHOT_DIR``, for a person to look
+    at, when that is set; else none (a picture checks nothing, and takes time)."""
+    folder = os.environ.get("XKMT_SCREENSHOT_DIR")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(folder) / name), **options)
 
 
 def wait_ready(page, timeout: float = 20_000) -> None:

@@ -1,18 +1,24 @@
 """The risk map in a real browser (internet blocked): month, layer, legend, village panel,
 and what each role may see.
 
-Screenshots go to ``$XKMT_SCREENSHOT_DIR`` when set (else the test's temporary folder).
+Screenshots go to ``$XKMT_SCREENSHOT_DIR`` when set (none else).
 """
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
-from tests.browser.conftest import block_outside, enter, open_page, sign_in_page, submit, wait_ready
+from tests.browser.conftest import (
+    block_outside,
+    enter,
+    keep_screenshot,
+    open_page,
+    sign_in_page,
+    submit,
+    wait_ready,
+)
 
 pytestmark = pytest.mark.browser
 MAP = "/communes/15178/map"
@@ -35,19 +41,13 @@ def _watch_errors(page) -> list[str]:
     return errors
 
 
-def _shot(page, tmp_path: Path, name: str) -> None:
-    folder = Path(os.environ.get("XKMT_SCREENSHOT_DIR", tmp_path))
-    folder.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(folder / name))
-
-
 def _click_village(page, name: str) -> None:
     label = page.locator(".xkmt-label", has_text=name).first
     box = label.bounding_box()
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] + 14)
 
 
-def test_police_picks_a_month_and_a_layer_and_reads_a_village(full_server, page, tmp_path):
+def test_police_picks_a_month_and_a_layer_and_reads_a_village(full_server, page):
     blocked = block_outside(page)
     errors = _watch_errors(page)
     enter(page, full_server, "police", MAP)
@@ -87,7 +87,7 @@ def test_police_picks_a_month_and_a_layer_and_reads_a_village(full_server, page,
     link = p14.locator("a.records-link")
     assert link.get_attribute("href") == \
         "/communes/15178/records/drug_tests?village=T01&month=2025-10"
-    _shot(page, tmp_path, "risk-map-police-panel.png")
+    keep_screenshot(page, "risk-map-police-panel.png")
     assert errors == [], errors
     assert all(urlparse(u).hostname == "tile.openstreetmap.org" for u in blocked)
 
@@ -105,7 +105,7 @@ def test_no_data_and_not_met_look_different(full_server, page):
     assert len(set(styles)) == 3, styles
 
 
-def test_leader_sees_no_person_code_and_no_heat_layer(full_server, page, tmp_path):
+def test_leader_sees_no_person_code_and_no_heat_layer(full_server, page):
     block_outside(page)
     errors = _watch_errors(page)
     enter(page, full_server, "leader", f"{MAP}?month=2025-10&layer=risk")
@@ -120,7 +120,7 @@ def test_leader_sees_no_person_code_and_no_heat_layer(full_server, page, tmp_pat
     panel.wait_for(state="visible")
     assert panel.locator("a.records-link").count() == 0
     assert panel.locator("a.person-code").count() == 0
-    _shot(page, tmp_path, "risk-map-leader-panel.png")
+    keep_screenshot(page, "risk-map-leader-panel.png")
     assert errors == [], errors
 
 

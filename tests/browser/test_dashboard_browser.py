@@ -2,26 +2,23 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 
-from tests.browser.conftest import block_outside, sign_in_page, submit
+from tests.browser.conftest import block_outside, enter, keep_screenshot, sign_in_page, submit
 
 pytestmark = pytest.mark.browser
 
 
 def test_a_leader_reads_the_dashboard_and_follows_a_failing_village_to_the_map(
-        live_server, full, page, tmp_path):
+        full_server, page):
+    """Only reads: the module's shared server."""
     blocked = block_outside(page)
-    sign_in_page(page, live_server, "leader", then="/communes/15178/dashboard?month=2025-10")
+    enter(page, full_server, "leader", "/communes/15178/dashboard?month=2025-10")
     assert page.locator("h1").inner_text().startswith("Bảng tổng hợp")
     assert "Không đạt" in page.locator("#national-status").inner_text()
     n1 = page.locator("#national-N1").inner_text()
     assert "Thôn 7" in n1 and "CT-" not in page.content()
-    shot = Path(os.environ.get("XKMT_SCREENSHOT_DIR", tmp_path))
-    page.screenshot(path=str(shot / "dashboard.png"), full_page=True)
+    keep_screenshot(page, "dashboard.png", full_page=True)
     submit(page, page.locator("#national-N1 a", has_text="Thôn 7").first)
     assert "/communes/15178/map" in page.url and "layer=N1" in page.url
     assert page.locator(".leaflet-overlay-pane path").count() >= 10

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.models import Venue
-from tests.browser.conftest import block_outside, enter, sign_in_page, submit
+from tests.browser.conftest import block_outside, enter, keep_screenshot, submit
 
 pytestmark = pytest.mark.browser
 
@@ -44,7 +44,9 @@ def test_venues_draw_with_and_without_base_tiles(full_server, page):
     assert {urlparse(u).hostname for u in blocked} <= allowed, blocked
 
 
-def test_map_draws_villages_and_labels_with_the_internet_blocked(live_server, page, tmp_path):
+# The tests below only read: they share the OpenStreetMap server of the test above.
+@pytest.mark.parametrize("full_server", ["OpenStreetMap"], indirect=True)
+def test_map_draws_villages_and_labels_with_the_internet_blocked(full_server, page):
     blocked = block_outside(page)
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
@@ -52,7 +54,7 @@ def test_map_draws_villages_and_labels_with_the_internet_blocked(live_server, pa
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" and (
         "Content Security Policy" in msg.text) else None)
 
-    sign_in_page(page, live_server, "leader", then="/communes/15178/map")
+    enter(page, full_server, "leader", "/communes/15178/map")
 
     polygons = page.locator(".leaflet-overlay-pane path.leaflet-interactive")
     polygons.first.wait_for()
@@ -69,12 +71,15 @@ def test_map_draws_villages_and_labels_with_the_internet_blocked(live_server, pa
     assert errors == []
     # Only base tiles were asked of another host; Leaflet and styles came from the app.
     assert blocked and all(urlparse(u).hostname == "tile.openstreetmap.org" for u in blocked)
-    page.screenshot(path=os.environ.get("XKMT_SCREENSHOT", str(tmp_path / "map.png")))
+    if os.environ.get("XKMT_SCREENSHOT"):  # a picture of the map where that says
+        page.screenshot(path=os.environ["XKMT_SCREENSHOT"])
+    keep_screenshot(page, "map.png")
 
 
-def test_hovering_a_village_shows_its_figures(live_server, page):
+@pytest.mark.parametrize("full_server", ["OpenStreetMap"], indirect=True)
+def test_hovering_a_village_shows_its_figures(full_server, page):
     block_outside(page)
-    sign_in_page(page, live_server, "leader", then="/communes/15178/map")
+    enter(page, full_server, "leader", "/communes/15178/map")
     label = page.locator(".xkmt-label", has_text="Thôn 6")
     box = label.bounding_box()
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] + 12)
@@ -84,9 +89,11 @@ def test_hovering_a_village_shows_its_figures(live_server, page):
     assert "Thôn 6" in text and "Số hộ" in text and "Số nhân khẩu" in text
 
 
-def test_english_switch(live_server, page):
+@pytest.mark.parametrize("full_server", ["OpenStreetMap"], indirect=True)
+def test_english_switch(full_server, page):
+    """The switch sets a cookie of this page's own browser context, not the shared one."""
     block_outside(page)
-    sign_in_page(page, live_server, "leader", then="/communes/15178/map")
+    enter(page, full_server, "leader", "/communes/15178/map")
     submit(page, page.get_by_role("link", name="English"))
     assert "Synthetic data" in page.locator(".badge-synthetic").inner_text()
     assert page.locator(".leaflet-control-layers").inner_text().count("Villages") == 1

@@ -123,23 +123,32 @@ def _hover_points(page, points, shown_as) -> None:
         assert wanted in shown, (wanted, shown)
 
 
-# The panel as it shows, with its details opened (map.js fills it as the list changes).
-PANEL = """() => {
+# Every village's panel as it shows, with its details opened: each chosen from the list as
+# Playwright's ``select_option`` chooses (the value set, then "input" and "change"), in one
+# round trip; map.js fills the panel as the list changes.
+PANELS = """(codes) => {
+  const picker = document.getElementById("village-select");
   const p = document.getElementById("village-panel");
-  p.querySelectorAll("details").forEach(d => { d.open = true; });
-  return {hidden: p.hidden, name: p.querySelector(".village-name").innerText,
-          text: p.innerText};
+  return codes.map(code => {
+    picker.value = code;
+    picker.dispatchEvent(new Event("input", {bubbles: true}));
+    picker.dispatchEvent(new Event("change", {bubbles: true}));
+    p.querySelectorAll("details").forEach(d => { d.open = true; });
+    return {code: code, chosen: picker.value, hidden: p.hidden,
+            name: p.querySelector(".village-name").innerText, text: p.innerText};
+  });
 }"""
 
 
 def _panels(page, villages: dict[str, str]) -> str:
     """Open every village's panel from the list, with its details; all their text."""
     texts = []
-    for code, name in villages.items():
-        page.select_option("#village-select", code)
-        panel = page.evaluate(PANEL)
+    for panel in page.evaluate(PANELS, list(villages)):
+        name = villages[panel["code"]]
+        assert panel["chosen"] == panel["code"], panel  # the list holds every village
         assert not panel["hidden"] and panel["name"] == name, (panel, name)
         texts.append(panel["text"])
+    assert len(texts) == len(villages)
     return "\n".join(texts)
 
 

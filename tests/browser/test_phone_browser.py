@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import block_outside, open_page, sign_in_page
+from tests.browser.conftest import block_outside, enter, open_page
 
 pytestmark = pytest.mark.browser
 
@@ -23,12 +23,13 @@ def phone(browser):
     context.close()
 
 
-def test_every_page_fits_a_phone_and_the_top_bar_wraps(live_server, full, phone):
+def test_every_page_fits_a_phone_and_the_top_bar_wraps(full_server, phone):
+    """Only opens pages: a server on the full demo for the module (``full_server``)."""
     blocked = block_outside(phone)
-    sign_in_page(phone, live_server, "police", then=PAGES[0])
+    enter(phone, full_server, "police", PAGES[0])
     for path in PAGES:
         if path != PAGES[0]:
-            open_page(phone, live_server + path)
+            open_page(phone, full_server.base + path)
         assert phone.evaluate("document.documentElement.scrollWidth") <= 390, path
         bar = phone.locator("header.topbar")
         assert bar.evaluate("b => b.scrollWidth <= b.clientWidth"), path  # all of it fits

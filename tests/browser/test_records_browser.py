@@ -2,28 +2,17 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 
-from tests.browser.conftest import block_outside, sign_in_page
+from tests.browser.conftest import block_outside, keep_screenshot, sign_in_page
 
 pytestmark = pytest.mark.browser
 
 
-def _shots(tmp_path: Path) -> Path:
-    """Where screenshots go: ``XKMT_SCREENSHOT_DIR`` to keep them, else the test's folder."""
-    folder = Path(os.environ.get("XKMT_SCREENSHOT_DIR", tmp_path))
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def test_an_officer_adds_a_karaoke_and_finds_it_in_thon_6(live_server, page, tmp_path):
+def test_an_officer_adds_a_karaoke_and_finds_it_in_thon_6(live_server, page):
     blocked = block_outside(page)
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    shots = _shots(tmp_path)
 
     sign_in_page(page, live_server, "police", then="/communes/15178/records/venues/new")
     assert page.locator("h1").inner_text() == "Cơ sở kinh doanh có nguy cơ: thêm mới"
@@ -33,7 +22,7 @@ def test_an_officer_adds_a_karaoke_and_finds_it_in_thon_6(live_server, page, tmp
     page.get_by_label("Vĩ độ").fill("20.125")
     page.get_by_label("Kinh độ").fill("105.535")
     assert page.get_by_label("Đang hoạt động").is_checked()  # the schema's default
-    page.screenshot(path=str(shots / "venue_form.png"), full_page=True)
+    keep_screenshot(page, "venue_form.png", full_page=True)
     page.get_by_role("button", name="Lưu").click()
     page.wait_for_url("**/records/venues?village=T06*")
 
@@ -46,11 +35,11 @@ def test_an_officer_adds_a_karaoke_and_finds_it_in_thon_6(live_server, page, tmp
     assert cells[headers.index("Loại cơ sở")] == "karaoke"
     assert cells[headers.index("Thôn")] == "Thôn 6"
     assert "saved" in (row.get_attribute("class") or "")
-    page.screenshot(path=str(shots / "venue_list.png"), full_page=True)
+    keep_screenshot(page, "venue_list.png", full_page=True)
     assert errors == [] and blocked == []
 
 
-def test_a_point_outside_the_commune_is_shown_beside_the_field(live_server, page, tmp_path):
+def test_a_point_outside_the_commune_is_shown_beside_the_field(live_server, page):
     block_outside(page)
     sign_in_page(page, live_server, "police", then="/communes/15178/records/venues/new")
     page.locator("#f-code").fill("KARA-02")
@@ -65,6 +54,6 @@ def test_a_point_outside_the_commune_is_shown_beside_the_field(live_server, page
     assert "vị trí nằm ngoài địa giới xã" in message.inner_text()
     assert page.locator(".notice.error").is_visible()
     assert page.get_by_label("Tên cơ sở").input_value() == "Karaoke Ngoài Xã"  # kept
-    page.screenshot(path=str(_shots(tmp_path) / "venue_form_error.png"), full_page=True)
+    keep_screenshot(page, "venue_form_error.png", full_page=True)
     page.goto(f"{page.url.split('/records')[0]}/records/venues")
     assert page.locator("tbody tr", has_text="KARA-02").count() == 0

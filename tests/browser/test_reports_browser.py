@@ -3,13 +3,10 @@ page and downloads the monthly report; the police mark a report sent after a mis
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 from docx import Document
 
-from tests.browser.conftest import block_outside, sign_in_page, submit
+from tests.browser.conftest import block_outside, keep_screenshot, sign_in_page, submit
 
 pytestmark = pytest.mark.browser
 
@@ -34,8 +31,7 @@ def test_a_leader_follows_the_reminder_and_downloads_the_monthly_report(
     assert blocked == [] or all("tile.openstreetmap.org" in u for u in blocked)
 
 
-def test_the_police_mark_a_report_sent_after_a_mistyped_day(live_server, full, page,
-                                                            tmp_path):
+def test_the_police_mark_a_report_sent_after_a_mistyped_day(live_server, full, page):
     sign_in_page(page, live_server, "police", then="/communes/15178/calendar")
     row = page.locator("#report-R-FINAL")
     assert "Quá hạn" in row.inner_text() or "Chưa đến hạn" in row.inner_text()
@@ -48,5 +44,4 @@ def test_the_police_mark_a_report_sent_after_a_mistyped_day(live_server, full, p
     submit(page, row.get_by_role("button", name="Đánh dấu đã gửi"))
     row = page.locator("#report-R-FINAL")
     assert "Đã hoàn thành" in row.inner_text() and "police" in row.inner_text()
-    shot = Path(os.environ.get("XKMT_SCREENSHOT_DIR", tmp_path))
-    page.screenshot(path=str(shot / "calendar.png"), full_page=True)
+    keep_screenshot(page, "calendar.png", full_page=True)
