@@ -14,7 +14,6 @@ import openpyxl
 import pytest
 from sqlalchemy import func, select
 
-from app import imports
 from app.models import ChangeLog
 from app.records import excel
 from app.records.importer import import_file
@@ -93,16 +92,6 @@ FILLED: dict[str, list[list]] = {
     ],
 }
 NOW = dt.datetime(2026, 11, 29, 10, 5, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
-
-
-def load_commune(sessions, settings):
-    """The demo commune and its villages, without the demo's synthetic records: the files
-    of these tests are then the only records."""
-    folder = settings.boundaries_dir
-    imports.import_communes(sessions, folder / "cam_tan_15178_commune.geojson")
-    imports.import_boundaries(sessions, settings, folder / "cam_tan_15178_villages.geojson",
-                              "15178")
-    return sessions
 
 
 @pytest.fixture

@@ -34,10 +34,10 @@ NEGATIVE = "không được là số âm"
 
 
 @pytest.fixture
-def commune(sessions, settings):
-    from tests.app.test_excel import load_commune
-
-    return load_commune(sessions, settings)
+def commune(demo):
+    """The demo commune and its villages without records (a copy of the session's
+    ``demo_database``): the records of these tests are the only ones."""
+    return demo
 
 
 def day(value: dt.date) -> str:
