@@ -33,6 +33,8 @@ from tests.app.test_viewer_privacy import (
 )
 from tests.conftest import client_as, make_user, sign_in, snapshot
 
+pytestmark = pytest.mark.heavy  # tens of seconds: started first
+
 CODE = "15178"
 MONTH = "2025-10"
 ASSETS = Path(__file__).resolve().parents[2] / "node_modules"

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+import pytest
 from bs4 import BeautifulSoup
 from fastapi.testclient import TestClient
 
@@ -41,6 +42,8 @@ from geo.webmap import PALETTE
 from tests.app.test_access import app_routes, rules_of
 from tests.conftest import make_user, map_data, sign_in
 from tests.factories import save_records
+
+pytestmark = pytest.mark.heavy  # tens of seconds: started first
 
 CODE = "15178"
 SMALL = (1.0, 2.0)
