@@ -14,26 +14,13 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from app.cli.main import main
 from app.frame import loading
-from app.main import create_app
 from app.models import AuditEvent
 from app.prints.pack import PackError, build_pack, check_self_contained, external_references
-from tests.app.test_viewer_privacy import (
-    Reading,
-    _ones_and_twos,
-    _world,
-    leaks,
-    people_indicators,
-    truth,
-    work_out,
-)
-from tests.conftest import client_as, make_user, sign_in, snapshot
-
-pytestmark = pytest.mark.heavy  # tens of seconds: started first
+from tests.conftest import client_as, snapshot
 
 CODE = "15178"
 MONTH = "2025-10"
@@ -149,59 +136,6 @@ def test_a_text_of_the_data_reaches_the_pack_only_as_json(full, settings):
 
 
 # --- privacy ------------------------------------------------------------------------------
-
-def _read_packs(sessions, settings, months, world: str, role: str, reading: Reading) -> str:
-    """Every month's pack for ``role``, read as the viewer-privacy adversary reads the
-    map: every figure of every village; the whole text of the files returned."""
-    texts = []
-    for month in months:
-        html = _pack(sessions, settings, role, month).html
-        config = _config(html)
-        for code, props in config["villages"].items():
-            reading.feature((world, month, code), props)
-            reading.bands[(world, month, code)] = props["categories"]["per_thousand"]
-            for name in ("households", "population"):
-                if props[name] is not None:
-                    reading.base[(world, code)][name] = float(props[name])
-        texts.append(html)
-    return "\n".join(texts)
-
-
-ROLES = ("leader", "viewer", "police")
-
-
-def test_a_pack_that_leaves_the_police_holds_no_person_code_and_no_small_count(
-        settings, tmp_path, full_database, migrated_database):
-    """A leader's and a viewer's pack of every month: not one person code, and no count
-    of 1 or 2 people that the viewer-privacy adversary (tests/app/
-    test_viewer_privacy.py) can work out, on the demo and on a commune of ones and twos.
-    The police's own pack holds both: the test can fail."""
-    indicators = people_indicators()
-    readings = {role: Reading() for role in ROLES}
-    texts: dict[str, list[str]] = {role: [] for role in ROLES}
-    true, codes = {}, set()
-    for world, template, build in (("demo", full_database, None),  # the whole demo
-                                   ("ones_and_twos", migrated_database, _ones_and_twos)):
-        sessions, world_settings, months = _world(tmp_path, settings, world, template, build)
-        make_user(sessions, "police", "police")
-        app = create_app(world_settings)
-        police = sign_in(TestClient(app), "police")
-        true |= truth(police, world, months, indicators)
-        codes |= _person_codes(sessions)
-        # the packs read through the app's engine: each month's frame, computed once for
-        # the police's figures, serves every role's pack too (app.frame.caching)
-        for role in ROLES:
-            texts[role].append(_read_packs(app.state.sessions, world_settings, months, world,
-                                           role, readings[role]))
-    assert len(codes) > 50
-    for role in ROLES:
-        found = leaks(work_out(readings[role]), true)
-        shown = _codes_in("\n".join(texts[role]), codes)
-        if role == "police":
-            assert found and len(shown) > 20
-        else:
-            assert found == [] and shown == set(), role
-
 
 # --- the command line ---------------------------------------------------------------------
 

@@ -12,6 +12,7 @@ Each way of working a figure out is then checked against the truth (the police's
 figures) over every village and month: a way that is never wrong is one a reader can
 trust, and a count from 1 to 2 that the trusted ways pin down is a leak. Run on the full
 demo and on a commune built here with 1 or 2 people in every list of every village.
+The same adversary reads the offline packs a leader or a viewer takes away (issue 11).
 """
 
 from __future__ import annotations
@@ -21,26 +22,28 @@ import math
 import re
 import shutil
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pytest
 from bs4 import BeautifulSoup
-from fastapi.testclient import TestClient
+from fastapi import FastAPI
 
 from app import imports, store
 from app.db import make_engine, session_factory
 from app.frame import loading
 from app.main import create_app
 from app.routes.auth import MIN_PASSWORD
+from app.settings import Settings
 from geo import legends
 from geo.engine.criteria import METRICS
 from geo.engine.plans import shipped_plans
 from geo.webmap import PALETTE
 from tests.app.test_access import app_routes, rules_of
-from tests.conftest import make_user, map_data, sign_in
+from tests.app.test_pack import _codes_in, _config, _pack, _person_codes
+from tests.conftest import TEST_COST, FormClient, make_user, map_data, sign_in
 from tests.factories import save_records
 
 pytestmark = pytest.mark.heavy  # tens of seconds: started first
@@ -631,20 +634,101 @@ def test_the_adversary_works_back_what_a_ratio_a_pair_or_a_total_gives_away():
                for f in found)
 
 
-def test_no_count_of_one_or_two_people_can_be_worked_out_by_a_viewer(
-        settings, tmp_path, full_database, migrated_database):
+@dataclass
+class World:
+    """One commune of the adversary's, served by one app (its frames computed once for
+    every reader of the module), with the police's figures: the truth."""
+
+    name: str
+    app: FastAPI
+    settings: Settings
+    months: list[str]
+    viewer: FormClient
+    true: dict[tuple, dict[str, float]]
+
+
+@pytest.fixture(scope="module")
+def worlds(tmp_path_factory, full_database, migrated_database) -> Iterator[list[World]]:
+    """The whole demo, and a commune built here with 1 or 2 people in every list."""
+    folder = tmp_path_factory.mktemp("privacy")
+    base = Settings(database_url="sqlite://", tiles="none",
+                    secret_key="test-secret-key-not-for-use", password_hash_cost=TEST_COST)
     indicators = people_indicators()
-    reading, true = Reading(), {}
-    for world, template, build in (("demo", full_database, None),  # the whole demo
-                                   ("ones_and_twos", migrated_database, _ones_and_twos)):
-        sessions, world_settings, months = _world(tmp_path, settings, world, template, build)
+    found, clients = [], []
+    for name, template, build in (("demo", full_database, None),
+                                  ("ones_and_twos", migrated_database, _ones_and_twos)):
+        sessions, settings, months = _world(folder, base, name, template, build)
         assert len(months) >= 2
-        app = create_app(world_settings)  # one app: the frames are computed once
+        app = create_app(settings)
         for role in ("viewer", "police"):
             make_user(sessions, role, role)
-        viewer, police = (sign_in(TestClient(app), role) for role in ("viewer", "police"))
-        read_everything(viewer, world, months, {"2025-10"}, reading)
-        true |= truth(police, world, months, indicators)
+        viewer, police = (sign_in(FormClient(app).__enter__(), role)
+                          for role in ("viewer", "police"))
+        clients += [viewer, police]
+        found.append(World(name, app, settings, months, viewer,
+                           truth(police, name, months, indicators)))
+    yield found
+    for client in clients:
+        client.__exit__(None, None, None)
+
+
+def _truth(worlds: list[World]) -> dict[tuple, dict[str, float]]:
+    return {key: figures for world in worlds for key, figures in world.true.items()}
+
+
+def test_no_count_of_one_or_two_people_can_be_worked_out_by_a_viewer(worlds):
+    reading = Reading()
+    for world in worlds:
+        read_everything(world.viewer, world.name, world.months, {"2025-10"}, reading)
+    true = _truth(worlds)
     small = sum(v in SMALL for figures in true.values() for v in figures.values())
     assert small > 500  # plenty of counts of 1 and 2 to protect
     assert leaks(work_out(reading), true) == []
+
+
+# --- the offline pack (app.prints.pack) -------------------------------------------------
+
+PACK_ROLES = ("leader", "viewer", "police")
+
+
+def _read_packs(sessions, settings, months, world: str, role: str, reading: Reading) -> str:
+    """Every month's pack for ``role``, read as the adversary reads the map: every figure
+    of every village; the whole text of the files returned."""
+    texts = []
+    for month in months:
+        html = _pack(sessions, settings, role, month).html
+        config = _config(html)
+        for code, props in config["villages"].items():
+            reading.feature((world, month, code), props)
+            reading.bands[(world, month, code)] = props["categories"]["per_thousand"]
+            for name in ("households", "population"):
+                if props[name] is not None:
+                    reading.base[(world, code)][name] = float(props[name])
+        texts.append(html)
+    return "\n".join(texts)
+
+
+def test_a_pack_that_leaves_the_police_holds_no_person_code_and_no_small_count(worlds):
+    """A leader's and a viewer's pack of every month: not one person code, and no count
+    of 1 or 2 people that the adversary above can work out, on the demo and on the
+    commune of ones and twos. The police's own pack holds both: the test can fail."""
+    readings = {role: Reading() for role in PACK_ROLES}
+    texts: dict[str, list[str]] = {role: [] for role in PACK_ROLES}
+    codes = set()
+    for world in worlds:
+        # the packs read through the app's engine: each month's frame, computed once for
+        # the police's figures, serves every role's pack too (app.frame.caching)
+        sessions = world.app.state.sessions
+        codes |= _person_codes(sessions)
+        for role in PACK_ROLES:
+            texts[role].append(_read_packs(sessions, world.settings, world.months,
+                                           world.name, role, readings[role]))
+    assert len(codes) > 50
+    true = _truth(worlds)
+    for role in PACK_ROLES:
+        found = leaks(work_out(readings[role]), true)
+        shown = _codes_in("\n".join(texts[role]), codes)
+        if role == "police":
+            assert found and len(shown) > 20
+        else:
+            assert found == [] and shown == set(), role
