@@ -6,6 +6,7 @@ logged and audited."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 import pytest
 from bs4 import BeautifulSoup
@@ -13,7 +14,7 @@ from sqlalchemy import select
 
 from app import store
 from app.models import AuditEvent, ChangeLog, TaskMark
-from tests.conftest import client_as, snapshot
+from tests.conftest import FormClient, client_as, make_user, sign_in, snapshot
 
 DASHBOARD = "/communes/15178/dashboard"
 T1 = "/communes/15178/tasks/cam-tan-2024-2025/T1"  # manual, due 15/11/2024
@@ -27,6 +28,20 @@ def _row(client, month: str, task: str = "T1") -> BeautifulSoup:
 
 def _status(row) -> str:
     return row.select_one(".status").get_text(strip=True)
+
+
+# The tests that mark tasks keep a database of their own; those whose requests are refused
+# and change nothing (each checks it) share the module's app (``full_shared``).
+
+_MADE = itertools.count(1)
+
+
+def _own_client(shared, role: str = "police") -> FormClient:
+    """A new ``role`` account signed in on the module's shared app, with a session and
+    cookies of its own (for a test that changes its token or its language)."""
+    username = f"{role}_own_{next(_MADE)}"
+    make_user(shared.sessions, username, role)
+    return sign_in(FormClient(shared.app), username)
 
 
 def test_police_mark_a_task_done_and_clear_it(full, settings):
@@ -69,10 +84,10 @@ def test_police_mark_a_task_done_and_clear_it(full, settings):
     ("hôm qua", "“hôm qua” không phải là ngày; hãy viết theo dạng dd/mm/yyyy"),
     ("tomorrow", "“tomorrow” không phải là ngày"),
 ])
-def test_a_bad_day_is_refused_beside_the_task_and_nothing_changes(full, settings, value,
+def test_a_bad_day_is_refused_beside_the_task_and_nothing_changes(full_shared, value,
                                                                   message):
-    police = client_as(settings, full, "police")
-    before = snapshot(full)
+    police = full_shared.client("police")
+    before = snapshot(full_shared.sessions)
     response = police.post(T1, data={"action": "done", "done_on": value,
                                      "reference": "BB 12", "month": "2024-12"})
     assert response.status_code == 422
@@ -82,12 +97,12 @@ def test_a_bad_day_is_refused_beside_the_task_and_nothing_changes(full, settings
     assert row.select_one("input[name=done_on]")["value"] == value  # kept to correct
     assert row.select_one("input[name=reference]")["value"] == "BB 12"
     assert "tháng 12/2024" in soup.h1.get_text()
-    assert snapshot(full) == before
+    assert snapshot(full_shared.sessions) == before
 
 
-def test_a_day_after_today_and_a_too_long_document_are_refused(full, settings):
-    police = client_as(settings, full, "police")
-    before = snapshot(full)
+def test_a_day_after_today_and_a_too_long_document_are_refused(full_shared):
+    police = _own_client(full_shared)  # ?lang=en sets its language cookie
+    before = snapshot(full_shared.sessions)
     tomorrow = (store.today() + dt.timedelta(days=1)).strftime("%d/%m/%Y")
     late = police.post(T1, data={"action": "done", "done_on": tomorrow})
     assert late.status_code == 422 and f"ngày {tomorrow} ở sau hôm nay" in late.text
@@ -96,11 +111,11 @@ def test_a_day_after_today_and_a_too_long_document_are_refused(full, settings):
     assert long.status_code == 422 and "tối đa 200 ký tự" in long.text
     english = police.post(T1 + "?lang=en", data={"action": "done", "done_on": "31/02/2024"})
     assert "Task T1, “Done on”: “31/02/2024” is not a date" in english.text
-    assert snapshot(full) == before
+    assert snapshot(full_shared.sessions) == before
 
 
-def test_only_manual_tasks_of_the_communes_plans_can_be_marked(full, settings):
-    police = client_as(settings, full, "police")
+def test_only_manual_tasks_of_the_communes_plans_can_be_marked(full_shared):
+    police = full_shared.client("police")
     data = {"action": "done", "done_on": "14/11/2024"}
     assert police.post("/communes/15178/tasks/cam-tan-2024-2025/T5",  # from indicator P06
                        data=data).status_code == 404
@@ -126,11 +141,11 @@ def test_other_roles_see_the_mark_but_get_no_form_and_cannot_post(full, settings
     assert snapshot(full) == before
 
 
-def test_a_mark_without_its_csrf_token_is_refused(full, settings):
-    police = client_as(settings, full, "police")
+def test_a_mark_without_its_csrf_token_is_refused(full_shared):
+    police = _own_client(full_shared)
     police.csrf = None  # forms go without the token
-    before = snapshot(full)
+    before = snapshot(full_shared.sessions)
     response = police.post(T1, data={"action": "done", "done_on": "14/11/2024"},
                            follow_redirects=False)
     assert response.status_code == 403
-    assert snapshot(full) == before
+    assert snapshot(full_shared.sessions) == before
