@@ -241,6 +241,7 @@ class SharedApp:
     sessions: sessionmaker
     app: FastAPI
     clients: dict[tuple, FormClient] = field(default_factory=dict)
+    made: int = 0  # accounts of own_client
 
     def client(self, role: str, communes=("15178",)) -> FormClient:
         """Signed in as a ``role`` account of ``communes``, the same client on every call
@@ -253,8 +254,18 @@ class SharedApp:
             self.clients[key] = sign_in(FormClient(self.app).__enter__(), username)
         return self.clients[key]
 
+    def own_client(self, role: str = "police") -> FormClient:
+        """A new ``role`` account signed in on the shared app, with a session and cookies
+        of its own, for the test only: for a test that changes its language, its token or
+        signs out, leaving the module's clients as they were."""
+        self.made += 1
+        username = f"{role}_own_{self.made}"
+        make_user(self.sessions, username, role)
+        return sign_in(FormClient(self.app), username)
 
-def _shared(tmp_path_factory, template: Path) -> Iterator[SharedApp]:
+
+def shared_app(tmp_path_factory, template: Path) -> Iterator[SharedApp]:
+    """A :class:`SharedApp` on a copy of ``template`` (a module fixture yields from it)."""
     path = tmp_path_factory.mktemp("shared") / "xkmt.db"
     shutil.copy(template, path)
     settings = Settings(database_url=f"sqlite:///{path}", tiles="none",
@@ -271,13 +282,13 @@ def _shared(tmp_path_factory, template: Path) -> Iterator[SharedApp]:
 def full_shared(tmp_path_factory, full_database) -> Iterator[SharedApp]:
     """The full demo (``full_database``) served by one app for the module's tests that
     only read (:class:`SharedApp`)."""
-    yield from _shared(tmp_path_factory, full_database)
+    yield from shared_app(tmp_path_factory, full_database)
 
 
 @pytest.fixture(scope="module")
 def demo_shared(tmp_path_factory, demo_database) -> Iterator[SharedApp]:
     """The demo commune without records (``demo_database``), as ``full_shared``."""
-    yield from _shared(tmp_path_factory, demo_database)
+    yield from shared_app(tmp_path_factory, demo_database)
 
 
 @pytest.fixture

@@ -5,12 +5,10 @@ statuses."""
 from __future__ import annotations
 
 import functools
-import itertools
 
 from bs4 import BeautifulSoup
 
 from app.frame import loading
-from tests.conftest import FormClient, make_user, sign_in
 
 URL = "/communes/15178/dashboard"
 STATUS_VI = {"met": "Đạt", "not_met": "Không đạt", "no_data": "Chưa có số liệu",
@@ -40,15 +38,6 @@ def _failing(villages, code: str, status: str = "not_met") -> list[str]:
     return [c.removesuffix("_status") for c in columns if villages.at[code, c] == status]
 
 
-_MADE = itertools.count(1)
-
-
-def _own_client(shared, role: str) -> FormClient:
-    """A new ``role`` account signed in on the module's shared app, with cookies of its
-    own: for a test that changes them (the language), the others' stay as they were."""
-    username = f"{role}_own_{next(_MADE)}"
-    make_user(shared.sessions, username, role)
-    return sign_in(FormClient(shared.app), username)
 
 
 def test_last_month_is_shown_beside_this_month(full_shared):
@@ -115,7 +104,7 @@ def test_the_village_table_shows_viewers_the_same_statuses_and_no_count(full_sha
 
 
 def test_english_headings(full_shared):
-    client = _own_client(full_shared, "leader")  # ?lang=en sets its language cookie
+    client = full_shared.own_client("leader")  # ?lang=en sets its language cookie
     soup = _page(client, f"{URL}?month=2025-10&lang=en")
     assert _text(soup.select_one("#villages-failing h2")) == "Villages: which fail and why"
     assert _text(soup.select_one("#score .before")).startswith("Last month: ")

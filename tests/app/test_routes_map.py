@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import itertools
 import json
 import re
 import unicodedata
@@ -19,19 +18,9 @@ from app.frame import caching, loading
 from app.i18n import gettext_for
 from app.main import create_app
 from geo import legends, maplayers
-from tests.conftest import FormClient, _shared, client_as, make_user, map_data, sign_in
+from tests.conftest import client_as, make_user, map_data, shared_app, sign_in
 from tests.payloads import MONTH as PAYLOAD_MONTH
 from tests.payloads import load_payload_commune
-
-_MADE = itertools.count(1)
-
-
-def _own_client(shared, role: str = "police") -> FormClient:
-    """A new ``role`` account signed in on the module's shared app, with cookies of its
-    own: for a test that changes them (the language), the others' stay as they were."""
-    username = f"{role}_own_{next(_MADE)}"
-    make_user(shared.sessions, username, role)
-    return sign_in(FormClient(shared.app), username)
 
 
 def test_villages_geojson(demo_shared):
@@ -56,7 +45,7 @@ def test_villages_geojson(demo_shared):
 
 
 def test_unknown_commune_is_404_in_the_users_language(demo_shared):
-    client = _own_client(demo_shared)  # asks in English: its own language cookie
+    client = demo_shared.own_client()  # asks in English: its own language cookie
     response = client.get("/api/communes/99999/villages.geojson")
     assert response.status_code == 404
     assert response.json() == {"detail": "Không có xã nào mang mã 99999."}
@@ -114,7 +103,7 @@ def test_map_page_in_vietnamese_with_villages_and_the_synthetic_notice(demo_shar
 
 
 def test_language_switch_sets_a_cookie(demo_shared):
-    client = _own_client(demo_shared)  # the cookie it sets is its own
+    client = demo_shared.own_client()  # the cookie it sets is its own
     response, soup = _page(client, "/communes/15178/map?lang=en")
     assert soup.html["lang"] == "en"
     assert "Synthetic data" in soup.select_one(".badge-synthetic").text
@@ -300,7 +289,7 @@ def payload_shared(tmp_path_factory, demo_database):
     """The commune of hostile names (tests/payloads.py) loaded once into a copy of the
     demo database, served by one app to the roles that only read it; with what was
     placed."""
-    made = _shared(tmp_path_factory, demo_database)
+    made = shared_app(tmp_path_factory, demo_database)
     shared = next(made)
     placed = load_payload_commune(shared.sessions, shared.settings,
                                   tmp_path_factory.mktemp("payload"))

@@ -6,7 +6,6 @@ logged and audited."""
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 
 import pytest
 from bs4 import BeautifulSoup
@@ -14,7 +13,7 @@ from sqlalchemy import select
 
 from app import store
 from app.models import AuditEvent, ChangeLog, TaskMark
-from tests.conftest import FormClient, client_as, make_user, sign_in, snapshot
+from tests.conftest import client_as, snapshot
 
 DASHBOARD = "/communes/15178/dashboard"
 T1 = "/communes/15178/tasks/cam-tan-2024-2025/T1"  # manual, due 15/11/2024
@@ -33,15 +32,6 @@ def _status(row) -> str:
 # The tests that mark tasks keep a database of their own; those whose requests are refused
 # and change nothing (each checks it) share the module's app (``full_shared``).
 
-_MADE = itertools.count(1)
-
-
-def _own_client(shared, role: str = "police") -> FormClient:
-    """A new ``role`` account signed in on the module's shared app, with a session and
-    cookies of its own (for a test that changes its token or its language)."""
-    username = f"{role}_own_{next(_MADE)}"
-    make_user(shared.sessions, username, role)
-    return sign_in(FormClient(shared.app), username)
 
 
 def test_police_mark_a_task_done_and_clear_it(full, settings):
@@ -101,7 +91,7 @@ def test_a_bad_day_is_refused_beside_the_task_and_nothing_changes(full_shared, v
 
 
 def test_a_day_after_today_and_a_too_long_document_are_refused(full_shared):
-    police = _own_client(full_shared)  # ?lang=en sets its language cookie
+    police = full_shared.own_client()  # ?lang=en sets its language cookie
     before = snapshot(full_shared.sessions)
     tomorrow = (store.today() + dt.timedelta(days=1)).strftime("%d/%m/%Y")
     late = police.post(T1, data={"action": "done", "done_on": tomorrow})
@@ -142,7 +132,7 @@ def test_other_roles_see_the_mark_but_get_no_form_and_cannot_post(full, settings
 
 
 def test_a_mark_without_its_csrf_token_is_refused(full_shared):
-    police = _own_client(full_shared)
+    police = full_shared.own_client()
     police.csrf = None  # forms go without the token
     before = snapshot(full_shared.sessions)
     response = police.post(T1, data={"action": "done", "done_on": "14/11/2024"},
