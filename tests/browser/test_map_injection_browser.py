@@ -18,6 +18,8 @@ from tests.browser.conftest import ROLES, block_outside, serving, sign_in_page
 from tests.conftest import TEST_COST, make_user
 from tests.payloads import MONTH, load_payload_commune
 
+pytestmark = pytest.mark.heavy  # tens of seconds: started first
+
 pytestmark = pytest.mark.browser
 
 # A refused inline script or handler fires this event; make it a console error too.

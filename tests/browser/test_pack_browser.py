@@ -3,14 +3,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from app.cli.main import main
-from tests.browser.conftest import block_outside, sign_in_page
+from tests.browser.conftest import block_outside, keep_screenshot, sign_in_page
 
-SHOTS = Path("/work/wt/notes/shots")
 CODE = "15178"
 
 
@@ -68,8 +65,7 @@ def test_the_pack_opens_from_a_file_with_no_network(page, pack_file):
     assert panel.locator("h2.village-name").inner_text() == "Thôn 6"
     assert panel.locator("section.indicator").count() > 5
     assert "10/2025" in panel.locator(".panel-month").inner_text()
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / "pack_leader_panel.png"))
+    keep_screenshot(page, "pack_leader_panel.png")
     # another layer: the villages recoloured, its legend shown, still nothing loaded
     before = villages.first.get_attribute("fill")
     page.locator("input[type=radio][name=layer][value=risk]").check()
@@ -78,7 +74,7 @@ def test_the_pack_opens_from_a_file_with_no_network(page, pack_file):
     assert panel.locator("h2.village-name").inner_text() == "Thôn 10"
     fills = {villages.nth(i).get_attribute("fill") for i in range(villages.count())}
     assert fills != {before}
-    page.screenshot(path=str(SHOTS / "pack_leader_risk.png"))
+    keep_screenshot(page, "pack_leader_risk.png")
     assert requests == [] and errors == []
 
 
