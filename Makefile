@@ -10,11 +10,12 @@ run: setup db
 
 # One pytest worker per CPU (pytest-xdist); a module's tests stay on one worker, so that its
 # module-scoped fixtures (the PostgreSQL demo, say) are made once. PYTEST_WORKERS=0: in-process.
+# Modules in their collection order, the long ones (marked heavy) first: tests/conftest.py.
 PYTEST_WORKERS ?= auto
 
 test: setup-dev db
 	$(BIN)/ruff check .
-	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadscope
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadscope --no-loadscope-reorder
 
 setup: $(VENV)/.installed assets
 setup-dev: setup $(VENV)/.installed-dev

@@ -30,7 +30,7 @@ from app.rendering import render
 from app.settings import Settings
 from app.web_security import tile_origin
 from geo.legends import PATROL_COLOURS
-from geo.patrol.sheet import sheet_pdf, sheet_xlsx
+from geo.patrol.sheet import route_key, route_map_png, sheet_pdf, sheet_xlsx
 
 router = APIRouter(dependencies=[Depends(PATROLS)])
 Venues = Annotated[list[str] | None, Query()]  # ?venue=CS-01&venue=CS-02
@@ -143,10 +143,16 @@ def _sheet_pdf(request: Request, session: Session, settings: Settings, code: str
     """The day and the sheet's PDF, drawn once per data version for the same day, venues,
     end, team, role and language."""
     chosen, end_point, team_name = _inputs(day, end, team)
-    key = ("patrol-sheet.pdf", code, caching.data_version(session, code), chosen,
-           tuple(venue or ()), end_point, team_name, request.state.user.role, locale)
-    return chosen, caching.caches(session).answers.get(key, lambda: sheet_pdf(_sheet(
-        request, session, settings, code, locale, day, venue, end, team)[1]))
+    version, answers = caching.data_version(session, code), caching.caches(session).answers
+    key = ("patrol-sheet.pdf", code, version, chosen, tuple(venue or ()), end_point,
+           team_name, request.state.user.role, locale)
+
+    def route_map(sheet) -> bytes:  # the same route for another team: the same map
+        return answers.get(("patrol-route.png", code, version, route_key(sheet)),
+                           lambda: route_map_png(sheet))
+
+    return chosen, answers.get(key, lambda: sheet_pdf(_sheet(
+        request, session, settings, code, locale, day, venue, end, team)[1], route_map))
 
 
 @router.get("/communes/{code}/patrol/sheet.pdf")

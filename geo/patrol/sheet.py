@@ -11,6 +11,7 @@ end) as a square. The PDF embeds DejaVu Sans (full Vietnamese coverage).
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -124,8 +125,16 @@ def _draw_route(ax, sheet: Sheet, font) -> None:
                     color=PATROL_COLOURS["end"], fontweight="bold", zorder=5, fontproperties=font)
 
 
-def sheet_pdf(sheet: Sheet) -> bytes:
-    """The sheet as an A4 PDF (portrait), fonts embedded; more pages if the table needs."""
+def route_key(sheet: Sheet) -> tuple:
+    """What the route map of ``sheet`` shows, but its villages: with them (a data
+    version, say), a key under which the map drawn once may be kept."""
+    return (sheet.start, sheet.end, tuple(sheet.stops), sheet.start_label, sheet.end_label)
+
+
+def sheet_pdf(sheet: Sheet, route_map: Callable[[Sheet], bytes] | None = None) -> bytes:
+    """The sheet as an A4 PDF (portrait), fonts embedded; more pages if the table needs.
+    ``route_map``: draws the map as a PNG (:func:`route_map_png`, unless another is given,
+    one that keeps the maps it drew, say)."""
     from fpdf import FPDF
     from fpdf.fonts import FontFace
 
@@ -146,7 +155,7 @@ def sheet_pdf(sheet: Sheet) -> bytes:
         pdf.multi_cell(0, 5, value, new_x="LMARGIN", new_y="NEXT")
     if sheet.start is not None:
         pdf.ln(1)
-        pdf.image(io.BytesIO(route_map_png(sheet)), w=190, h=105)
+        pdf.image(io.BytesIO((route_map or route_map_png)(sheet)), w=190, h=105)
         if sheet.map_title:
             pdf.set_font("DejaVu", "", 7.5)
             pdf.multi_cell(0, 4, sheet.map_title, new_x="LMARGIN", new_y="NEXT")

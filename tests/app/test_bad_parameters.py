@@ -31,10 +31,11 @@ def query_params(dependant) -> set[str]:
     return names
 
 
-def _client(settings, sessions, role: str) -> TestClient:
-    """Signed in; a server error comes back as the 500 page, not as an exception."""
+def _client(settings, sessions, role: str, app=None) -> TestClient:
+    """Signed in (on ``app``, else a new one); a server error comes back as the 500 page,
+    not as an exception."""
     make_user(sessions, f"{role}-hostile", role)
-    return sign_in(TestClient(create_app(settings), raise_server_exceptions=False),
+    return sign_in(TestClient(app or create_app(settings), raise_server_exceptions=False),
                    f"{role}-hostile")
 
 
@@ -60,8 +61,9 @@ def server_errors(sessions, settings, roles=ROLES) -> list[tuple]:
     """(role, route, parameter, value, status) of every request answered with a 5xx."""
     ids = _ids(sessions)
     failures = []
+    app = create_app(settings)  # one server for the three roles, as in use
     for role in roles:
-        client = _client(settings, sessions, role)
+        client = _client(settings, sessions, role, app)
         for path, name, value, url, query in _requests(ids):
             response = client.get(url, params=query)
             if response.status_code >= 500:

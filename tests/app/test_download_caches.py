@@ -52,14 +52,16 @@ def test_the_word_report_is_written_once_per_data_version_role_and_language(
     assert police.get(REPORT + "&format=xlsx").status_code == 200 and len(written) == 4
 
 
-def test_the_patrol_sheet_pdf_is_drawn_once_per_data_version_and_choice(
+def test_the_patrol_sheet_pdf_and_its_route_map_are_drawn_once_per_data_version(
         full, settings, monkeypatch):
     drawn = _counting(monkeypatch, patrol_routes, "sheet_pdf")
+    maps = _counting(monkeypatch, patrol_routes, "route_map_png")
     police = client_as(settings, full, "police")
     first, again = police.get(SHEET), police.get(SHEET)
     assert first.status_code == again.status_code == 200
-    assert first.content == again.content and len(drawn) == 1
+    assert first.content == again.content and len(drawn) == len(maps) == 1
     assert police.get(SHEET + "&team=Tổ 2").status_code == 200 and len(drawn) == 2
+    assert len(maps) == 1  # another team, the same route: the map drawn once
     assert police.get(SHEET.replace("-20", "-21")).status_code == 200  # another day
     assert len(drawn) == 3
     assert save_records(full, "inspections", [

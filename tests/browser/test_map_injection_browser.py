@@ -18,9 +18,7 @@ from tests.browser.conftest import ROLES, block_outside, serving, sign_in_page
 from tests.conftest import TEST_COST, make_user
 from tests.payloads import MONTH, load_payload_commune
 
-pytestmark = pytest.mark.heavy  # tens of seconds: started first
-
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.heavy]  # heavy: started first
 
 # A refused inline script or handler fires this event; make it a console error too.
 CSP_WATCH = """document.addEventListener("securitypolicyviolation", function (e) {
