@@ -13,7 +13,7 @@ run: setup db
 # Modules in their collection order, the long ones (marked heavy) first: tests/conftest.py.
 PYTEST_WORKERS ?= auto
 
-test: setup-dev db
+test: setup-dev  # no db: every test makes its own database
 	$(BIN)/ruff check .
 	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadscope --no-loadscope-reorder
 
