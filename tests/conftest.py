@@ -55,10 +55,17 @@ def _cheap_password_hashes(monkeypatch):
     monkeypatch.setenv("XKMT_PASSWORD_HASH_COST", TEST_COST)
 
 
+def settings_for(path: Path, **overrides) -> Settings:
+    """The tests' settings for the SQLite database at ``path``: no tiles, a fixed secret,
+    the cheap password hashes; ``overrides`` on top."""
+    return Settings(**{"database_url": f"sqlite:///{path}", "tiles": "none",
+                       "secret_key": "test-secret-key-not-for-use",
+                       "password_hash_cost": TEST_COST, **overrides})
+
+
 @pytest.fixture
 def settings(tmp_path) -> Settings:
-    return Settings(database_url=f"sqlite:///{tmp_path / 'xkmt.db'}", tiles="none",
-                    secret_key="test-secret-key-not-for-use", password_hash_cost=TEST_COST)
+    return settings_for(tmp_path / "xkmt.db")
 
 
 @pytest.fixture(scope="session")
@@ -268,8 +275,7 @@ def shared_app(tmp_path_factory, template: Path) -> Iterator[SharedApp]:
     """A :class:`SharedApp` on a copy of ``template`` (a module fixture yields from it)."""
     path = tmp_path_factory.mktemp("shared") / "xkmt.db"
     shutil.copy(template, path)
-    settings = Settings(database_url=f"sqlite:///{path}", tiles="none",
-                        secret_key="test-secret-key-not-for-use", password_hash_cost=TEST_COST)
+    settings = settings_for(path)
     engine = make_engine(settings.database_url)
     shared = SharedApp(settings, session_factory(engine), create_app(settings))
     yield shared

@@ -129,12 +129,13 @@ def patrol_page(code: str, request: Request, session: SessionDep, settings: Sett
 
 
 def _sheet(request: Request, session: Session, settings: Settings, code: str,
-           locale: str, day: str | None, venue: list[str], end: str | None, team: str):
-    chosen, end_point, team = _inputs(day, end, team)
+           locale: str, chosen: dt.date, venue: list[str] | None,
+           end_point: tuple | None, team: str):
+    """The sheet of the day and venues (:func:`_inputs` read the day, end and team)."""
     due = _due(request, session, settings, code, chosen)
     plan = patrol.plan(session, settings, code, chosen, codes=venue or None, end=end_point,
                        due=due)
-    return chosen, patrol.sheet(session, settings, code, chosen, plan, locale, team)
+    return patrol.sheet(session, settings, code, chosen, plan, locale, team)
 
 
 def _sheet_pdf(request: Request, session: Session, settings: Settings, code: str,
@@ -152,7 +153,8 @@ def _sheet_pdf(request: Request, session: Session, settings: Settings, code: str
                            lambda: route_map_png(sheet))
 
     return chosen, answers.get(key, lambda: sheet_pdf(_sheet(
-        request, session, settings, code, locale, day, venue, end, team)[1], route_map))
+        request, session, settings, code, locale, chosen, venue, end_point, team_name),
+        route_map))
 
 
 @router.get("/communes/{code}/patrol/sheet.pdf")
@@ -173,8 +175,9 @@ async def patrol_xlsx(code: str, request: Request, session: SessionDep,
                       venue: Venues = None, end: str | None = None,
                       team: str = "") -> Response:
     """The same sheet as a workbook."""
-    chosen, sheet = await run_in_threadpool(_sheet, request, session, settings, code,
-                                            locale, day, venue, end, team)
+    chosen, end_point, team_name = _inputs(day, end, team)
+    sheet = await run_in_threadpool(_sheet, request, session, settings, code, locale,
+                                    chosen, venue, end_point, team_name)
     return Response(sheet_xlsx(sheet), media_type="application/vnd.openxmlformats-"
                     "officedocument.spreadsheetml.sheet", headers={
         "Content-Disposition": f'attachment; filename="patrol-{code}-{chosen}.xlsx"'})

@@ -12,21 +12,12 @@ import openpyxl
 from babel.numbers import format_decimal
 from docx import Document
 
-from app.settings import Settings
-from tests.conftest import TEST_COST
-
 
 def full_demo_file(full_database: Path, folder: Path) -> Path:
     """A copy of the session's full demo (``tests.conftest.full_database``)."""
     path = folder / "full.db"
     shutil.copy(full_database, path)
     return path
-
-
-def settings_for(path: Path, **overrides) -> Settings:
-    return Settings(database_url=f"sqlite:///{path}", tiles="none",
-                    secret_key="test-secret-key-not-for-use", password_hash_cost=TEST_COST,
-                    **overrides)
 
 
 def vi(value) -> str:

@@ -24,11 +24,11 @@ from tests.app.reports_helpers import (
     docx_table,
     docx_text,
     full_demo_file,
-    settings_for,
     vi,
     xlsx_of,
     xlsx_text,
 )
+from tests.conftest import settings_for
 from tests.factories import save_records
 
 CODE = "15178"

@@ -17,10 +17,10 @@ from tests.app.reports_helpers import (
     docx_table,
     docx_text,
     full_demo_file,
-    settings_for,
     vi,
     xlsx_of,
 )
+from tests.conftest import settings_for
 
 CODE = "15178"
 MONTHS = ["2025-08", "2025-09"]

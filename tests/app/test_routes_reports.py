@@ -21,11 +21,10 @@ from tests.app.reports_helpers import (
     docx_of,
     docx_text,
     full_demo_file,
-    settings_for,
     xlsx_of,
     xlsx_text,
 )
-from tests.conftest import client_as, snapshot
+from tests.conftest import client_as, settings_for, snapshot
 
 CODE = "15178"
 REPORTS = f"/communes/{CODE}/reports"

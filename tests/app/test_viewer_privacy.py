@@ -43,7 +43,7 @@ from geo.engine.plans import shipped_plans
 from geo.webmap import PALETTE
 from tests.app.test_access import app_routes, rules_of
 from tests.app.test_pack import _codes_in, _config, _pack, _person_codes
-from tests.conftest import TEST_COST, FormClient, make_user, map_data, sign_in
+from tests.conftest import FormClient, make_user, map_data, settings_for, sign_in
 from tests.factories import save_records
 
 pytestmark = pytest.mark.heavy  # tens of seconds: started first
@@ -651,8 +651,7 @@ class World:
 def worlds(tmp_path_factory, full_database, migrated_database) -> Iterator[list[World]]:
     """The whole demo, and a commune built here with 1 or 2 people in every list."""
     folder = tmp_path_factory.mktemp("privacy")
-    base = Settings(database_url="sqlite://", tiles="none",
-                    secret_key="test-secret-key-not-for-use", password_hash_cost=TEST_COST)
+    base = settings_for(folder / "unused.db")  # _world gives each its own database
     indicators = people_indicators()
     found, clients = [], []
     for name, template, build in (("demo", full_database, None),

@@ -19,8 +19,7 @@ from sqlalchemy.orm import sessionmaker
 
 from app.db import make_engine, session_factory
 from app.main import create_app
-from app.settings import Settings
-from tests.conftest import PASSWORD, TEST_COST, make_user
+from tests.conftest import PASSWORD, make_user, settings_for
 from tests.conftest import serving as serve
 
 
@@ -72,9 +71,7 @@ def full_servers(full_database, tmp_path_factory):
             if tiles not in servers:
                 path = tmp_path_factory.mktemp("shared") / "xkmt.db"
                 shutil.copy(full_database, path)
-                settings = Settings(database_url=f"sqlite:///{path}", tiles=tiles,
-                                    secret_key="test-secret-key-not-for-use",
-                                    password_hash_cost=TEST_COST)
+                settings = settings_for(path, tiles=tiles)
                 engine = make_engine(settings.database_url)
                 stack.callback(engine.dispose)  # once the server has stopped
                 sessions = session_factory(engine)

@@ -13,9 +13,8 @@ import pytest
 
 from app.db import make_engine, session_factory
 from app.main import create_app
-from app.settings import Settings
 from tests.browser.conftest import ROLES, block_outside, serving, sign_in_page
-from tests.conftest import TEST_COST, make_user
+from tests.conftest import make_user, settings_for
 from tests.payloads import MONTH, load_payload_commune
 
 pytestmark = [pytest.mark.browser, pytest.mark.heavy]  # heavy: started first
@@ -39,8 +38,7 @@ def payload_database(demo_database, tmp_path_factory):
     for both tiles settings (the test only reads it); its settings and what was placed."""
     folder = tmp_path_factory.mktemp("payload")
     shutil.copy(demo_database, folder / "xkmt.db")
-    settings = Settings(database_url=f"sqlite:///{folder / 'xkmt.db'}", tiles="none",
-                        secret_key="test-secret-key-not-for-use", password_hash_cost=TEST_COST)
+    settings = settings_for(folder / "xkmt.db")
     engine = make_engine(settings.database_url)
     sessions = session_factory(engine)
     placed = load_payload_commune(sessions, settings, folder)
