@@ -2,6 +2,13 @@
 venues, schools and tips among them) loaded and prepared once per data version, and the frame of a
 month computed from them once per version *of that month*.
 
+What is computed from the records is also kept by their content, for the whole process
+(:data:`SHARED`): two databases of one process holding the same records (the test suite's
+many apps on copies of one demo database; a change saved and undone) prepare the tables and
+compute a month's frame once. The content key is a digest of everything the frame is
+computed from (the tables as read, the villages, the commune's population, the task marks,
+the plan files): equal digests, equal frames.
+
 Every record change writes a ChangeLog row; a change of a dated record (a test, a tip, an
 inspection…) touches only the months from its earliest date on, so a test entered for
 03/2025 leaves the cached frames of 01/2025 and 02/2025 in place. Any other change (a
@@ -13,7 +20,9 @@ person, a venue, a village, a boundary file, a task mark) touches every month.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
+import pickle
 import threading
 import weakref
 from collections import OrderedDict
@@ -40,7 +49,7 @@ from app.models import (
     Tip,
 )
 from geo.engine.frame import FrameResult, village_frame
-from geo.engine.plans import shipped_plans
+from geo.engine.plans import plans_key, shipped_plans
 from geo.engine.tables import Tables
 
 # record type -> (model, its dated columns): such a record counts from its dates on
@@ -105,6 +114,21 @@ class Frame:
     tables: dict[str, pd.DataFrame]
     villages: gpd.GeoDataFrame
     version: tuple
+    content: tuple = ()  # what the result was computed from (:func:`frame`): its SHARED key
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """What a commune's frames are computed from, read once per data version: the record
+    tables as read, the villages, the commune's population and task marks; the tables
+    prepared for the engine; the digest of all of it (:func:`content_digest`)."""
+
+    tables: dict[str, pd.DataFrame]
+    villages: gpd.GeoDataFrame
+    population: float | None
+    marks: dict
+    prepared: Tables
+    digest: str
 
 
 @dataclass
@@ -133,6 +157,10 @@ class Caches:
         with self._lock:
             return self._changes.setdefault(commune, _Changes())
 
+
+# By content, for every database of the process: ("tables", digest) -> prepared Tables,
+# ("frame", digest, month, plan files) -> FrameResult (see the module's docstring).
+SHARED = LruCache(64)
 
 _CACHES: weakref.WeakKeyDictionary[Engine, Caches] = weakref.WeakKeyDictionary()
 _CACHES_LOCK = threading.Lock()
@@ -245,24 +273,39 @@ def frame(session: Session, commune: str, month: str, version: tuple | None = No
     key = (commune, month, month_version(session, commune, month, version))
 
     def make() -> Frame:
-        tables, villages, prepared = store_.tables.get(
-            (commune, version), lambda: _load(session, commune))
-        result = village_frame(prepared, villages, month, shipped_plans(), commune=commune,
-                               population=store.get_commune(session, commune).population,
-                               done_marks=loading.task_marks(session, commune))
-        return Frame(result, tables, villages, version)
+        loaded = store_.tables.get((commune, version), lambda: _load(session, commune))
+        content = ("frame", loaded.digest, month, plans_key())
+        result = SHARED.get(content, lambda: village_frame(
+            loaded.prepared, loaded.villages, month, shipped_plans(), commune=commune,
+            population=loaded.population, done_marks=loaded.marks))
+        return Frame(result, loaded.tables, loaded.villages, version, content)
 
     return store_.frames.get(key, make)
 
 
-def _load(session: Session, commune: str) -> tuple:
-    """The record tables as read, the villages, and the tables prepared for the engine
+def _load(session: Session, commune: str) -> Loaded:
+    """What the commune's frames are computed from, with the tables prepared for the engine
     (:class:`geo.engine.tables.Tables`: its person-state runs and placed tests are derived
-    once per data version, then shared by every month's frame)."""
+    once per content, then shared by every month's frame)."""
     tables = loading.load_tables(session, commune)
-    return tables, store.load_villages(session, commune), Tables(tables)
+    villages = store.load_villages(session, commune)
+    population = store.get_commune(session, commune).population
+    marks = loading.task_marks(session, commune)
+    digest = content_digest(commune, tables, villages, population, marks)
+    prepared = SHARED.get(("tables", digest), lambda: Tables(tables))
+    return Loaded(tables, villages, population, marks, prepared, digest)
 
 
+def content_digest(*parts) -> str:
+    """A digest of ``parts`` (DataFrames, dicts, numbers…) by their pickled bytes: parts
+    that differ in any value, type or order give different digests. (Equal parts pickled
+    differently, which pickle allows, only cost a computation: never a wrong frame.)"""
+    digest = hashlib.blake2b(digest_size=20)
+    for part in parts:
+        if isinstance(part, dict):
+            part = sorted(part.items(), key=lambda item: str(item[0]))
+        digest.update(pickle.dumps(part, protocol=pickle.HIGHEST_PROTOCOL))
+    return digest.hexdigest()
 def months(session: Session, commune: str, version: tuple, today: dt.date) -> list[str]:
     """:func:`app.frame.loading.record_months`, once per data version and day."""
     return caches(session).months.get(

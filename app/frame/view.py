@@ -10,13 +10,17 @@ database's other caches (:func:`app.frame.caching.caches`). Everything in it is 
 for the role (:mod:`app.frame.masking`): the village features (GeoJSON), the commune's summary,
 the map panel's data, the thematic layers, the point layers (tip boxes, venues, schools,
 and the tips heat for the police), the statuses per village and school, the notices.
-A view is shared between requests: treat it as read-only.
+A view is shared between requests: treat it as read-only. Views are also kept by the
+content they are built from (:data:`SHARED_VIEWS`, as frames are in
+:data:`app.frame.caching.SHARED`): another database of the process holding the same records
+gets the same view, under its own key.
 
 :func:`answer` caches a finished answer (bytes, with its ETag) under the view's key.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import hashlib
 from collections.abc import Callable
@@ -107,14 +111,30 @@ def answer(session, view: FrameView, name: str, make: Callable[[], bytes], *extr
     return caching.caches(session).answers.get((name, view.key, *extra), build)
 
 
+# By what a view is built from (its frames' content, the person codes, role, language,
+# settings, months), for every database of the process.
+SHARED_VIEWS = caching.LruCache(128)
+
+
 def _build(session, settings, key: tuple, role: str, locale: str, months: list[str],
            version: tuple) -> FrameView:
     commune, month = key[0], key[1]
     frame = caching.frame(session, commune, month, version)
     before = caching.frame(session, commune, loading.previous_month(month), version)
+    codes = loading.person_codes(session, commune)
+    content = (commune, month, role, locale, settings.small_count_threshold,
+               settings.tip_box_radius_m, tuple(months), frame.content, before.content,
+               caching.content_digest(sorted(codes)))
+    view = SHARED_VIEWS.get(content, lambda: _made(
+        settings, key, role, locale, months, frame, before, codes))
+    return view if view.key == key else dataclasses.replace(view, key=key)
+
+
+def _made(settings, key: tuple, role: str, locale: str, months: list[str],
+          frame: caching.Frame, before: caching.Frame, codes: set[str]) -> FrameView:
+    commune, month = key[0], key[1]
     result, previous = frame.result, before.result
-    shaper = Shaper(AsRole(role), loading.person_codes(session, commune),
-                    settings.small_count_threshold)
+    shaper = Shaper(AsRole(role), codes, settings.small_count_threshold)
     _ = gettext_for(locale)
     thematic = mapview.layers(result, previous, _, locale, shaper.people_mask)
     features = village_features(result, shaper)

@@ -92,6 +92,13 @@ def shipped_plans() -> list[Plan]:
             for p in sorted(PLANS_DIR.glob("*.toml"))]
 
 
+def plans_key() -> tuple:
+    """What :func:`shipped_plans` returns depends on, and only that: each plan file's path,
+    modification time and size (a key for what is computed from the plans)."""
+    return tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size)
+                 for p in sorted(PLANS_DIR.glob("*.toml")))
+
+
 @lru_cache(maxsize=64)
 def _parsed(path: Path, _mtime_ns: int, _size: int) -> Plan:
     return load_plan(path)  # the plans are frozen: shared safely
