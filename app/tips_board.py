@@ -26,7 +26,7 @@ import datetime as dt
 import pandas as pd
 
 from app import patrol
-from app.frame.loading import load_tables
+from app.frame import caching
 
 STATES = ("open", "overdue", "settled", "settled_late")
 FILTERS = {"open": ("open", "overdue"), "overdue": ("overdue",),
@@ -74,8 +74,9 @@ def pick(frame: pd.DataFrame, show: str, village: str | None,
 
 
 def tips_of(session, commune: str) -> pd.DataFrame:
-    """The commune's tips as the frame reads them (the table contract's columns)."""
-    return load_tables(session, commune)["tips"]
+    """The commune's tips as the frame reads them (the table contract's columns), read
+    once per data version (:func:`app.frame.caching.tables`): shared, read-only."""
+    return caching.tables(session, commune)["tips"]
 
 
 def alerts(session, settings, commune: str, day: dt.date, *, police: bool) -> dict:

@@ -283,6 +283,15 @@ def frame(session: Session, commune: str, month: str, version: tuple | None = No
     return store_.frames.get(key, make)
 
 
+def tables(session: Session, commune: str, version: tuple | None = None
+           ) -> dict[str, pd.DataFrame]:
+    """The commune's record tables as read now (the data version ``version``, read here
+    when not given), read once per data version. Shared: treat them as read-only."""
+    version = version or data_version(session, commune)
+    return caches(session).tables.get((commune, version),
+                                      lambda: _load(session, commune)).tables
+
+
 def _load(session: Session, commune: str) -> Loaded:
     """What the commune's frames are computed from, with the tables prepared for the engine
     (:class:`geo.engine.tables.Tables`: its person-state runs and placed tests are derived

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from app.frame import record_tables
 from app.models import AuditEvent
 from app.reports import word
 from app.routes import patrol as patrol_routes
@@ -67,3 +68,23 @@ def test_the_patrol_sheet_pdf_and_its_route_map_are_drawn_once_per_data_version(
     assert save_records(full, "inspections", [
         {"venue": "CS-01", "date": "19/12/2025", "result": "ok"}]) == []
     assert police.get(SHEET).status_code == 200 and len(drawn) == 4
+
+
+def test_the_record_tables_are_read_once_per_data_version_for_the_dashboard_and_tips(
+        full, settings, monkeypatch):
+    """The dashboard's alerts and the tips board read the tips from the tables the
+    frames were computed from, not the whole database again on every page."""
+    read = _counting(monkeypatch, record_tables, "load_tables")
+    police, leader = client_as(settings, full, "police"), client_as(settings, full, "leader")
+    for client, url in ((police, "/communes/15178/dashboard?month=2025-10"),
+                        (leader, "/communes/15178/dashboard?month=2025-10"),
+                        (police, "/communes/15178/dashboard?month=2025-09"),
+                        (police, "/communes/15178/tips?day=2025-10-31"),
+                        (police, "/communes/15178/tips?day=2025-11-30&show=all")):
+        assert client.get(url).status_code == 200, url
+    assert len(read) == 1
+    assert save_records(full, "tips", [{"code": "NT-900", "received": "20/10/2025",
+                                        "channel": "phone", "village": "T01",
+                                        "status": "received"}]) == []
+    page = police.get("/communes/15178/tips?day=2025-10-31&show=all")
+    assert "NT-900" in page.text and len(read) == 2  # a new version: read again
