@@ -114,7 +114,7 @@ class Frame:
     tables: dict[str, pd.DataFrame]
     villages: gpd.GeoDataFrame
     version: tuple
-    content: tuple = ()  # what the result was computed from (:func:`frame`): its SHARED key
+    content: tuple  # what the result was computed from (:func:`frame`): its SHARED key
 
 
 @dataclass(frozen=True)
@@ -269,27 +269,29 @@ def _first(record_type: str, days: list[dt.date] | None, changes: str) -> str:
 def frame(session: Session, commune: str, month: str, version: tuple | None = None) -> Frame:
     """The frame of ``month``: from the cache unless a change touched the month."""
     version = version or data_version(session, commune)
-    store_ = caches(session)
     key = (commune, month, month_version(session, commune, month, version))
 
     def make() -> Frame:
-        loaded = store_.tables.get((commune, version), lambda: _load(session, commune))
+        loaded = _loaded(session, commune, version)
         content = ("frame", loaded.digest, month, plans_key())
         result = SHARED.get(content, lambda: village_frame(
             loaded.prepared, loaded.villages, month, shipped_plans(), commune=commune,
             population=loaded.population, done_marks=loaded.marks))
         return Frame(result, loaded.tables, loaded.villages, version, content)
 
-    return store_.frames.get(key, make)
+    return caches(session).frames.get(key, make)
 
 
 def tables(session: Session, commune: str, version: tuple | None = None
            ) -> dict[str, pd.DataFrame]:
     """The commune's record tables as read now (the data version ``version``, read here
     when not given), read once per data version. Shared: treat them as read-only."""
-    version = version or data_version(session, commune)
-    return caches(session).tables.get((commune, version),
-                                      lambda: _load(session, commune)).tables
+    return _loaded(session, commune, version or data_version(session, commune)).tables
+
+
+def _loaded(session: Session, commune: str, version: tuple) -> Loaded:
+    """:func:`_load`, once per data version."""
+    return caches(session).tables.get((commune, version), lambda: _load(session, commune))
 
 
 def _load(session: Session, commune: str) -> Loaded:
@@ -315,6 +317,8 @@ def content_digest(*parts) -> str:
             part = sorted(part.items(), key=lambda item: str(item[0]))
         digest.update(pickle.dumps(part, protocol=pickle.HIGHEST_PROTOCOL))
     return digest.hexdigest()
+
+
 def months(session: Session, commune: str, version: tuple, today: dt.date) -> list[str]:
     """:func:`app.frame.loading.record_months`, once per data version and day."""
     return caches(session).months.get(

@@ -88,8 +88,7 @@ def load_plan(path: str | Path) -> Plan:
 def shipped_plans() -> list[Plan]:
     """The plans shipped with the package, in file-name order. Each file is parsed once
     (again only when it changes: same name, size and modification time)."""
-    return [_parsed(p, p.stat().st_mtime_ns, p.stat().st_size)
-            for p in sorted(PLANS_DIR.glob("*.toml"))]
+    return [_parsed(Path(path), mtime_ns, size) for path, mtime_ns, size in plans_key()]
 
 
 def plans_key() -> tuple:

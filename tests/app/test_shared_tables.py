@@ -55,31 +55,34 @@ def test_the_cache_prepares_the_tables_once_per_data_version(full):
         assert {key[0] for key in prepared.derived} >= {"2025-09", "2025-10"}
 
 
-def test_databases_holding_the_same_records_compute_a_month_once_and_a_change_anew(
-        full, full_database, tmp_path):
-    """``caching.SHARED``: by content, not by database. A copy of the demo gets the very
-    frame the first computed; once a test is added to it, its month is its own."""
+@pytest.fixture
+def other(full_database, tmp_path):
+    """Sessions of a second copy of the full demo, beside the test's own (``full``)."""
     copy = tmp_path / "copy.db"
     shutil.copy(full_database, copy)
     engine = make_engine(f"sqlite:///{copy}")
-    other = session_factory(engine)
-    try:
-        with full() as session:
-            mine = caching.frame(session, CODE, "2025-10")
-        with other() as session:
-            theirs = caching.frame(session, CODE, "2025-10")
-        assert theirs.result is mine.result and theirs.content == mine.content
-        tests = mine.result.commune["tests"]
-        assert save_records(other, "drug_tests", [
-            {"person": "CT-001", "date": "20/10/2025", "result": "negative"}]) == []
-        with other() as session:
-            changed = caching.frame(session, CODE, "2025-10")
-        assert changed.content != mine.content and changed.result is not mine.result
-        assert changed.result.commune["tests"] == tests + 1
-        with full() as session:  # the first database is as it was
-            assert caching.frame(session, CODE, "2025-10").result is mine.result
-    finally:
-        engine.dispose()
+    yield session_factory(engine)
+    engine.dispose()
+
+
+def test_databases_holding_the_same_records_compute_a_month_once_and_a_change_anew(
+        full, other):
+    """``caching.SHARED``: by content, not by database. A copy of the demo gets the very
+    frame the first computed; once a test is added to it, its month is its own."""
+    with full() as session:
+        mine = caching.frame(session, CODE, "2025-10")
+    with other() as session:
+        theirs = caching.frame(session, CODE, "2025-10")
+    assert theirs.result is mine.result and theirs.content == mine.content
+    tests = mine.result.commune["tests"]
+    assert save_records(other, "drug_tests", [
+        {"person": "CT-001", "date": "20/10/2025", "result": "negative"}]) == []
+    with other() as session:
+        changed = caching.frame(session, CODE, "2025-10")
+    assert changed.content != mine.content and changed.result is not mine.result
+    assert changed.result.commune["tests"] == tests + 1
+    with full() as session:  # the first database is as it was
+        assert caching.frame(session, CODE, "2025-10").result is mine.result
 
 
 def test_the_content_digest_tells_any_changed_value_type_or_order():
@@ -93,31 +96,23 @@ def test_the_content_digest_tells_any_changed_value_type_or_order():
     assert caching.content_digest("15179", {"t": table}, 100.0) != digest
 
 
-def test_a_view_is_shared_by_content_under_each_databases_own_key(full, full_database,
-                                                                   settings, tmp_path):
-    copy = tmp_path / "copy.db"
-    shutil.copy(full_database, copy)
-    engine = make_engine(f"sqlite:///{copy}")
-    other = session_factory(engine)
-    try:
-        with full() as session:
-            mine = view.view_for(session, settings, CODE, "2025-10", AsRole("viewer"), "vi")
-            police = view.view_for(session, settings, CODE, "2025-10", AsRole("police"), "vi")
-        with other() as session:
-            theirs = view.view_for(session, settings, CODE, "2025-10", AsRole("viewer"), "vi")
-            english = view.view_for(session, settings, CODE, "2025-10", AsRole("viewer"),
-                                    "en")
-        assert theirs.features is mine.features and theirs.panel is mine.panel
-        assert police.features is not mine.features and police.person_codes
-        assert english.thematic is not mine.thematic
-        assert save_records(other, "drug_tests", [
-            {"person": "CT-001", "date": "20/10/2025", "result": "negative"}]) == []
-        with other() as session:
-            changed = view.view_for(session, settings, CODE, "2025-10", AsRole("viewer"),
-                                    "vi")
-        assert changed.features is not mine.features and changed.key != theirs.key
-        with full() as session:  # the first database's view is as it was, under its key
-            again = view.view_for(session, settings, CODE, "2025-10", AsRole("viewer"), "vi")
-        assert again.features is mine.features and again.key == mine.key
-    finally:
-        engine.dispose()
+def test_a_view_is_shared_by_content_under_each_databases_own_key(full, other, settings):
+    with full() as session:
+        mine = view.view_for(session, settings, CODE, "2025-10", AsRole("viewer"), "vi")
+        police = view.view_for(session, settings, CODE, "2025-10", AsRole("police"), "vi")
+    with other() as session:
+        theirs = view.view_for(session, settings, CODE, "2025-10", AsRole("viewer"), "vi")
+        english = view.view_for(session, settings, CODE, "2025-10", AsRole("viewer"),
+                                "en")
+    assert theirs.features is mine.features and theirs.panel is mine.panel
+    assert police.features is not mine.features and police.person_codes
+    assert english.thematic is not mine.thematic
+    assert save_records(other, "drug_tests", [
+        {"person": "CT-001", "date": "20/10/2025", "result": "negative"}]) == []
+    with other() as session:
+        changed = view.view_for(session, settings, CODE, "2025-10", AsRole("viewer"),
+                                "vi")
+    assert changed.features is not mine.features and changed.key != theirs.key
+    with full() as session:  # the first database's view is as it was, under its key
+        again = view.view_for(session, settings, CODE, "2025-10", AsRole("viewer"), "vi")
+    assert again.features is mine.features and again.key == mine.key
