@@ -13,9 +13,13 @@ run: setup db
 # Modules in their collection order, the long ones (marked heavy) first: tests/conftest.py.
 PYTEST_WORKERS ?= auto
 
+# Bytecode is written even where the environment says not to (PYTHONDONTWRITEBYTECODE, set on
+# some machines): without it every worker compiles the app and rewrites every test module's
+# asserts again, about 4 s a worker (`pytest --collect-only`: 8.5 s, 4.6 s with the files).
 test: setup-dev  # no db: every test makes its own database
 	$(BIN)/ruff check .
-	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadscope --no-loadscope-reorder
+	env -u PYTHONDONTWRITEBYTECODE \
+	  $(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadscope --no-loadscope-reorder
 
 setup: $(VENV)/.installed assets
 setup-dev: setup $(VENV)/.installed-dev

@@ -100,25 +100,41 @@ def plan_settings(commune: str, day: dt.date) -> PlanSettings:
     return own[0].settings if own else PlanSettings()
 
 
+# Due lists by what they are computed from (the frame's contents, the day, the risk levels
+# and the patrol settings): the dashboard, the tips board, the patrol page and its sheets
+# ask for the same list, and databases holding the same records share it, as frames are
+# shared (app.frame.caching.SHARED). Callers get a copy: they add columns.
+DUE_LISTS = caching.LruCache(64)
+
+
 def due_venues(session: Session, settings: Settings, commune: str, day: dt.date,
                risk: pd.Series | None = None) -> pd.DataFrame:
     """The due list of ``commune`` on ``day`` (``geo.patrol.due.due_list``), from the record
     tables of the (cached) frame of the day's month: a change that touches only later
     months cannot change it (the list ignores records after ``day``). ``risk``: the
-    villages' hotspot levels, by default that frame's."""
+    villages' hotspot levels, by default that frame's. Computed once per frame contents,
+    day, risk levels and patrol settings (:data:`DUE_LISTS`)."""
     store.get_commune(session, commune)
     frame = caching.frame(session, commune, current_month(day))
-    tables = frame.tables
     if risk is None:
         risk = frame.result.villages["risk_level"]
-    names = {v.code: v.name for v in store.current_villages(session, commune)}
-    due = due_list(tables["venues"], tables["inspections"], tables["tips"],
-                   tables["incidents"], day=day,
-                   intervals=plan_settings(commune, day).intervals, risk=risk,
-                   radius_m=settings.patrol_radius_m,
-                   finding_factor=settings.patrol_finding_factor, weights=weights(settings))
-    due["village_name"] = due["village"].map(names).fillna(due["village"])
-    return due
+    levels = tuple(sorted((str(code), str(level)) for code, level in risk.items()))
+    key = ("due", frame.content, day, levels, settings.patrol_radius_m,
+           settings.patrol_finding_factor, weights(settings))
+
+    def make() -> pd.DataFrame:
+        tables = frame.tables
+        names = dict(zip(frame.villages["code"], frame.villages["name"], strict=True))
+        due = due_list(tables["venues"], tables["inspections"], tables["tips"],
+                       tables["incidents"], day=day,
+                       intervals=plan_settings(commune, day).intervals, risk=risk,
+                       radius_m=settings.patrol_radius_m,
+                       finding_factor=settings.patrol_finding_factor,
+                       weights=weights(settings))
+        due["village_name"] = due["village"].map(names).fillna(due["village"])
+        return due
+
+    return DUE_LISTS.get(key, make).copy()
 
 
 def reason_texts(row: dict | pd.Series, locale: str, radius_m: float) -> list[str]:

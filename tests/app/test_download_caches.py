@@ -5,9 +5,13 @@ gets its own."""
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+
 from sqlalchemy import select
 
-from app.frame import record_tables
+from app import patrol
+from app.frame import caching, record_tables
 from app.models import AuditEvent
 from app.reports import word
 from app.routes import patrol as patrol_routes
@@ -88,3 +92,35 @@ def test_the_record_tables_are_read_once_per_data_version_for_the_dashboard_and_
                                         "status": "received"}]) == []
     page = police.get("/communes/15178/tips?day=2025-10-31&show=all")
     assert "NT-900" in page.text and len(read) == 2  # a new version: read again
+
+
+def _last_inspection(page: str, venue: str) -> str:
+    """The patrol page's "last inspection" cell of ``venue``."""
+    found = re.search(rf'value="{venue}".*?<td>Thôn \d+</td>\s*<td>([^<]*)</td>', page, re.S)
+    assert found is not None, venue
+    return found[1]
+
+
+def test_the_due_list_is_computed_once_per_day_and_data_version(full, settings, monkeypatch):
+    """The dashboard (its venue figures and its alerts, for each role) and the tips board
+    ask for the same day's due list: computed once; the patrol page, with the villages'
+    risk levels, once more. An inspection saved makes a new list, which shows."""
+    monkeypatch.setattr(patrol, "DUE_LISTS", caching.LruCache(64))  # none from other tests
+    made = _counting(monkeypatch, patrol, "due_list")
+    police, leader = client_as(settings, full, "police"), client_as(settings, full, "leader")
+    for client in (police, leader, police):
+        assert client.get("/communes/15178/dashboard?month=2025-10").status_code == 200
+    assert client.get("/communes/15178/tips?day=2025-10-31").status_code == 200
+    assert len(made) == 1  # one list for 31/10/2025 (4 on the old code: 2 per dashboard)
+    plan = "/communes/15178/patrol?day=2025-10-31"
+    for _ in range(2):
+        assert _last_inspection(police.get(plan).text, "CS-04") == "12/06/2025: không vi phạm"
+    assert len(made) == 2
+    with full() as session:  # each caller gets a copy: the dashboard adds a column
+        one, two = (patrol.due_venues(session, settings, "15178", dt.date(2025, 10, 31))
+                    for _ in range(2))
+    assert one is not two and one.equals(two) and len(made) == 2
+    assert save_records(full, "inspections", [
+        {"venue": "CS-04", "date": "30/10/2025", "result": "ok"}]) == []
+    assert _last_inspection(police.get(plan).text, "CS-04") == "30/10/2025: không vi phạm"
+    assert len(made) == 3
