@@ -140,15 +140,17 @@ def test_make_run_path_loads_the_records_once(settings, sessions, monkeypatch, c
 
 def test_the_demo_shows_every_risk_level_and_every_status(full):
     """Over the full months the map's legends are all used: risk levels I, II, III and
-    none from 09/2025 (QĐ 28/2025 in force), every status of N1-N3 and of the plan."""
-    from app.frame.loading import compute
+    none from 09/2025 (QĐ 28/2025 in force), every status of N1-N3 and of the plan.
+    The frames as the app gets them (``app.frame.caching``: the tables read once, a month
+    another test of the worker computed from the same records not computed again)."""
+    from app.frame import caching
 
     months = [f"2024-{m:02d}" for m in (11, 12)] + [f"2025-{m:02d}" for m in range(1, 13)]
     risks: dict[str, set] = {}
     statuses: dict[str, set] = {}
     with full() as session:
         for month in months:
-            result = compute(session, imports.DEMO_COMMUNE, month)
+            result = caching.frame(session, imports.DEMO_COMMUNE, month).result
             villages = result.villages
             if month >= "2025-09":
                 risks[month] = set(villages["risk_level"])
