@@ -105,10 +105,24 @@ def load(data: bytes) -> openpyxl.Workbook:
     return openpyxl.load_workbook(io.BytesIO(data))
 
 
+_TEMPLATES: dict[tuple, bytes] = {}
+
+
 def template_bytes(sessions, types=RECORD_TYPES, locale: str = "vi") -> bytes:
+    """The template as the app makes it for the commune. Made once per worker for the same
+    commune, villages, record types and language: ``excel.template_workbook`` reads
+    nothing else (no date, no record), and the many tests that fill it in would otherwise
+    draw the same workbook again, a third of a second each."""
     with sessions() as session:
         ctx = Context.load(session, "15178")
-        return excel.workbook_bytes(excel.template_workbook(ctx, types, locale))
+        commune = ctx.commune
+        key = (commune.code, commune.unit_type, commune.name, commune.metric_epsg,
+               tuple(ctx.villages["code"]), tuple(ctx.villages["name"]),
+               tuple(rt.name for rt in types), locale)
+        if key not in _TEMPLATES:
+            _TEMPLATES[key] = excel.workbook_bytes(excel.template_workbook(ctx, types,
+                                                                           locale))
+        return _TEMPLATES[key]
 
 
 def export_bytes(sessions, types=RECORD_TYPES, locale: str = "vi") -> bytes:
