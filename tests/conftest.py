@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 import uvicorn
@@ -29,16 +30,31 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import sessionmaker
 
-from app import imports, store
-from app.db import make_engine, session_factory, transaction, upgrade
-from app.main import create_app
-from app.security import create_user, password_hasher
-from app.settings import Settings
+if TYPE_CHECKING:
+    from app.settings import Settings
+
+# The app is imported where it is used, not here: pytest-xdist's controller imports this
+# module too, before it starts the workers, and needs none of the app (its import took
+# several seconds before any worker could start).
 
 PASSWORD = "mật-khẩu-thử-12"
 NOT_DATA = {"audit_event", "alembic_version"}  # logs of use, not stored records
 TEST_COST = "test"
-TEST_HASHER = password_hasher(TEST_COST)
+
+
+def _test_hasher():
+    """The password hasher at the test cost, made on first use (``TEST_HASHER``)."""
+    if "TEST_HASHER" not in globals():
+        from app.security import password_hasher
+
+        globals()["TEST_HASHER"] = password_hasher(TEST_COST)
+    return globals()["TEST_HASHER"]
+
+
+def __getattr__(name: str):
+    if name == "TEST_HASHER":
+        return _test_hasher()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def pytest_collection_modifyitems(items) -> None:
@@ -59,6 +75,8 @@ def _cheap_password_hashes(monkeypatch):
 def settings_for(path: Path, **overrides) -> Settings:
     """The tests' settings for the SQLite database at ``path``: no tiles, a fixed secret,
     the cheap password hashes; ``overrides`` on top."""
+    from app.settings import Settings
+
     return Settings(**{"database_url": f"sqlite:///{path}", "tiles": "none",
                        "secret_key": "test-secret-key-not-for-use",
                        "password_hash_cost": TEST_COST, **overrides})
@@ -72,6 +90,8 @@ def settings(tmp_path) -> Settings:
 @pytest.fixture(scope="session")
 def migrated_database(tmp_path_factory) -> Path:
     """An SQLite database migrated to the newest revision, made once per test session."""
+    from app.db import upgrade
+
     path = tmp_path_factory.mktemp("migrated") / "xkmt.db"
     upgrade(f"sqlite:///{path}")
     return path
@@ -80,6 +100,10 @@ def migrated_database(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def demo_database(migrated_database, tmp_path_factory) -> Path:
     """``migrated_database`` with the demo commune and its villages, made once per session."""
+    from app import imports
+    from app.db import make_engine, session_factory
+    from app.settings import Settings
+
     path = tmp_path_factory.mktemp("demo") / "xkmt.db"
     shutil.copy(migrated_database, path)
     url = f"sqlite:///{path}"
@@ -93,6 +117,9 @@ def demo_database(migrated_database, tmp_path_factory) -> Path:
 def full_database(demo_database, tmp_path_factory) -> Path:
     """``demo_database`` with every synthetic record of the demo, saved through the same
     checks as an import (``imports.load_demo_records``), made once per session."""
+    from app import imports
+    from app.db import make_engine, session_factory
+
     path = tmp_path_factory.mktemp("full") / "xkmt.db"
     shutil.copy(demo_database, path)
     engine = make_engine(f"sqlite:///{path}")
@@ -117,6 +144,8 @@ def sessions(request, settings, migrated_database):
     before anything connects: of ``full_database`` when the test asks for ``full``, of
     ``demo_database`` when it asks for ``demo`` (itself or through another fixture), else
     of ``migrated_database``; another database is migrated here."""
+    from app.db import make_engine, session_factory, upgrade
+
     path = make_url(settings.database_url).database
     if settings.database_url.startswith("sqlite:///") and path and not Path(path).exists():
         shutil.copy(_template(request, migrated_database), path)
@@ -131,6 +160,8 @@ def sessions(request, settings, migrated_database):
 def demo(sessions, settings):
     """The demo commune with its synthetic villages loaded (no records: see
     tests/app/test_demo_records.py for the full demo); mostly copied in by ``sessions``."""
+    from app import imports, store
+
     with sessions() as session:
         loaded = store.count_communes(session) > 0
     if not loaded:
@@ -142,6 +173,8 @@ def demo(sessions, settings):
 def full(demo):
     """The demo commune with every synthetic record, as ``make run`` loads it; mostly
     copied in by ``sessions``."""
+    from app import imports
+
     with demo() as session:
         loaded = session.scalar(text("SELECT count(*) FROM person")) > 0
     if not loaded:
@@ -150,14 +183,17 @@ def full(demo):
 
 
 def make_user(sessions, username: str, role: str, communes=("15178",), provinces=(), *,
-              hasher=TEST_HASHER):
+              hasher=None):
     """An account with the test password, ready to sign in (its hash at the test cost,
     unless another ``hasher`` is given: password_hasher("strong") checks as slowly as in
     use)."""
+    from app.db import transaction
+    from app.security import create_user
+
     with transaction(sessions) as session:
         user, _ = create_user(session, username, role, communes=list(communes),
                               provinces=list(provinces), password=PASSWORD,
-                              hasher=hasher)
+                              hasher=hasher or _test_hasher())
         user.must_change_password = False
 
 
@@ -241,6 +277,8 @@ def client_as(settings, sessions, role: str, username: str | None = None,
     chosen = settings.model_copy(update=overrides) if overrides else settings
     key = chosen.model_dump_json()
     if key not in _APPS:
+        from app.main import create_app
+
         _APPS[key] = create_app(chosen)
     return sign_in(FormClient(_APPS[key]), username)
 
@@ -283,6 +321,9 @@ class SharedApp:
 
 def shared_app(tmp_path_factory, template: Path) -> Iterator[SharedApp]:
     """A :class:`SharedApp` on a copy of ``template`` (a module fixture yields from it)."""
+    from app.db import make_engine, session_factory
+    from app.main import create_app
+
     path = tmp_path_factory.mktemp("shared") / "xkmt.db"
     shutil.copy(template, path)
     settings = settings_for(path)
