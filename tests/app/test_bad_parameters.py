@@ -6,6 +6,7 @@ the usual page (JSON under /api/)."""
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import quote
 
 import httpx
@@ -78,8 +79,11 @@ def server_errors(sessions, settings, roles=ROLES) -> list[tuple]:
                 if response.status_code >= 500:
                     failures.append((role, path, name, value[:20], response.status_code))
 
-    for role in roles:
-        asyncio.run(attempt(role, _client(settings, sessions, role, app).cookies))
+    with ThreadPoolExecutor(1) as loop_thread:  # its own thread: the worker's may hold a
+        # running loop (Playwright's sync API, after a browser test), and asyncio.run refuses
+        for role in roles:
+            cookies = _client(settings, sessions, role, app).cookies
+            loop_thread.submit(asyncio.run, attempt(role, cookies)).result()
     return sorted(set(failures))
 
 
