@@ -9,6 +9,7 @@ xdist worker, into template files that each test gets a copy of.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import shutil
@@ -42,13 +43,12 @@ NOT_DATA = {"audit_event", "alembic_version"}  # logs of use, not stored records
 TEST_COST = "test"
 
 
+@functools.cache
 def _test_hasher():
     """The password hasher at the test cost, made on first use (``TEST_HASHER``)."""
-    if "TEST_HASHER" not in globals():
-        from app.security import password_hasher
+    from app.security import password_hasher
 
-        globals()["TEST_HASHER"] = password_hasher(TEST_COST)
-    return globals()["TEST_HASHER"]
+    return password_hasher(TEST_COST)
 
 
 def __getattr__(name: str):
