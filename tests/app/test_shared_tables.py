@@ -42,7 +42,11 @@ def test_months_from_one_prepared_table_set_equal_months_from_fresh_ones(full):
             assert reused.commune == fresh.commune, month
 
 
-def test_the_cache_prepares_the_tables_once_per_data_version(full):
+def test_the_cache_prepares_the_tables_once_per_data_version(full, monkeypatch):
+    # a process cache of its own: an earlier test of the worker may have left these months'
+    # frames in the shared one, with the tables they came from since dropped (one LRU holds
+    # both), and then no month is derived here
+    monkeypatch.setattr(caching, "SHARED", caching.LruCache(64))
     with full() as session:
         version = caching.data_version(session, CODE)
         first = caching.frame(session, CODE, "2025-09", version)
