@@ -3,9 +3,11 @@ same table as an ``.xlsx`` workbook.
 
 Everything written on the sheet comes in already worded (:class:`Sheet`): this module
 lays it out and knows no language. The map is drawn with matplotlib from the village
-polygons, in UTM 48N so that distances look true: the villages in grey with their names,
-the route as a line from the start through the numbered stops, the start (and a separate
-end) as a square. The PDF embeds DejaVu Sans (full Vietnamese coverage).
+polygons, in UTM 48N so that distances look true: the villages in grey with their names
+(moved aside where a stop would hide them), the route as a line from the start through the
+numbered stops, the start (and a separate end) as a square. Its texts print at 7 pt and
+more, the stop numbers in bold inside their circles. The PDF embeds DejaVu Sans (full
+Vietnamese coverage).
 """
 
 from __future__ import annotations
@@ -25,6 +27,11 @@ FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"),)
 FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
 # Widths (mm) of the columns: STT, venue, village, last inspection, reasons, result, sign.
 COLUMN_WIDTHS = (10, 42, 20, 24, 48, 22, 24)
+# Text sizes of the route map, in points on paper (the map is printed at the size it is
+# drawn): stop numbers and the start and end marks, village names. A stop's circle is wide
+# enough for a two-digit number in bold (its area in pt², as matplotlib's scatter takes it).
+STOP_PT, MARK_PT, VILLAGE_PT = 8.0, 8.0, 7.0
+STOP_AREA = (STOP_PT * 1.7) ** 2
 
 
 @dataclass(frozen=True)
@@ -69,33 +76,86 @@ def font_path(style: str = "") -> Path:
 
 def route_map_png(sheet: Sheet, *, width_mm: float = 190, height_mm: float = 105,
                   dpi: int = 200) -> bytes:
-    """The route map as a PNG: villages, the route line, numbered stops, start and end."""
-    from matplotlib import font_manager
-    from matplotlib.figure import Figure
-
-    font = font_manager.FontProperties(fname=str(font_path()))
-    # a Figure of its own, not pyplot's: nothing shared between the server's threads
-    fig = Figure(figsize=(width_mm / 25.4, height_mm / 25.4), dpi=dpi)
-    ax = fig.subplots()
-    _draw_villages(ax, sheet.villages, font)
-    _draw_route(ax, sheet, font)
-    ax.set_aspect("equal")
-    ax.set_axis_off()
-    fig.subplots_adjust(0.01, 0.01, 0.99, 0.99)
+    """The route map as a PNG (:func:`route_map_figure`)."""
     out = io.BytesIO()
-    fig.savefig(out, format="png", dpi=dpi)
+    route_map_figure(sheet, width_mm=width_mm, height_mm=height_mm, dpi=dpi).savefig(
+        out, format="png", dpi=dpi)
     return out.getvalue()
 
 
-def _draw_villages(ax, villages: gpd.GeoDataFrame | None, font) -> None:
+def route_map_figure(sheet: Sheet, *, width_mm: float = 190, height_mm: float = 105,
+                     dpi: int = 200):
+    """The route map: villages, the route line, numbered stops, start and end; a Figure
+    of its own, not pyplot's (nothing shared between the server's threads)."""
+    from matplotlib import font_manager
+    from matplotlib.figure import Figure
+
+    fonts = {style: font_manager.FontProperties(fname=str(font_path(style)))
+             for style in FONT_FILES}
+    fig = Figure(figsize=(width_mm / 25.4, height_mm / 25.4), dpi=dpi)
+    ax = fig.subplots()
+    stops = [_xy(s.lat, s.lon) for s in sheet.stops]
+    marks = [_xy(*p) for p in (sheet.start, sheet.end) if p is not None]
+    _draw_villages(ax, sheet.villages, fonts[""], stops + marks)
+    _draw_route(ax, sheet, stops, fonts["B"])
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+    fig.subplots_adjust(0.01, 0.01, 0.99, 0.99)
+    return fig
+
+
+def _draw_villages(ax, villages: gpd.GeoDataFrame | None, font,
+                   points: list[tuple[float, float]]) -> None:
+    """The villages in grey, each name where no stop or mark hides it."""
+    from matplotlib.patheffects import withStroke
+
     if villages is None or villages.empty:
         return
     shapes = villages.to_crs(METRIC_CRS)
     shapes.plot(ax=ax, facecolor=PATROL_COLOURS["village_fill"],
                 edgecolor=PATROL_COLOURS["village_line"], linewidth=0.6)
-    for name, point in zip(shapes["name"], shapes.representative_point(), strict=True):
-        ax.annotate(str(name), (point.x, point.y), ha="center", va="center", fontsize=5.5,
-                    color=PATROL_COLOURS["village_label"], fontproperties=font)
+    for name, shape in zip(shapes["name"], shapes.geometry, strict=True):
+        x, y = label_point(shape, points)
+        label = ax.annotate(str(name), (x, y), ha="center", va="center",
+                            color=PATROL_COLOURS["village_label"], fontproperties=font)
+        label.set_fontsize(VILLAGE_PT)  # after the font file: it carries a size of its own
+        label.set_path_effects([withStroke(linewidth=2, foreground="white")])
+
+
+def label_point(shape, stops: list[tuple[float, float]], clear_m: float = 400.0,
+                ) -> tuple[float, float]:
+    """Where a village's name goes (metres, :data:`METRIC_CRS`): its representative
+    point, unless a stop's circle would hide it; then the point of a grid over the village
+    nearest to that one with no stop within ``clear_m``, else the one farthest from
+    every stop.
+
+    >>> from shapely.geometry import box
+    >>> label_point(box(0, 0, 2000, 2000), [])
+    (1000.0, 1000.0)
+    >>> x, y = label_point(box(0, 0, 2000, 2000), [(1000.0, 1000.0)])
+    >>> ((x - 1000) ** 2 + (y - 1000) ** 2) ** 0.5 >= 400
+    True
+    """
+    import numpy as np
+    from shapely.geometry import Point
+
+    home = shape.representative_point()
+    if not stops:
+        return home.x, home.y
+    near = np.array(stops, dtype=float)
+
+    def clearance(x: float, y: float) -> float:
+        return float(np.hypot(near[:, 0] - x, near[:, 1] - y).min())
+
+    if clearance(home.x, home.y) >= clear_m:
+        return home.x, home.y
+    west, south, east, north = shape.bounds
+    grid = [(float(x), float(y)) for x in np.linspace(west, east, 9)[1:-1]
+            for y in np.linspace(south, north, 9)[1:-1] if shape.contains(Point(x, y))]
+    clear = [p for p in grid if clearance(*p) >= clear_m]
+    if clear:
+        return min(clear, key=lambda p: (p[0] - home.x) ** 2 + (p[1] - home.y) ** 2)
+    return max(grid, key=lambda p: clearance(*p), default=(home.x, home.y))
 
 
 def _xy(lat: float, lon: float) -> tuple[float, float]:
@@ -104,25 +164,29 @@ def _xy(lat: float, lon: float) -> tuple[float, float]:
     return point.x, point.y
 
 
-def _draw_route(ax, sheet: Sheet, font) -> None:
+def _draw_route(ax, sheet: Sheet, stops: list[tuple[float, float]], bold) -> None:
+    from matplotlib.patheffects import withStroke
+
     if sheet.start is None:
         return
     start = _xy(*sheet.start)
     end = _xy(*sheet.end) if sheet.end else start
-    stops = [_xy(s.lat, s.lon) for s in sheet.stops]
     line = [start, *stops, end]
     ax.plot([p[0] for p in line], [p[1] for p in line], color=PATROL_COLOURS["route"],
             linewidth=1.2, zorder=3)
     for stop, (x, y) in zip(sheet.stops, stops, strict=True):
-        ax.scatter([x], [y], s=70, color=PATROL_COLOURS["stop_fill"],
+        ax.scatter([x], [y], s=STOP_AREA, color=PATROL_COLOURS["stop_fill"],
                    edgecolor=PATROL_COLOURS["route"], linewidth=1.2, zorder=4)
-        ax.annotate(str(stop.number), (x, y), ha="center", va="center", fontsize=5.5,
-                    fontweight="bold", zorder=5, fontproperties=font)
+        number = ax.annotate(str(stop.number), (x, y), ha="center", va="center", zorder=5,
+                             fontproperties=bold, gid=f"stop-{stop.number}")
+        number.set_fontsize(STOP_PT)
     marks = [(start, sheet.start_label)] + ([(end, sheet.end_label)] if sheet.end else [])
     for (x, y), label in marks:
         ax.scatter([x], [y], s=60, marker="s", color=PATROL_COLOURS["end"], zorder=4)
-        ax.annotate(label, (x, y), xytext=(5, 5), textcoords="offset points", fontsize=6.5,
-                    color=PATROL_COLOURS["end"], fontweight="bold", zorder=5, fontproperties=font)
+        mark = ax.annotate(label, (x, y), xytext=(6, 6), textcoords="offset points",
+                           color=PATROL_COLOURS["end"], zorder=5, fontproperties=bold)
+        mark.set_fontsize(MARK_PT)
+        mark.set_path_effects([withStroke(linewidth=2, foreground="white")])
 
 
 def route_key(sheet: Sheet) -> tuple:
