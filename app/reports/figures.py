@@ -76,7 +76,9 @@ def indicator_table(view: MonthView, _: Callable[[str], str], locale: str) -> Ta
                  headers=[_("No."), _("Code"), _("Indicator"), _("Level"), _("Target"),
                           _("Commune"), _("Assessment"), _("Villages met"),
                           _("Villages not met"), _("Villages without data")],
-                 rows=rows, widths=[1.2, 1.3, 3.7, 1.5, 1.5, 1.1, 1.6, 1.5, 1.5, 1.5])
+                 # the indicator's name gets what the others leave, each as wide as its
+                 # longest word (app.reports.word.column_widths)
+                 rows=rows, widths=[1, 1, 9, 1, 1, 1, 1, 1, 1, 1])
 
 
 def village_matrix(view: MonthView, _: Callable[[str], str]) -> Table:

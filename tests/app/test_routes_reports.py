@@ -5,11 +5,13 @@ the demo report printed to PDF by LibreOffice."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 import subprocess
 
 import pytest
 from bs4 import BeautifulSoup
+from docx.oxml.ns import qn
 from sqlalchemy import select
 
 from app.cli.main import main
@@ -236,3 +238,53 @@ def test_the_demo_monthly_report_prints_to_pdf_with_libreoffice(world, tmp_path,
         assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
         assert "Nơi nhận:" in text and "TRƯỞNG CÔNG AN XÃ" in text
         assert text.count("\f") >= 2  # several pages, numbered from the second
+        assert _broken_words(docx, text) == set()
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"\w+", text))
+
+
+def _broken_words(docx, printed: str) -> set[str]:
+    """Pieces of the tables' column headings that the printed text shows as words of
+    their own ("khôn" of "không", "Thô" of "Thôn"): a word broken across two lines."""
+    from docx import Document
+
+    document = Document(str(docx))
+    written = _words("\n".join(p.text for p in document.paragraphs))
+    headings: set[str] = set()
+    for table in document.tables:
+        written |= {w for row in table.rows for cell in row.cells for w in _words(cell.text)}
+        headings |= {w for cell in table.rows[0].cells for w in _words(cell.text)}
+    return {piece for piece in _words(printed) - written if len(piece) >= 3
+            and any(w.startswith(piece) and w != piece for w in headings)}
+
+
+def test_each_column_of_the_report_tables_holds_its_longest_word(world, tmp_path,
+                                                                 monkeypatch):
+    """Without LibreOffice: the widths written into the Word file leave room for the
+    longest word of each column, heading or cell (app.reports.word.column_widths)."""
+    from docx import Document
+
+    from app.reports.word import word_cm
+
+    settings, _sessions = world
+    monkeypatch.setenv("XKMT_DATABASE_URL", settings.database_url)
+    docx = tmp_path / "bao_cao.docx"
+    assert main(["report", "monthly", "--commune", CODE, "--month", "2025-09",
+                 "-o", str(docx)]) == 0
+    tables = Document(str(docx)).tables
+    assert len(tables) >= 5
+    narrow = []
+    for table in tables[1:]:  # the first is the letterhead, without borders or headings
+        widths = [column.width.cm for column in table.columns]
+        margins = table._tbl.tblPr.find(qn("w:tblCellMar"))
+        margin = 0.19 if margins is None else int(margins[0].get(qn("w:w"))) / 1440 * 2.54
+        for i, width in enumerate(widths):
+            heading = _words(table.rows[0].cells[i].text)
+            cells = {w for row in table.rows[1:] for w in _words(row.cells[i].text)}
+            need = max([word_cm(w) for w in heading] + [word_cm(w, bold=False)
+                                                        for w in cells], default=0)
+            if width - 2 * margin < need - 0.01:
+                narrow.append((table.rows[0].cells[i].text, round(width, 2), round(need, 2)))
+    assert narrow == []
