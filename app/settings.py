@@ -86,7 +86,8 @@ class Settings(BaseSettings):
         description="Most megabytes a zipped boundary file or an .xlsx workbook may unpack to.",
     )
     max_upload_mb: int = Field(
-        default=20, description="Most megabytes of a record file (.xlsx, .csv) uploaded on the web."
+        default=20, description="Most megabytes of a record file (.xlsx, .csv) imported, on "
+        "the web or with xkmt import."
     )
     max_import_rows: int = Field(
         default=50_000, description="Most rows of records one imported file (.xlsx, .csv) may "

@@ -12,7 +12,13 @@ from app import audit, store
 from app.db import make_engine, session_factory
 from app.i18n import LOCALES, gettext_for
 from app.records import excel
-from app.records.importer import ImportLimits, ImportRejected, ImportResult, import_file
+from app.records.importer import (
+    ImportLimits,
+    ImportRejected,
+    ImportResult,
+    file_problem,
+    import_file,
+)
 from app.records.schema import BY_NAME, RECORD_TYPES
 from app.records.service import Context
 from app.settings import Settings
@@ -44,8 +50,8 @@ def import_records(args, settings: Settings, locale: str) -> int:
     try:
         with session_factory(engine)() as session:
             result = import_file(
-                session, args.commune, args.path.name, args.path.read_bytes(), actor=ACTOR,
-                type_name=args.record_type, limits=ImportLimits.of(settings))
+                session, args.commune, args.path.name, _read(args.path, settings),
+                actor=ACTOR, type_name=args.record_type, limits=ImportLimits.of(settings))
     except ImportRejected as exc:
         _audit_import(engine, args, {"accepted": False, "problems": exc.total})
         print(_("The file {file} was not imported: nothing has been changed.").format(
@@ -62,6 +68,18 @@ def import_records(args, settings: Settings, locale: str) -> int:
         engine.dispose()
     print_result(result, locale)
     return 0
+
+
+def _read(path: Path, settings: Settings) -> bytes:
+    """The file's bytes, at most ``max_upload_mb`` of them, as on the web: a larger file is
+    refused before it is read whole."""
+    limit = settings.max_upload_mb * 1_000_000
+    with path.open("rb") as file:
+        data = file.read(limit + 1)
+    if len(data) > limit:
+        raise ImportRejected(path.name, [file_problem("file_too_large",
+                                                      limit_mb=settings.max_upload_mb)])
+    return data
 
 
 def _audit_import(engine, args, detail: dict) -> None:

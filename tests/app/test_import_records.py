@@ -335,6 +335,27 @@ def test_cli_import_accepted_or_refused_is_audited(cli, commune, tmp_path, monke
                        "problems": 6}
 
 
+def test_cli_refuses_a_file_larger_than_the_upload_limit_before_reading_it(
+        cli, commune, tmp_path, monkeypatch, capsys):
+    """As on the web (XKMT_MAX_UPLOAD_MB): a larger file is refused with the limit named,
+    nothing is stored, the refusal is audited; a file within the limit is imported."""
+    big, small = tmp_path / "lon.csv", tmp_path / "nho.xlsx"
+    header = "Mã đối tượng,Ngày xét nghiệm,Kết quả\n"
+    big.write_text(header + "P1,01/11/2024,âm tính\n" * 60_000)  # about 1.4 MB
+    small.write_bytes(workbook(commune, {"persons": FILLED["persons"]}))
+    monkeypatch.setenv("XKMT_MAX_UPLOAD_MB", "1")
+    assert cli("import", big, "--commune", "15178") == 1
+    said = capsys.readouterr().err
+    assert "lon.csv" in said and "lớn hơn 1 MB" in said, said
+    assert cli("import", small, "--commune", "15178") == 0
+    with commune() as session:
+        events = session.scalars(select(AuditEvent).order_by(AuditEvent.id)).all()
+        persons = session.scalars(select(Person)).all()
+    assert [(e.object_id, json.loads(e.detail)["accepted"]) for e in events] == [
+        ("lon.csv", False), ("nho.xlsx", True)]
+    assert len(persons) == 3
+
+
 def test_cli_unknown_commune(cli, tmp_path, capsys):
     path = tmp_path / "x.csv"
     path.write_text("Mã đối tượng,Ngày xét nghiệm,Kết quả\nP1,01/11/2024,âm tính\n")
