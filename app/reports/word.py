@@ -92,14 +92,31 @@ def _rule(container, width_cm: float, after: float = 0) -> None:
     paragraph._p.get_or_add_pPr().append(borders)
 
 
-def _no_borders(table) -> None:
+# A table's properties (w:tblPr) in the order of the schema (ECMA-376, CT_TblPr): Word
+# refuses a file whose properties are out of it.
+TBLPR_ORDER = ("tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize",
+               "tblStyleColBandSize", "tblW", "jc", "tblCellSpacing", "tblInd", "tblBorders",
+               "shd", "tblLayout", "tblCellMar", "tblLook", "tblCaption", "tblDescription")
+
+
+def _put_property(table, element) -> None:
+    """``element`` into the table's properties, in its place in :data:`TBLPR_ORDER`."""
     properties = table._tbl.tblPr
+    later = TBLPR_ORDER[TBLPR_ORDER.index(element.tag.rsplit("}", 1)[1]) + 1:]
+    follower = next((c for c in properties if c.tag.rsplit("}", 1)[1] in later), None)
+    if follower is None:
+        properties.append(element)
+    else:
+        follower.addprevious(element)
+
+
+def _no_borders(table) -> None:
     borders = OxmlElement("w:tblBorders")
     for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
         element = OxmlElement(f"w:{edge}")
         element.set(qn("w:val"), "nil")
         borders.append(element)
-    properties.append(borders)
+    _put_property(table, borders)
 
 
 def _letterhead(document, head: Letterhead) -> None:
@@ -181,9 +198,9 @@ def _repeat_header(row) -> None:
 
 def _widths(grid, table: Table, locale: str) -> None:
     widths, margin = column_widths(table, locale=locale)
+    _set_widths(grid, widths)
     if margin != CELL_MARGIN_CM:
         _cell_margins(grid, margin)
-    _set_widths(grid, widths)
 
 
 CELL_MARGIN_CM = 0.19  # each side of a cell, as in the template's "Table Grid" (108 twips)
@@ -254,14 +271,13 @@ def column_widths(table: Table, width_cm: float = TEXT_WIDTH_CM, locale: str = "
 
 def _cell_margins(grid, margin_cm: float) -> None:
     """The left and right margin of every cell of the table (``w:tblCellMar``)."""
-    properties = grid._tbl.tblPr
     margins = OxmlElement("w:tblCellMar")
     for side in ("left", "right"):
         element = OxmlElement(f"w:{side}")
         element.set(qn("w:w"), str(round(margin_cm / 2.54 * 1440)))
         element.set(qn("w:type"), "dxa")
         margins.append(element)
-    properties.append(margins)
+    _put_property(grid, margins)
 
 
 def _set_widths(grid, widths_cm: list[float]) -> None:

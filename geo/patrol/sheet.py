@@ -94,10 +94,11 @@ def route_map_figure(sheet: Sheet, *, width_mm: float = 190, height_mm: float = 
              for style in FONT_FILES}
     fig = Figure(figsize=(width_mm / 25.4, height_mm / 25.4), dpi=dpi)
     ax = fig.subplots()
-    stops = [_xy(s.lat, s.lon) for s in sheet.stops]
-    marks = [_xy(*p) for p in (sheet.start, sheet.end) if p is not None]
-    _draw_villages(ax, sheet.villages, fonts[""], stops + marks)
-    _draw_route(ax, sheet, stops, fonts["B"])
+    ends = [p for p in (sheet.start, sheet.end) if p is not None]
+    points = _metric([(s.lat, s.lon) for s in sheet.stops] + ends)
+    stops, ends = points[:len(sheet.stops)], points[len(sheet.stops):]
+    _draw_villages(ax, sheet.villages, fonts[""], points)
+    _draw_route(ax, sheet, stops, ends, fonts["B"])
     ax.set_aspect("equal")
     ax.set_axis_off()
     fig.subplots_adjust(0.01, 0.01, 0.99, 0.99)
@@ -158,19 +159,25 @@ def label_point(shape, stops: list[tuple[float, float]], clear_m: float = 400.0,
     return max(grid, key=lambda p: clearance(*p), default=(home.x, home.y))
 
 
-def _xy(lat: float, lon: float) -> tuple[float, float]:
-    point = gpd.GeoSeries(gpd.points_from_xy([lon], [lat]), crs="EPSG:4326").to_crs(
-        METRIC_CRS).iloc[0]
-    return point.x, point.y
+def _metric(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """(lat, lon) points as (x, y) in :data:`METRIC_CRS`, in one transformation."""
+    if not points:
+        return []
+    lat, lon = zip(*points, strict=True)
+    metric = gpd.GeoSeries(gpd.points_from_xy(lon, lat), crs="EPSG:4326").to_crs(METRIC_CRS)
+    return list(zip(metric.x.tolist(), metric.y.tolist(), strict=True))
 
 
-def _draw_route(ax, sheet: Sheet, stops: list[tuple[float, float]], bold) -> None:
+def _draw_route(ax, sheet: Sheet, stops: list[tuple[float, float]],
+                ends: list[tuple[float, float]], bold) -> None:
+    """The route from the start through the stops to the end (the start again when no
+    end is set); ``stops`` and ``ends`` (start, then end) in metres."""
     from matplotlib.patheffects import withStroke
 
     if sheet.start is None:
         return
-    start = _xy(*sheet.start)
-    end = _xy(*sheet.end) if sheet.end else start
+    start = ends[0]
+    end = ends[1] if sheet.end else start
     line = [start, *stops, end]
     ax.plot([p[0] for p in line], [p[1] for p in line], color=PATROL_COLOURS["route"],
             linewidth=1.2, zorder=3)

@@ -241,6 +241,12 @@ def test_the_demo_monthly_report_prints_to_pdf_with_libreoffice(world, tmp_path,
         assert _broken_words(docx, text) == set()
 
 
+# The table properties (w:tblPr) in the order of the schema (ECMA-376, CT_TblPr).
+TBLPR_ORDER = ["tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize",
+               "tblStyleColBandSize", "tblW", "jc", "tblCellSpacing", "tblInd", "tblBorders",
+               "shd", "tblLayout", "tblCellMar", "tblLook", "tblCaption", "tblDescription"]
+
+
 def _words(text: str) -> set[str]:
     return set(re.findall(r"\w+", text))
 
@@ -275,6 +281,9 @@ def test_each_column_of_the_report_tables_holds_its_longest_word(world, tmp_path
                  "-o", str(docx)]) == 0
     tables = Document(str(docx)).tables
     assert len(tables) >= 5
+    for table in tables:  # the properties in the schema's order, as Word wants them
+        order = [child.tag.rsplit("}", 1)[1] for child in table._tbl.tblPr]
+        assert order == sorted(order, key=TBLPR_ORDER.index), order
     narrow = []
     for table in tables[1:]:  # the first is the letterhead, without borders or headings
         widths = [column.width.cm for column in table.columns]
